@@ -1,0 +1,747 @@
+/* scan.c -- SANE capture into TIFF masters, streamed line by line.
+ *
+ * Holds a SANE_Handle per run and a TIFF * per page.  Page data goes from
+ * sane_read() straight into TIFFWriteScanline(), so memory stays flat
+ * however long the batch; each page file is fsynced (and its folder)
+ * before the callback hears of it.
+ */
+#include "scan/scan.h"
+
+#include "config/config.h"
+
+#include <sane/sane.h>
+#include <sane/saneopts.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <tiffio.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t cancel_requested;
+
+void sohoa_scan_cancel(void)
+{
+	cancel_requested = 1;
+}
+
+int sohoa_scan_init(void)
+{
+	SANE_Int version = 0;
+	SANE_Status st = sane_init(&version, NULL);
+
+	if (st != SANE_STATUS_GOOD)
+		return sohoa_error_set(SOHOA_EENV, "sane_init: %s",
+		                       sane_strstatus(st));
+	return SOHOA_OK;
+}
+
+void sohoa_scan_exit(void)
+{
+	sane_exit();
+}
+
+/* SANE status -> return code and an operator message that says what to
+ * do.  One table, one place. */
+static int sane_fail(SANE_Status st, const char *what, const char *dev)
+{
+	switch (st) {
+	case SANE_STATUS_NO_DOCS:
+		return sohoa_error_set(SOHOA_ENODOCS,
+		                       "%s: feeder empty on %s: load the pages "
+		                       "and scan again",
+		                       what, dev);
+	case SANE_STATUS_JAMMED:
+		return sohoa_error_set(SOHOA_EIO,
+		                       "%s: paper jam on %s: clear the feeder, "
+		                       "then scan the remaining pages",
+		                       what, dev);
+	case SANE_STATUS_COVER_OPEN:
+		return sohoa_error_set(SOHOA_EIO,
+		                       "%s: cover open on %s: close it and "
+		                       "scan again",
+		                       what, dev);
+	case SANE_STATUS_DEVICE_BUSY:
+		return sohoa_error_set(SOHOA_EBUSY,
+		                       "%s: %s is busy: wait for the other job "
+		                       "or close the other program using it",
+		                       what, dev);
+	case SANE_STATUS_NO_MEM:
+		return sohoa_error_set(SOHOA_ENOMEM, "%s: %s: out of memory",
+		                       what, dev);
+	case SANE_STATUS_ACCESS_DENIED:
+		return sohoa_error_set(SOHOA_EENV,
+		                       "%s: access to %s denied: check the "
+		                       "user's scanner permissions",
+		                       what, dev);
+	case SANE_STATUS_CANCELLED:
+		return sohoa_error_set(SOHOA_ECANCELLED, "%s: %s: cancelled",
+		                       what, dev);
+	case SANE_STATUS_INVAL:
+		return sohoa_error_set(SOHOA_EINVALID, "%s: %s: %s", what, dev,
+		                       sane_strstatus(st));
+	default:
+		return sohoa_error_set(SOHOA_EIO,
+		                       "%s: %s: %s: check the cable and power, "
+		                       "then scan again",
+		                       what, dev, sane_strstatus(st));
+	}
+}
+
+/* ---- option names: vendors' words mapped to sohoa's ---------------------- */
+
+struct alias {
+	const char *ours;
+	const char *theirs[8];
+};
+
+static const struct alias source_names[] = {
+    {"flatbed", {"Flatbed", "FlatBed", "Normal", "Document Table", NULL}},
+    {"adf",
+     {"ADF", "ADF Front", "Automatic Document Feeder", "Document Feeder",
+      "ADF Simplex", "Automatic Document Feeder(left aligned)", NULL}},
+    {"duplex",
+     {"ADF Duplex", "Duplex",
+      "Automatic Document Feeder(centrally aligned,Duplex)",
+      "ADF Duplex - Long-Edge Binding", NULL}},
+};
+
+static const struct alias mode_names[] = {
+    {"color", {"Color", "Colour", "24bit Color", "Color24", NULL}},
+    {"gray", {"Gray", "Grayscale", "Greyscale", "8bit Gray", "Gray8", NULL}},
+    {"lineart",
+     {"Lineart", "Binary", "Black & White", "Monochrome", "LineArt", NULL}},
+};
+
+/* Find the device's word for our `ours` among the option's string list.
+ * NULL when the device offers none (never guessed). */
+static const char *map_choice(const struct alias *tab, size_t n,
+                              const char *ours,
+                              const SANE_String_Const *offered)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(tab[i].ours, ours) != 0)
+			continue;
+		for (size_t j = 0; tab[i].theirs[j]; j++)
+			for (size_t k = 0; offered && offered[k]; k++)
+				if (strcasecmp(tab[i].theirs[j], offered[k]) ==
+				    0)
+					return offered[k];
+	}
+	return NULL;
+}
+
+/* ---- options ------------------------------------------------------------- */
+
+static int find_option(SANE_Handle h, const char *name,
+                       const SANE_Option_Descriptor **d_out)
+{
+	SANE_Int n = 0;
+
+	if (sane_control_option(h, 0, SANE_ACTION_GET_VALUE, &n, NULL) !=
+	    SANE_STATUS_GOOD)
+		return -1;
+	for (SANE_Int i = 1; i < n; i++) {
+		const SANE_Option_Descriptor *d =
+		    sane_get_option_descriptor(h, i);
+
+		if (d && d->name && strcmp(d->name, name) == 0) {
+			*d_out = d;
+			return i;
+		}
+	}
+	return -1;
+}
+
+/* A readable description of what values an option takes. */
+static void describe_valid(char *buf, size_t size,
+                           const SANE_Option_Descriptor *d)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	if (d->constraint_type == SANE_CONSTRAINT_STRING_LIST) {
+		for (size_t i = 0; d->constraint.string_list[i]; i++)
+			len += (size_t)snprintf(
+			    buf + len, len < size ? size - len : 0, "%s'%s'",
+			    i ? ", " : "", d->constraint.string_list[i]);
+	} else if (d->constraint_type == SANE_CONSTRAINT_RANGE) {
+		const SANE_Range *r = d->constraint.range;
+
+		if (d->type == SANE_TYPE_FIXED)
+			snprintf(buf, size, "%g..%g", SANE_UNFIX(r->min),
+			         SANE_UNFIX(r->max));
+		else
+			snprintf(buf, size, "%d..%d", r->min, r->max);
+	} else if (d->constraint_type == SANE_CONSTRAINT_WORD_LIST) {
+		const SANE_Word *w = d->constraint.word_list;
+
+		for (SANE_Int i = 1; i <= w[0]; i++)
+			len += (size_t)snprintf(
+			    buf + len, len < size ? size - len : 0, "%s%g",
+			    i > 1 ? ", " : "",
+			    d->type == SANE_TYPE_FIXED ? SANE_UNFIX(w[i])
+			                               : (double)w[i]);
+	} else if (d->type == SANE_TYPE_BOOL) {
+		snprintf(buf, size, "yes, no");
+	} else {
+		snprintf(buf, size, "any %s",
+		         d->type == SANE_TYPE_STRING ? "text" : "number");
+	}
+}
+
+static int list_options(char *buf, size_t size, SANE_Handle h)
+{
+	SANE_Int n = 0;
+	size_t len = 0;
+
+	buf[0] = '\0';
+	sane_control_option(h, 0, SANE_ACTION_GET_VALUE, &n, NULL);
+	for (SANE_Int i = 1; i < n; i++) {
+		const SANE_Option_Descriptor *d =
+		    sane_get_option_descriptor(h, i);
+
+		if (!d || !d->name || !d->name[0] ||
+		    !SANE_OPTION_IS_SETTABLE(d->cap) ||
+		    d->type == SANE_TYPE_GROUP)
+			continue;
+		len += (size_t)snprintf(buf + len, len < size ? size - len : 0,
+		                        "%s%s", len ? ", " : "", d->name);
+	}
+	return 0;
+}
+
+/* Set option `name` to the text `value`, checked against the device's
+ * constraint.  `dev` for messages. */
+static int set_option(SANE_Handle h, const char *dev, const char *name,
+                      const char *value)
+{
+	const SANE_Option_Descriptor *d = NULL;
+	char valid[1024];
+	SANE_Status st;
+	SANE_Int info = 0;
+	int i = find_option(h, name, &d);
+
+	if (i < 0 || !SANE_OPTION_IS_ACTIVE(d->cap) ||
+	    !SANE_OPTION_IS_SETTABLE(d->cap)) {
+		list_options(valid, sizeof(valid), h);
+		return sohoa_error_set(SOHOA_EINVALID,
+		                       "device %s has no settable option '%s'; "
+		                       "its options: %s",
+		                       dev, name, valid);
+	}
+	describe_valid(valid, sizeof(valid), d);
+	switch (d->type) {
+	case SANE_TYPE_BOOL: {
+		SANE_Bool b;
+
+		if (!strcasecmp(value, "yes") || !strcasecmp(value, "true") ||
+		    !strcmp(value, "1"))
+			b = SANE_TRUE;
+		else if (!strcasecmp(value, "no") ||
+		         !strcasecmp(value, "false") || !strcmp(value, "0"))
+			b = SANE_FALSE;
+		else
+			goto bad;
+		st =
+		    sane_control_option(h, i, SANE_ACTION_SET_VALUE, &b, &info);
+		break;
+	}
+	case SANE_TYPE_INT:
+	case SANE_TYPE_FIXED: {
+		char *end;
+		double v = strtod(value, &end);
+		SANE_Word w;
+
+		if (end == value || *end != '\0' ||
+		    d->size != sizeof(SANE_Word))
+			goto bad;
+		w = d->type == SANE_TYPE_FIXED ? SANE_FIX(v) : (SANE_Word)v;
+		if (d->constraint_type == SANE_CONSTRAINT_RANGE &&
+		    (w < d->constraint.range->min ||
+		     w > d->constraint.range->max))
+			goto bad;
+		st =
+		    sane_control_option(h, i, SANE_ACTION_SET_VALUE, &w, &info);
+		break;
+	}
+	case SANE_TYPE_STRING: {
+		char *buf;
+
+		if (d->constraint_type == SANE_CONSTRAINT_STRING_LIST) {
+			int ok = 0;
+
+			for (size_t k = 0; d->constraint.string_list[k]; k++)
+				ok |= strcmp(d->constraint.string_list[k],
+				             value) == 0;
+			if (!ok)
+				goto bad;
+		}
+		if (strlen(value) + 1 > (size_t)d->size)
+			goto bad;
+		if (!(buf = calloc(1, (size_t)d->size)))
+			return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+		strcpy(buf, value);
+		st = sane_control_option(h, i, SANE_ACTION_SET_VALUE, buf,
+		                         &info);
+		free(buf);
+		break;
+	}
+	case SANE_TYPE_BUTTON:
+		st = sane_control_option(h, i, SANE_ACTION_SET_VALUE, NULL,
+		                         &info);
+		break;
+	default:
+		goto bad;
+	}
+	if (st == SANE_STATUS_INVAL)
+		goto bad;
+	if (st != SANE_STATUS_GOOD)
+		return sane_fail(st, "set option", dev);
+	return SOHOA_OK;
+bad:
+	return sohoa_error_set(SOHOA_EINVALID,
+	                       "device %s: bad value '%s' for option '%s'; "
+	                       "valid: %s",
+	                       dev, value, name, valid);
+}
+
+static int get_int_option(SANE_Handle h, const char *name, int *out)
+{
+	const SANE_Option_Descriptor *d = NULL;
+	SANE_Word w;
+	int i = find_option(h, name, &d);
+
+	if (i < 0 || d->size != sizeof(SANE_Word) ||
+	    (d->type != SANE_TYPE_INT && d->type != SANE_TYPE_FIXED) ||
+	    sane_control_option(h, i, SANE_ACTION_GET_VALUE, &w, NULL) !=
+	        SANE_STATUS_GOOD)
+		return -1;
+	*out = d->type == SANE_TYPE_FIXED ? (int)(SANE_UNFIX(w) + 0.5) : w;
+	return 0;
+}
+
+/* Map one of sohoa's words (source/mode) onto the device's option. */
+static int set_mapped(SANE_Handle h, const char *dev, const char *option,
+                      const struct alias *tab, size_t n, const char *ours)
+{
+	const SANE_Option_Descriptor *d = NULL;
+	const char *theirs;
+
+	if (find_option(h, option, &d) < 0 ||
+	    d->constraint_type != SANE_CONSTRAINT_STRING_LIST) {
+		if (strcmp(ours, "flatbed") == 0 || strcmp(option, "mode") == 0)
+			return SOHOA_OK; /* nothing to choose: the default */
+		return sohoa_error_set(SOHOA_EINVALID,
+		                       "device %s has no %s option, so it "
+		                       "cannot scan with %s '%s'",
+		                       dev, option, option, ours);
+	}
+	if (!(theirs = map_choice(tab, n, ours, d->constraint.string_list))) {
+		char valid[1024];
+
+		describe_valid(valid, sizeof(valid), d);
+		return sohoa_error_set(SOHOA_EINVALID,
+		                       "device %s offers no %s matching '%s' "
+		                       "(it offers %s); use --set %s=VALUE",
+		                       dev, option, ours, valid, option);
+	}
+	return set_option(h, dev, option, theirs);
+}
+
+/* ---- one page into TIFF -------------------------------------------------- */
+
+struct page_writer {
+	TIFF *tif;
+	unsigned char *line; /* one scan line being assembled */
+	size_t line_bytes;   /* bytes per line from SANE */
+	size_t fill;         /* bytes in `line` */
+	uint32_t rows;
+};
+
+static int tiff_open_page(struct page_writer *pw, const char *path,
+                          const SANE_Parameters *p, int dpi)
+{
+	int spp = p->format == SANE_FRAME_RGB ? 3 : 1;
+
+	if (!(pw->tif = TIFFOpen(path, "w")))
+		return sohoa_error_set(SOHOA_EENV, "cannot create %s", path);
+	TIFFSetField(pw->tif, TIFFTAG_IMAGEWIDTH, (uint32_t)p->pixels_per_line);
+	/* A known height is set up front; an unknown one (lines == -1, hand
+	 * scanners, some feeders) grows with every line written. */
+	if (p->lines > 0)
+		TIFFSetField(pw->tif, TIFFTAG_IMAGELENGTH, (uint32_t)p->lines);
+	TIFFSetField(pw->tif, TIFFTAG_BITSPERSAMPLE, (uint16_t)p->depth);
+	TIFFSetField(pw->tif, TIFFTAG_SAMPLESPERPIXEL, (uint16_t)spp);
+	TIFFSetField(pw->tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+	TIFFSetField(pw->tif, TIFFTAG_ORIENTATION, ORIENTATION_TOPLEFT);
+	TIFFSetField(pw->tif, TIFFTAG_PHOTOMETRIC,
+	             spp == 3 ? PHOTOMETRIC_RGB
+	             : p->depth == 1
+	                 ? PHOTOMETRIC_MINISWHITE /* SANE: 1=black */
+	                 : PHOTOMETRIC_MINISBLACK);
+	TIFFSetField(pw->tif, TIFFTAG_COMPRESSION,
+	             p->depth == 1 ? COMPRESSION_CCITTFAX4
+	                           : COMPRESSION_ADOBE_DEFLATE);
+	if (p->depth > 1)
+		TIFFSetField(pw->tif, TIFFTAG_PREDICTOR, PREDICTOR_HORIZONTAL);
+	/* fixed strips of about 64 KiB, whatever the height */
+	TIFFSetField(
+	    pw->tif, TIFFTAG_ROWSPERSTRIP,
+	    (uint32_t)(65536 / (p->bytes_per_line > 0 ? p->bytes_per_line : 1) +
+	               1));
+	if (dpi > 0) {
+		TIFFSetField(pw->tif, TIFFTAG_XRESOLUTION, (float)dpi);
+		TIFFSetField(pw->tif, TIFFTAG_YRESOLUTION, (float)dpi);
+		TIFFSetField(pw->tif, TIFFTAG_RESOLUTIONUNIT, RESUNIT_INCH);
+	}
+	TIFFSetField(pw->tif, TIFFTAG_SOFTWARE, "sohoa " SOHOA_VERSION);
+	pw->line_bytes = (size_t)p->bytes_per_line;
+	pw->fill = 0;
+	pw->rows = 0;
+	if (!(pw->line = malloc(pw->line_bytes)))
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	return SOHOA_OK;
+}
+
+/* Append bytes from SANE; every completed line goes to the TIFF. */
+static int tiff_feed(struct page_writer *pw, const unsigned char *buf,
+                     size_t len, const char *path)
+{
+	while (len > 0) {
+		size_t take = pw->line_bytes - pw->fill;
+
+		if (take > len)
+			take = len;
+		memcpy(pw->line + pw->fill, buf, take);
+		pw->fill += take;
+		buf += take;
+		len -= take;
+		if (pw->fill == pw->line_bytes) {
+			if (TIFFWriteScanline(pw->tif, pw->line, pw->rows, 0) <
+			    0)
+				return sohoa_error_set(SOHOA_EENV,
+				                       "cannot write %s (disk "
+				                       "full?)",
+				                       path);
+			pw->rows++;
+			pw->fill = 0;
+		}
+	}
+	return SOHOA_OK;
+}
+
+static void tiff_discard(struct page_writer *pw, const char *path)
+{
+	if (pw->tif) {
+		TIFFClose(pw->tif);
+		unlink(path);
+	}
+	pw->tif = NULL;
+	free(pw->line);
+	pw->line = NULL;
+}
+
+/* Copy a raw file of whole lines into the page writer (unknown-height
+ * frames: the height is known only at the end of the frame). */
+static int feed_raw(struct page_writer *pw, FILE *raw, const char *path)
+{
+	unsigned char buf[65536];
+	size_t n;
+	int rc = SOHOA_OK;
+
+	rewind(raw);
+	while (rc == SOHOA_OK && (n = fread(buf, 1, sizeof(buf), raw)) > 0)
+		rc = tiff_feed(pw, buf, n, path);
+	if (rc == SOHOA_OK && ferror(raw))
+		rc =
+		    sohoa_error_set(SOHOA_EIO, "cannot read back %s.raw", path);
+	return rc;
+}
+
+/* Read one frame from SANE into a new TIFF at `path`, then close and fsync
+ * it.  Lines stream straight into the TIFF when the height is announced;
+ * otherwise into a raw temp file first, so memory stays flat either way.
+ * Returns SOHOA_OK with the page in `pg`. */
+static int scan_page(SANE_Handle h, const char *dev, const char *path, int dpi,
+                     sohoa_scan_page *pg)
+{
+	struct page_writer pw = {0};
+	SANE_Parameters p;
+	SANE_Status st;
+	unsigned char buf[65536];
+	char *raw_path = NULL;
+	FILE *raw = NULL;
+	long long raw_bytes = 0;
+	SANE_Int n;
+	int rc;
+
+	if ((st = sane_get_parameters(h, &p)) != SANE_STATUS_GOOD)
+		return sane_fail(st, "get parameters", dev);
+	if (p.format != SANE_FRAME_GRAY && p.format != SANE_FRAME_RGB)
+		return sohoa_error_set(SOHOA_EINVALID,
+		                       "device %s sends three-pass colour "
+		                       "frames, which sohoa does not read yet: "
+		                       "use --mode gray or a single-pass mode",
+		                       dev);
+	if (p.depth != 1 && p.depth != 8 && p.depth != 16)
+		return sohoa_error_set(SOHOA_EINVALID,
+		                       "device %s sends %d-bit samples; sohoa "
+		                       "reads 1, 8 and 16",
+		                       dev, p.depth);
+	if (p.bytes_per_line <= 0)
+		return sohoa_error_set(SOHOA_EIO,
+		                       "device %s reports %d bytes per line",
+		                       dev, p.bytes_per_line);
+	if (p.lines > 0) {
+		if ((rc = tiff_open_page(&pw, path, &p, dpi)) != SOHOA_OK)
+			goto fail;
+	} else {
+		if ((rc = sohoa_asprintf(&raw_path, "%s.raw", path)))
+			goto fail;
+		if (!(raw = fopen(raw_path, "w+b"))) {
+			rc = sohoa_error_set(SOHOA_EENV, "cannot create %s",
+			                     raw_path);
+			goto fail;
+		}
+	}
+	for (;;) {
+		st = sane_read(h, buf, sizeof(buf), &n);
+		if (st == SANE_STATUS_EOF)
+			break;
+		if (st != SANE_STATUS_GOOD) {
+			rc = sane_fail(st, "read", dev);
+			goto fail;
+		}
+		if (n <= 0)
+			continue;
+		if (raw) {
+			if (fwrite(buf, 1, (size_t)n, raw) != (size_t)n) {
+				rc = sohoa_error_set(SOHOA_EENV,
+				                     "cannot write %s (disk "
+				                     "full?)",
+				                     raw_path);
+				goto fail;
+			}
+			raw_bytes += n;
+		} else if ((rc = tiff_feed(&pw, buf, (size_t)n, path))) {
+			goto fail;
+		}
+	}
+	if (raw) {
+		p.lines = (SANE_Int)(raw_bytes / p.bytes_per_line);
+		if (p.lines > 0) {
+			if ((rc = tiff_open_page(&pw, path, &p, dpi)) ||
+			    (rc = feed_raw(&pw, raw, path)))
+				goto fail;
+		}
+	}
+	if (pw.rows == 0) {
+		rc = sohoa_error_set(SOHOA_EIO, "device %s sent an empty page",
+		                     dev);
+		goto fail;
+	}
+	if (pw.rows < (uint32_t)p.lines)
+		sohoa_log(SOHOA_LOG_WARN,
+		          "%s: page ended after %u of %d lines; kept as is",
+		          dev, pw.rows, p.lines);
+	if (pw.rows != (uint32_t)p.lines)
+		TIFFSetField(pw.tif, TIFFTAG_IMAGELENGTH, pw.rows);
+	if (!TIFFWriteDirectory(pw.tif)) {
+		rc = sohoa_error_set(SOHOA_EENV, "cannot write %s", path);
+		goto fail;
+	}
+	TIFFClose(pw.tif);
+	pw.tif = NULL;
+	free(pw.line);
+	if (raw) {
+		fclose(raw);
+		unlink(raw_path);
+		free(raw_path);
+	}
+	if ((rc = sohoa_fs_sync_file(path)) != SOHOA_OK) {
+		unlink(path);
+		return rc;
+	}
+	pg->width = p.pixels_per_line;
+	pg->height = (int)pw.rows;
+	pg->depth = p.depth;
+	pg->mode = p.format == SANE_FRAME_RGB ? "color"
+	           : p.depth == 1             ? "lineart"
+	                                      : "gray";
+	pg->dpi = dpi;
+	return SOHOA_OK;
+fail:
+	tiff_discard(&pw, path);
+	if (raw) {
+		fclose(raw);
+		unlink(raw_path);
+	}
+	free(raw_path);
+	return rc;
+}
+
+static int first_device(char *name, size_t size)
+{
+	const SANE_Device **list = NULL;
+	SANE_Status st = sane_get_devices(&list, SANE_FALSE);
+
+	if (st != SANE_STATUS_GOOD)
+		return sane_fail(st, "list devices", "SANE");
+	if (!list || !list[0])
+		return sohoa_error_set(
+		    SOHOA_EENV, "no scanner found: connect and switch on "
+		                "a scanner, check 'sohoa devices', or "
+		                "set [scanner] device");
+	snprintf(name, size, "%s", list[0]->name);
+	return SOHOA_OK;
+}
+
+int sohoa_scan_list_devices(char **out)
+{
+	const SANE_Device **list = NULL;
+	SANE_Status st = sane_get_devices(&list, SANE_FALSE);
+	size_t len = 0, cap = 1;
+	char *buf;
+
+	*out = NULL;
+	if (st != SANE_STATUS_GOOD)
+		return sane_fail(st, "list devices", "SANE");
+	for (size_t i = 0; list && list[i]; i++)
+		cap += strlen(list[i]->name) + strlen(list[i]->vendor) +
+		       strlen(list[i]->model) + strlen(list[i]->type) + 4;
+	if (!(buf = malloc(cap)))
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	buf[0] = '\0';
+	for (size_t i = 0; list && list[i]; i++)
+		len += (size_t)snprintf(
+		    buf + len, cap - len, "%s\t%s\t%s\t%s\n", list[i]->name,
+		    list[i]->vendor, list[i]->model, list[i]->type);
+	*out = buf;
+	return SOHOA_OK;
+}
+
+int sohoa_scan_run(const sohoa_scan_opts *opts, const char *dir, int first,
+                   sohoa_scan_page_cb cb, void *payload)
+{
+	SANE_Handle h = NULL;
+	char dev[256], source[512], applied[2048] = "", *path = NULL;
+	const char *src = opts->source ? opts->source : "flatbed";
+	int feeder = strcmp(src, "flatbed") != 0;
+	int max = opts->max_pages > 0 ? opts->max_pages : (feeder ? 0 : 1);
+	int rc, npages = 0, dpi = 0;
+	size_t alen = 0;
+	SANE_Status st;
+
+	cancel_requested = 0;
+	if (opts->device && opts->device[0])
+		snprintf(dev, sizeof(dev), "%s", opts->device);
+	else if ((rc = first_device(dev, sizeof(dev))) != SOHOA_OK)
+		return rc;
+	if ((rc = sohoa_fs_mkdirs(dir)) != SOHOA_OK)
+		return rc;
+	if ((st = sane_open(dev, &h)) != SANE_STATUS_GOOD) {
+		h = NULL;
+		if (st == SANE_STATUS_INVAL) {
+			char *list = NULL;
+
+			sohoa_scan_list_devices(&list);
+			rc = sohoa_error_set(SOHOA_ENOTFOUND,
+			                     "no scanner '%s'; devices found: "
+			                     "%s(see 'sohoa devices')",
+			                     dev,
+			                     list && list[0] ? list : "none ");
+			free(list);
+		} else {
+			rc = sane_fail(st, "open", dev);
+		}
+		goto done;
+	}
+	if (opts->source &&
+	    (rc = set_mapped(h, dev, SANE_NAME_SCAN_SOURCE, source_names,
+	                     sizeof(source_names) / sizeof(source_names[0]),
+	                     opts->source)) != SOHOA_OK)
+		goto done;
+	if (opts->mode &&
+	    (rc = set_mapped(h, dev, SANE_NAME_SCAN_MODE, mode_names,
+	                     sizeof(mode_names) / sizeof(mode_names[0]),
+	                     opts->mode)) != SOHOA_OK)
+		goto done;
+	if (opts->dpi > 0) {
+		char v[16];
+		const SANE_Option_Descriptor *d = NULL;
+
+		snprintf(v, sizeof(v), "%d", opts->dpi);
+		if (find_option(h, SANE_NAME_SCAN_RESOLUTION, &d) >= 0 &&
+		    SANE_OPTION_IS_ACTIVE(d->cap) &&
+		    (rc = set_option(h, dev, SANE_NAME_SCAN_RESOLUTION, v)) !=
+		        SOHOA_OK)
+			goto done;
+	}
+	for (size_t i = 0; i < opts->nset; i++) {
+		const char *eq = strchr(opts->set[i], '=');
+		char name[128];
+
+		if (!eq || eq == opts->set[i] ||
+		    (size_t)(eq - opts->set[i]) >= sizeof(name)) {
+			rc = sohoa_error_set(SOHOA_EINVALID,
+			                     "--set '%s': expected NAME=VALUE",
+			                     opts->set[i]);
+			goto done;
+		}
+		snprintf(name, sizeof(name), "%.*s", (int)(eq - opts->set[i]),
+		         opts->set[i]);
+		if ((rc = set_option(h, dev, name, eq + 1)) != SOHOA_OK)
+			goto done;
+		alen += (size_t)snprintf(
+		    applied + alen,
+		    alen < sizeof(applied) ? sizeof(applied) - alen : 0, "%s%s",
+		    alen ? " " : "", opts->set[i]);
+	}
+	if (get_int_option(h, SANE_NAME_SCAN_RESOLUTION, &dpi) != 0)
+		dpi = opts->dpi;
+	snprintf(source, sizeof(source), "scanner:%s", dev);
+
+	while (!cancel_requested && (max == 0 || npages < max)) {
+		sohoa_scan_page pg = {0};
+
+		st = sane_start(h);
+		if (st == SANE_STATUS_NO_DOCS && npages > 0)
+			break; /* the feeder ran empty: the normal end */
+		if (st != SANE_STATUS_GOOD) {
+			rc = sane_fail(st, "start", dev);
+			goto done;
+		}
+		free(path);
+		if ((rc = sohoa_asprintf(&path, "%s/p%04d.tif", dir,
+		                         first + npages)) != SOHOA_OK)
+			goto done;
+		rc = scan_page(h, dev, path, dpi, &pg);
+		if (rc != SOHOA_OK)
+			goto done;
+		if ((rc = sohoa_fs_sync_dir(dir)) != SOHOA_OK)
+			goto done;
+		pg.path = path;
+		pg.index = first + npages;
+		pg.source = source;
+		pg.options = applied[0] ? applied : NULL;
+		npages++;
+		sohoa_log(SOHOA_LOG_INFO, "%s: page %d durable (%dx%d %s)", dev,
+		          pg.index, pg.width, pg.height, pg.mode);
+		if (cb && (rc = cb(&pg, payload)) != SOHOA_OK)
+			goto done;
+	}
+	rc = cancel_requested ? sohoa_error_set(SOHOA_ECANCELLED,
+	                                        "scan on %s cancelled after "
+	                                        "%d pages; they are kept",
+	                                        dev, npages)
+	                      : SOHOA_OK;
+done:
+	if (h) {
+		sane_cancel(h);
+		sane_close(h);
+	}
+	free(path);
+	return rc;
+}
