@@ -1,0 +1,97 @@
+/* json.c -- a page result as one line of JSON (jansson).
+ *
+ * The text is copied into a buffer of ours with json_dumpb(), so callers
+ * free() it without knowing jansson's allocator.
+ */
+#include "ocr/ocr.h"
+
+#include <assert.h>
+#include <stdlib.h>
+
+#include <jansson.h>
+
+#include "config/config.h"
+
+/* One line, keys in the documented order, reals to 6 significant digits
+ * (confidences and angles; 17 digits would only show binary noise). */
+#define FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6))
+
+/* json_object_set_new() and json_array_append_new() take the reference
+ * even on failure; count failures instead of checking each call. */
+static void put(json_t *obj, const char *key, json_t *val, int *bad)
+{
+	if (!val || json_object_set_new(obj, key, val) != 0)
+		(*bad)++;
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *codes_json(const sohoa_ocr_result *r, int *bad)
+{
+	json_t *arr = json_array(), *c;
+	size_t i;
+
+	if (!arr)
+		return NULL;
+	for (i = 0; i < r->ncodes; i++) {
+		if (!(c = json_object())) {
+			(*bad)++;
+			break;
+		}
+		put(c, "type", json_string(r->codes[i].type), bad);
+		put(c, "data", json_string(r->codes[i].data), bad);
+		if (json_array_append_new(arr, c) != 0)
+			(*bad)++;
+	}
+	return arr;
+}
+
+int sohoa_ocr_result_json(char **out, const sohoa_ocr_result *r)
+{
+	json_t *o = NULL;
+	size_t n;
+	int bad = 0, rc = SOHOA_OK;
+
+	assert(out && r);
+	*out = NULL;
+	if (!(o = json_object()))
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	put(o, "blank", json_boolean(r->blank), &bad);
+	put(o, "rotation", json_integer(r->rotation), &bad);
+	put(o, "skew_deg", json_real(r->skew_deg), &bad);
+	put(o, "document_type",
+	    json_string(r->document_type ? r->document_type
+	                                 : (r->blank ? "blank" : "other")),
+	    &bad);
+	put(o, "case_number", str_or_null(r->case_number), &bad);
+	put(o, "text", json_string(r->text ? r->text : ""), &bad);
+	put(o, "mean_confidence", json_real(r->mean_confidence), &bad);
+	put(o, "codes", codes_json(r, &bad), &bad);
+	/* Field extraction comes with the id card and form readers. */
+	put(o, "fields", json_object(), &bad);
+	put(o, "needs_review", json_array(), &bad);
+	if (bad) {
+		/* Out of memory, or a string that is not UTF-8. */
+		rc = sohoa_error_set(SOHOA_ERROR,
+		                     "json: cannot encode the page result");
+		goto done;
+	}
+	n = json_dumpb(o, NULL, 0, FLAGS);
+	if (n == 0 || !(*out = malloc(n + 1))) {
+		rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+		goto done;
+	}
+	if (json_dumpb(o, *out, n, FLAGS) != n) {
+		free(*out);
+		*out = NULL;
+		rc = sohoa_error_set(SOHOA_ERROR, "json: cannot write result");
+		goto done;
+	}
+	(*out)[n] = '\0';
+done:
+	json_decref(o);
+	return rc;
+}

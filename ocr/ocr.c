@@ -1,0 +1,383 @@
+/* ocr.c -- the recognizer handle and the page pipeline: load, gray, blank
+ * check, orientation (Tesseract OSD), deskew, codes (zbar), recognition
+ * (Tesseract LSTM), case number and document type.
+ *
+ * Each handle owns two TessBaseAPI (text, and OSD when osd.traineddata is
+ * installed) and one zbar scanner, initialized once and reused per page.
+ */
+#include "ocr/ocr.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <leptonica/allheaders.h>
+#include <tesseract/capi.h>
+#include <zbar.h>
+
+#include "config/config.h"
+#include "ocr_int.h"
+
+#define DEFAULT_LANGUAGES "vie+eng"
+#define DEFAULT_TESSDATA  "/usr/share/tesseract-ocr/5/tessdata"
+#define DEFAULT_MAX_MP    200.0
+
+/* OSD's confidence is the margin of the best orientation over the next.
+ * Tesseract itself ignores orientations below this margin when it runs
+ * OSD as part of recognition (its min_orientation_margin, default 7). */
+#define OSD_MIN_CONF 7.0f
+
+struct sohoa_ocr {
+	TessBaseAPI *api;           /* owned: text recognition */
+	TessBaseAPI *osd;           /* owned: orientation, NULL without osd */
+	zbar_image_scanner_t *zbar; /* owned */
+	double max_mp;              /* page size limit, megapixels */
+};
+
+static pthread_once_t env_once = PTHREAD_ONCE_INIT;
+static pthread_once_t osd_warn_once = PTHREAD_ONCE_INIT;
+
+/* Tesseract is built with OpenMP on Debian and starts a team of threads
+ * inside every recognition.  The pipeline runs one handle per worker
+ * thread already, so those teams only oversubscribe the CPU: measured on
+ * 2 cores, 1.4 s instead of 0.35 s for tests/data/text_vi.png.  Tesseract's
+ * FAQ recommends OMP_THREAD_LIMIT=1 for such use; an operator's own
+ * setting wins.  Caveat: libgomp reads its environment when it is loaded,
+ * before any of our code runs, so setting it here only reaches child
+ * processes; the effective place is the environment of the process (the
+ * systemd unit, the tests).  Hence the warning. */
+static void env_setup(void)
+{
+	if (getenv("OMP_THREAD_LIMIT"))
+		return;
+	setenv("OMP_THREAD_LIMIT", "1", 0);
+	sohoa_log(SOHOA_LOG_WARN,
+	          "OMP_THREAD_LIMIT=1 was not in the environment at start-up: "
+	          "tesseract runs several threads per page, which makes "
+	          "parallel workers slower");
+}
+
+static void warn_no_osd(void)
+{
+	sohoa_log(SOHOA_LOG_WARN,
+	          "osd.traineddata not installed: page orientation is not "
+	          "detected (install Debian package tesseract-ocr-osd)");
+}
+
+/* Debian package of a language: tesseract-ocr-chi-sim for chi_sim. */
+static void package_name(char *buf, size_t size, const char *lang, size_t n)
+{
+	size_t i, o = (size_t)snprintf(buf, size, "tesseract-ocr-");
+
+	for (i = 0; i < n && o + 1 < size; i++) {
+		char c = lang[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		buf[o++] = (c == '_' || c == '/') ? '-' : c;
+	}
+	buf[o] = '\0';
+}
+
+/* Every language of "vie+eng" has its traineddata in `dir`. */
+static int check_languages(const char *languages, const char *dir)
+{
+	const char *p = languages;
+	char path[4096], pkg[128];
+	size_t n;
+
+	if (!*languages)
+		return sohoa_error_set(SOHOA_EINVALID, "no ocr language given");
+	while (*p) {
+		n = strcspn(p, "+");
+		if (n == 0 || n > 64 || memchr(p, '.', n))
+			return sohoa_error_set(SOHOA_EINVALID,
+			                       "bad ocr language list \"%s\"",
+			                       languages);
+		snprintf(path, sizeof(path), "%s/%.*s.traineddata", dir, (int)n,
+		         p);
+		if (access(path, R_OK) != 0) {
+			package_name(pkg, sizeof(pkg), p, n);
+			return sohoa_error_set(
+			    SOHOA_EENV,
+			    "missing traineddata %.*s.traineddata in %s: "
+			    "install Debian package %s",
+			    (int)n, p, dir, pkg);
+		}
+		p += n;
+		if (*p == '+')
+			p++;
+	}
+	return SOHOA_OK;
+}
+
+/* A TessBaseAPI that writes nothing to stderr, initialized. */
+static int tess_open(TessBaseAPI **out, const char *dir, const char *langs,
+                     TessOcrEngineMode oem)
+{
+	TessBaseAPI *api = TessBaseAPICreate();
+
+	*out = NULL;
+	if (!api)
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	TessBaseAPISetVariable(api, "debug_file", "/dev/null");
+	if (TessBaseAPIInit2(api, dir, langs, oem) != 0) {
+		TessBaseAPIDelete(api);
+		return sohoa_error_set(SOHOA_EENV,
+		                       "tesseract: cannot load %s from %s "
+		                       "(damaged traineddata?)",
+		                       langs, dir);
+	}
+	*out = api;
+	return SOHOA_OK;
+}
+
+int sohoa_ocr_create(sohoa_ocr **out, const char *languages,
+                     const char *tessdata)
+{
+	sohoa_ocr *ocr = NULL;
+	char osd_path[4096];
+	int rc;
+
+	assert(out);
+	*out = NULL;
+	pthread_once(&env_once, env_setup);
+	sohoa_ocr__global_init();
+	if (!languages)
+		languages = DEFAULT_LANGUAGES;
+	if (!tessdata)
+		tessdata = DEFAULT_TESSDATA;
+	if ((rc = check_languages(languages, tessdata)) != SOHOA_OK)
+		return rc;
+	if (!(ocr = calloc(1, sizeof(*ocr))))
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	ocr->max_mp = DEFAULT_MAX_MP;
+	if ((rc = tess_open(&ocr->api, tessdata, languages, OEM_DEFAULT)) !=
+	    SOHOA_OK)
+		goto fail;
+	TessBaseAPISetPageSegMode(ocr->api, PSM_AUTO);
+	snprintf(osd_path, sizeof(osd_path), "%s/osd.traineddata", tessdata);
+	if (access(osd_path, R_OK) == 0) {
+		/* OSD only exists for the legacy engine. */
+		if ((rc = tess_open(&ocr->osd, tessdata, "osd",
+		                    OEM_TESSERACT_ONLY)) != SOHOA_OK)
+			goto fail;
+	} else {
+		pthread_once(&osd_warn_once, warn_no_osd);
+	}
+	if (!(ocr->zbar = zbar_image_scanner_create())) {
+		rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+		goto fail;
+	}
+	zbar_image_scanner_set_config(ocr->zbar, 0, ZBAR_CFG_ENABLE, 1);
+	/* GS1 DataBar is for retail goods, never on dossier papers, and its
+	 * decoder prints assertion noise on text. */
+	zbar_image_scanner_set_config(ocr->zbar, ZBAR_DATABAR, ZBAR_CFG_ENABLE,
+	                              0);
+	zbar_image_scanner_set_config(ocr->zbar, ZBAR_DATABAR_EXP,
+	                              ZBAR_CFG_ENABLE, 0);
+	/* Raw bytes: we decode UTF-8 ourselves (see codes.c). */
+	zbar_image_scanner_set_config(ocr->zbar, ZBAR_QRCODE, ZBAR_CFG_BINARY,
+	                              1);
+	*out = ocr;
+	return SOHOA_OK;
+fail:
+	sohoa_ocr_free(ocr);
+	return rc;
+}
+
+static void tess_close(TessBaseAPI *api)
+{
+	if (api) {
+		TessBaseAPIEnd(api);
+		TessBaseAPIDelete(api);
+	}
+}
+
+void sohoa_ocr_free(sohoa_ocr *ocr)
+{
+	if (!ocr)
+		return;
+	tess_close(ocr->api);
+	tess_close(ocr->osd);
+	if (ocr->zbar)
+		zbar_image_scanner_destroy(ocr->zbar);
+	free(ocr);
+}
+
+void sohoa_ocr_set_max_megapixels(sohoa_ocr *ocr, double mp)
+{
+	assert(ocr && mp > 0);
+	ocr->max_mp = mp;
+}
+
+void sohoa_ocr_result_init(sohoa_ocr_result *r)
+{
+	assert(r);
+	memset(r, 0, sizeof(*r));
+}
+
+void sohoa_ocr_result_dispose(sohoa_ocr_result *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	free(r->text);
+	free(r->hocr);
+	free(r->document_type);
+	free(r->case_number);
+	for (i = 0; i < r->ncodes; i++) {
+		free(r->codes[i].type);
+		free(r->codes[i].data);
+	}
+	free(r->codes);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Recognize `pix`: NFC text, hOCR and mean confidence into r. */
+static int recognize(sohoa_ocr_result *r, TessBaseAPI *api, PIX *pix, int dpi,
+                     int page)
+{
+	char *t = NULL, *h = NULL;
+	int rc = SOHOA_OK, conf;
+
+	TessBaseAPISetImage2(api, pix);
+	TessBaseAPISetSourceResolution(api, dpi);
+	if (TessBaseAPIRecognize(api, NULL) != 0) {
+		rc = sohoa_error_set(SOHOA_ERROR, "tesseract: recognition "
+		                                  "failed");
+		goto done;
+	}
+	t = TessBaseAPIGetUTF8Text(api);
+	h = TessBaseAPIGetHOCRText(api, page);
+	if (!t || !h) {
+		rc = sohoa_error_set(SOHOA_ERROR, "tesseract: no text result");
+		goto done;
+	}
+	if ((rc = sohoa_text_nfc(&r->text, t)) != SOHOA_OK)
+		goto done;
+	if (!(r->hocr = strdup(h))) {
+		rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+		goto done;
+	}
+	conf = TessBaseAPIMeanTextConf(api);
+	r->mean_confidence = conf > 0 ? conf / 100.0 : 0.0;
+done:
+	TessDeleteText(t);
+	TessDeleteText(h);
+	TessBaseAPIClear(api);
+	return rc;
+}
+
+/* Clockwise turn (0/90/180/270) that makes `gray` upright, 0 when OSD is
+ * not installed or not sure.  OSD's orient_deg is how far the page itself
+ * is turned clockwise; the correction is the rest of a full turn. */
+static int orient(sohoa_ocr *ocr, PIX *gray, int dpi)
+{
+	int deg = 0;
+	float conf = 0, sconf = 0;
+	const char *script = NULL;
+
+	if (!ocr->osd)
+		return 0;
+	TessBaseAPISetImage2(ocr->osd, gray);
+	TessBaseAPISetSourceResolution(ocr->osd, dpi);
+	if (!TessBaseAPIDetectOrientationScript(ocr->osd, &deg, &conf, &script,
+	                                        &sconf))
+		deg = 0, conf = 0;
+	TessBaseAPIClear(ocr->osd);
+	sohoa_log(SOHOA_LOG_DEBUG, "osd: orientation %d confidence %.2f", deg,
+	          (double)conf);
+	if (conf < OSD_MIN_CONF || (deg != 90 && deg != 180 && deg != 270))
+		return 0;
+	return 360 - deg;
+}
+
+int sohoa_ocr_page(sohoa_ocr_result *out, sohoa_ocr *ocr, const char *path,
+                   int page)
+{
+	sohoa_ocr_result res;
+	PIX *pix = NULL, *gray = NULL, *upright = NULL, *straight = NULL;
+	PIX *scaled = NULL;
+	size_t found = 0;
+	int rc, dpi = 0, tess_dpi;
+
+	assert(out && ocr && path);
+	sohoa_ocr_result_dispose(out);
+	sohoa_ocr_result_init(&res);
+	if ((rc = sohoa_ocr__load(&pix, &dpi, path, page, ocr->max_mp)) !=
+	    SOHOA_OK)
+		goto done;
+	res.dpi = dpi;
+	tess_dpi = dpi >= 50 ? dpi : SOHOA_OCR_DEFAULT_DPI;
+	if (!(gray = sohoa_ocr__to_gray(pix))) {
+		rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+		goto done;
+	}
+	res.width = pixGetWidth(gray);
+	res.height = pixGetHeight(gray);
+	/* Codes first, on the page as scanned: a page that carries a code
+	 * is not blank, whatever its marks look like. */
+	if ((rc = sohoa_ocr__scan_codes(&res, &found, ocr->zbar, gray)) !=
+	    SOHOA_OK)
+		goto done;
+	if (!found && sohoa_ocr__is_blank(gray, dpi)) {
+		res.blank = 1;
+		if (!(res.text = strdup("")) ||
+		    !(res.document_type = strdup("blank")))
+			rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+		goto done;
+	}
+
+	res.rotation = orient(ocr, gray, tess_dpi);
+	upright = res.rotation ? pixRotateOrth(gray, res.rotation / 90)
+	                       : pixClone(gray);
+	if (!upright) {
+		rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((rc = sohoa_ocr__deskew(&straight, &res.skew_deg, upright)) !=
+	    SOHOA_OK)
+		goto done;
+	res.width = pixGetWidth(straight);
+	res.height = pixGetHeight(straight);
+	if ((rc = recognize(&res, ocr->api, straight, tess_dpi, page)) !=
+	    SOHOA_OK)
+		goto done;
+
+	/* No code on the page as scanned: try it straightened, then at
+	 * another scale (zbar misses very large and very small modules). */
+	if (!found && straight != gray &&
+	    (rc = sohoa_ocr__scan_codes(&res, &found, ocr->zbar, straight)) !=
+	        SOHOA_OK)
+		goto done;
+	if (!found) {
+		float s = res.width * (double)res.height > 4e6 ? 0.5f : 2.0f;
+
+		scaled = pixScale(straight, s, s);
+		if (scaled &&
+		    (rc = sohoa_ocr__scan_codes(&res, &found, ocr->zbar,
+		                                scaled)) != SOHOA_OK)
+			goto done;
+	}
+
+	if ((rc = sohoa_ocr__find_case_number(&res.case_number, &res)) !=
+	    SOHOA_OK)
+		goto done;
+	rc = sohoa_ocr__classify(&res.document_type, res.text);
+done:
+	pixDestroy(&scaled);
+	pixDestroy(&straight);
+	pixDestroy(&upright);
+	pixDestroy(&gray);
+	pixDestroy(&pix);
+	if (rc == SOHOA_OK)
+		*out = res;
+	else
+		sohoa_ocr_result_dispose(&res);
+	return rc;
+}

@@ -1,0 +1,73 @@
+/* ocr.h -- page analysis and text recognition (Tesseract C API, Leptonica,
+ * zbar).
+ *
+ * One sohoa_ocr handle per worker thread: it owns one Tesseract instance that
+ * is initialized once and reused for every page.  Results are plain structs of
+ * owned strings; no third-party type crosses this header.
+ */
+#ifndef SOHOA_OCR_H
+#define SOHOA_OCR_H
+
+#include <stddef.h>
+
+typedef struct sohoa_ocr sohoa_ocr;
+
+/* One code (QR, Code 128, EAN...) found on a page. */
+typedef struct sohoa_ocr_code {
+	char *type; /* owned: zbar symbology name, e.g. "QR-Code" */
+	char *data; /* owned: payload, UTF-8 when it decodes as such */
+} sohoa_ocr_code;
+
+/* What the analysis of one page found.  Caller-owned: sohoa_ocr_result_init
+ * before use, sohoa_ocr_result_dispose after. */
+typedef struct sohoa_ocr_result {
+	int blank;       /* 1 when the page holds no content */
+	int rotation;    /* 0, 90, 180, 270: clockwise turn that makes
+	                    the page upright */
+	double skew_deg; /* skew found (degrees, + = counter-clockwise) */
+	char *text;      /* owned: NFC UTF-8 full text ("" on blank) */
+	char *hocr;      /* owned: hOCR of the page, NULL on blank */
+	double mean_confidence; /* 0..1 mean word confidence (0 on blank) */
+	char *document_type;    /* owned: "other", "blank", ... */
+	char *case_number;      /* owned: normalized case number found on the
+	                           page (code first, then text), or NULL */
+	sohoa_ocr_code *codes;  /* owned array of ncodes */
+	size_t ncodes;
+	int width, height; /* pixels of the analysed page */
+	int dpi;           /* resolution from the file, 0 if unknown */
+} sohoa_ocr_result;
+
+/* Create a recognizer.  `languages` like "vie+eng"; `tessdata` is the
+ * tessdata folder or NULL for the system one.  Fails with SOHOA_EENV and a
+ * message naming the missing traineddata file and the Debian package that
+ * provides it (tesseract-ocr-vie, ...). *out owned: sohoa_ocr_free(). */
+int sohoa_ocr_create(sohoa_ocr **out, const char *languages,
+                     const char *tessdata);
+
+void sohoa_ocr_free(sohoa_ocr *ocr);
+
+/* Limit on the pixels of one page (megapixels); larger pages are refused
+ * with SOHOA_EINVALID.  Default 200. */
+void sohoa_ocr_set_max_megapixels(sohoa_ocr *ocr, double mp);
+
+/* Number of pages in an image file (TIFF may hold many).  SOHOA_EINVALID
+ * with the file name when it cannot be decoded. */
+int sohoa_ocr_count_pages(int *n_out, const char *path);
+
+/* Analyse and recognize page `page` (0-based) of the image at `path`:
+ * orientation, skew, blankness, codes, text.  `out` must be initialized;
+ * it is filled on SOHOA_OK and left empty otherwise.  SOHOA_EINVALID for an
+ * unreadable, truncated or oversized image (message names the file). */
+int sohoa_ocr_page(sohoa_ocr_result *out, sohoa_ocr *ocr, const char *path,
+                   int page);
+
+void sohoa_ocr_result_init(sohoa_ocr_result *r);
+void sohoa_ocr_result_dispose(sohoa_ocr_result *r);
+
+/* The result as a JSON object text (the `sohoa ocr --json` line minus
+ * "file" and "page"; keys: blank, rotation, skew_deg, document_type,
+ * case_number, text, mean_confidence, codes, fields, needs_review).
+ * *out owned. */
+int sohoa_ocr_result_json(char **out, const sohoa_ocr_result *r);
+
+#endif /* SOHOA_OCR_H */

@@ -1,0 +1,56 @@
+/* ocr_int.h -- functions shared between the files of the ocr module.
+ *
+ * image.c loads and analyses pages (Leptonica), codes.c reads barcodes
+ * (zbar), classify.c finds the case number and the document type, json.c
+ * writes results.  Not for use outside ocr/.
+ */
+#ifndef SOHOA_OCR_INT_H
+#define SOHOA_OCR_INT_H
+
+#include <leptonica/allheaders.h>
+#include <zbar.h>
+
+#include "ocr/ocr.h"
+
+#define SOHOA_OCR_DEFAULT_DPI 300
+
+/* One-time process setup (Leptonica message handler); pthread_once. */
+void sohoa_ocr__global_init(void);
+
+/* Read page `page` of `path` (any depth).  Refuses empty, undecodable and
+ * truncated files and pages over `max_mp` megapixels with SOHOA_EINVALID
+ * naming the file.  *out owned (pixDestroy); *dpi_out 0 when unknown. */
+int sohoa_ocr__load(PIX **out, int *dpi_out, const char *path, int page,
+                    double max_mp);
+
+/* 8-bit gray copy of any page; NULL on failure (no error set). */
+PIX *sohoa_ocr__to_gray(PIX *pix);
+
+/* Gray level that separates ink from paper on `gray`: well below the
+ * paper's own level, so bleed-through and background shading stay paper. */
+int sohoa_ocr__ink_threshold(PIX *gray);
+
+/* 1 when the gray page holds nothing printed or written. */
+int sohoa_ocr__is_blank(PIX *gray, int dpi);
+
+/* Find the skew of an upright gray page; when it is found with confidence
+ * return a deskewed copy in *out (else a clone) and the angle in
+ * *deg_out (+ = page turned counter-clockwise; 0 when not found). */
+int sohoa_ocr__deskew(PIX **out, double *deg_out, PIX *gray);
+
+/* Scan `gray` for codes; append new ones (no duplicates) to r->codes.
+ * *found_out = number appended. */
+int sohoa_ocr__scan_codes(sohoa_ocr_result *r, size_t *found_out,
+                          zbar_image_scanner_t *scanner, PIX *gray);
+
+/* Case number from the codes, then from the text; *out NULL when none. */
+int sohoa_ocr__find_case_number(char **out, const sohoa_ocr_result *r);
+
+/* Case number in free text: labelled lines ("Mã hồ sơ: ...") first, then
+ * any token of the right shape.  *out NULL when none. */
+int sohoa_ocr__case_number_in_text(char **out, const char *text);
+
+/* Document type of a recognized page ("receipt", "other"); *out owned. */
+int sohoa_ocr__classify(char **out, const char *text);
+
+#endif /* SOHOA_OCR_INT_H */

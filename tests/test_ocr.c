@@ -1,0 +1,660 @@
+/* test_ocr.c -- page analysis and recognition on the fixtures in
+ * tests/data (text_vi.png with its ground truth, blank_noisy.png,
+ * one_line.png) and on variants made at test time in a mkdtemp() folder:
+ * turned pages, a skewed page, a two-page TIFF, damaged files.
+ */
+#include "ocr/ocr.h"
+
+#include <locale.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <wchar.h>
+#include <wctype.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+#include <leptonica/allheaders.h>
+
+#include "config/config.h"
+
+#define TEXT_VI  SOHOA_TEST_DATA "/text_vi.png"
+#define TEXT_GT  SOHOA_TEST_DATA "/text_vi.gt.txt"
+#define BLANK    SOHOA_TEST_DATA "/blank_noisy.png"
+#define ONE_LINE SOHOA_TEST_DATA "/one_line.png"
+#define RECEIPT  SOHOA_SAMPLES "/03-giay-tiep-nhan.png"
+#define ID_CARD  SOHOA_SAMPLES "/02-cccd-front.png"
+
+/* Words of text_vi.gt.txt that must come out of recognition. */
+static const char *const main_words[] = {
+    "đơn đề nghị",     "giấy chứng nhận", "quyền sử dụng đất",
+    "nguyễn thị liên", "042190001234",    "thạch hà",
+    "hà tĩnh",         "thửa đất số 125", "tiếp nhận hồ sơ",
+};
+
+struct fixture {
+	char dir[64];   /* mkdtemp() folder, removed at the end */
+	sohoa_ocr *ocr; /* one recognizer for all tests, as one worker */
+	char *gt;       /* text_vi.gt.txt */
+};
+
+static struct fixture fx;
+
+static int group_setup(void **state)
+{
+	size_t len;
+
+	strcpy(fx.dir, "/tmp/test_ocr.XXXXXX");
+	if (!mkdtemp(fx.dir))
+		return -1;
+	if (sohoa_ocr_create(&fx.ocr, NULL, NULL) != SOHOA_OK) {
+		fprintf(stderr, "sohoa_ocr_create: %s\n", sohoa_error_last());
+		return -1;
+	}
+	if (sohoa_fs_read_all(&fx.gt, &len, TEXT_GT) != SOHOA_OK)
+		return -1;
+	*state = &fx;
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	sohoa_ocr_free(fx.ocr);
+	free(fx.gt);
+	sohoa_fs_remove_tree(fx.dir);
+	return 0;
+}
+
+static char *tmp_path(const char *name)
+{
+	char *p = NULL;
+
+	assert_int_equal(sohoa_asprintf(&p, "%s/%s", fx.dir, name), SOHOA_OK);
+	return p;
+}
+
+/* UTF-8 to lower-case wide characters; whitespace runs become one space
+ * and blank lines vanish, so layout does not count as an error. */
+static wchar_t *wide_lower(const char *s)
+{
+	size_t n = strlen(s), i, o = 0;
+	wchar_t *w = calloc(n + 1, sizeof(*w)),
+	        *tmp = calloc(n + 1, sizeof(*w));
+	size_t k;
+
+	assert_non_null(w);
+	assert_non_null(tmp);
+	k = mbstowcs(tmp, s, n + 1);
+	assert_int_not_equal(k, (size_t)-1);
+	for (i = 0; i < k; i++) {
+		if (iswspace((wint_t)tmp[i])) {
+			if (o > 0 && w[o - 1] != L' ')
+				w[o++] = L' ';
+			continue;
+		}
+		w[o++] = (wchar_t)towlower((wint_t)tmp[i]);
+	}
+	while (o > 0 && w[o - 1] == L' ')
+		o--;
+	w[o] = 0;
+	free(tmp);
+	return w;
+}
+
+static int contains_ci(const char *hay, const char *needle)
+{
+	wchar_t *h = wide_lower(hay), *n = wide_lower(needle);
+	int found = wcsstr(h, n) != NULL;
+
+	free(h);
+	free(n);
+	return found;
+}
+
+/* 1 - (edit distance / ground-truth length), over code points. */
+static double char_accuracy(const char *text, const char *gt)
+{
+	wchar_t *a = wide_lower(text), *b = wide_lower(gt);
+	size_t na = wcslen(a), nb = wcslen(b), i, j;
+	size_t *prev = calloc(nb + 1, sizeof(size_t));
+	size_t *cur = calloc(nb + 1, sizeof(size_t)), *t;
+	double acc;
+
+	assert_non_null(prev);
+	assert_non_null(cur);
+	for (j = 0; j <= nb; j++)
+		prev[j] = j;
+	for (i = 1; i <= na; i++) {
+		cur[0] = i;
+		for (j = 1; j <= nb; j++) {
+			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+
+			cur[j] = sub < del ? (sub < ins ? sub : ins)
+			                   : (del < ins ? del : ins);
+		}
+		t = prev, prev = cur, cur = t;
+	}
+	acc = nb ? 1.0 - (double)prev[nb] / (double)nb : 0.0;
+	free(prev);
+	free(cur);
+	free(a);
+	free(b);
+	return acc;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void assert_main_words(const char *text)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(main_words) / sizeof(main_words[0]); i++) {
+		if (!contains_ci(text, main_words[i]))
+			fail_msg("\"%s\" not recognized in:\n%s", main_words[i],
+			         text);
+	}
+}
+
+/* Write text_vi.png turned `quads` quarter turns clockwise. */
+static char *write_turned(int quads, const char *name)
+{
+	char *path = tmp_path(name);
+	PIX *pix = pixRead(TEXT_VI), *rot;
+
+	assert_non_null(pix);
+	rot = pixRotateOrth(pix, quads);
+	assert_non_null(rot);
+	assert_int_equal(pixWrite(path, rot, IFF_PNG), 0);
+	pixDestroy(&rot);
+	pixDestroy(&pix);
+	return path;
+}
+
+static void text_page_is_read(void **state)
+{
+	sohoa_ocr_result r;
+	double t0, t1, acc;
+	(void)state;
+
+	sohoa_ocr_result_init(&r);
+	t0 = now();
+	assert_int_equal(sohoa_ocr_page(&r, fx.ocr, TEXT_VI, 0), SOHOA_OK);
+	t1 = now();
+	assert_false(r.blank);
+	assert_int_equal(r.rotation, 0);
+	assert_true(r.skew_deg > -0.5 && r.skew_deg < 0.5);
+	assert_int_equal(r.width, 2000);
+	assert_int_equal(r.height, 700);
+	assert_int_equal(r.dpi, 300);
+	assert_string_equal(r.document_type, "other");
+	assert_null(r.case_number);
+	assert_int_equal(r.ncodes, 0);
+	assert_main_words(r.text);
+	acc = char_accuracy(r.text, fx.gt);
+	printf("# text_vi.png: character accuracy %.4f, confidence %.2f, "
+	       "%.2f s\n",
+	       acc, r.mean_confidence, t1 - t0);
+	/* The national target for Vietnamese OCR is 98% of characters. */
+	assert_true(acc >= 0.98);
+	assert_true(r.mean_confidence > 0.8 && r.mean_confidence <= 1.0);
+	assert_non_null(r.hocr);
+	assert_non_null(strstr(r.hocr, "ocrx_word"));
+	assert_non_null(strstr(r.hocr, "NGUYỄN"));
+	sohoa_ocr_result_dispose(&r);
+	assert_null(r.text);
+	assert_int_equal(r.ncodes, 0);
+}
+
+static void text_is_nfc(void **state)
+{
+	sohoa_ocr_result r;
+	char *nfc = NULL;
+	(void)state;
+
+	sohoa_ocr_result_init(&r);
+	assert_int_equal(sohoa_ocr_page(&r, fx.ocr, TEXT_VI, 0), SOHOA_OK);
+	assert_int_equal(sohoa_text_nfc(&nfc, r.text), SOHOA_OK);
+	assert_string_equal(nfc, r.text);
+	free(nfc);
+	sohoa_ocr_result_dispose(&r);
+}
+
+static void noisy_blank_page_is_blank(void **state)
+{
+	sohoa_ocr_result r;
+	(void)state;
+
+	sohoa_ocr_result_init(&r);
+	assert_int_equal(sohoa_ocr_page(&r, fx.ocr, BLANK, 0), SOHOA_OK);
+	assert_true(r.blank);
+	assert_string_equal(r.text, "");
+	assert_null(r.hocr);
+	assert_string_equal(r.document_type, "blank");
+	assert_true(r.mean_confidence == 0.0);
+	assert_int_equal(r.width, 1750);
+	assert_int_equal(r.height, 2480);
+	sohoa_ocr_result_dispose(&r);
+}
+
+static void one_line_page_is_not_blank(void **state)
+{
+	sohoa_ocr_result r;
+	(void)state;
+
+	sohoa_ocr_result_init(&r);
+	assert_int_equal(sohoa_ocr_page(&r, fx.ocr, ONE_LINE, 0), SOHOA_OK);
+	assert_false(r.blank);
+	assert_true(contains_ci(r.text, "ghi chú"));
+	assert_true(contains_ci(r.text, "nhận đủ"));
+	assert_string_equal(r.document_type, "other");
+	sohoa_ocr_result_dispose(&r);
+}
+
+static void check_turned(int quads, int expect_rotation)
+{
+	char name[32];
+	char *path;
+	sohoa_ocr_result r;
+	double acc;
+
+	snprintf(name, sizeof(name), "turned%d.png", quads * 90);
+	path = write_turned(quads, name);
+	sohoa_ocr_result_init(&r);
+	assert_int_equal(sohoa_ocr_page(&r, fx.ocr, path, 0), SOHOA_OK);
+	assert_int_equal(r.rotation, expect_rotation);
+	/* The analysed page is upright again: landscape like the original. */
+	assert_int_equal(r.width, 2000);
+	assert_int_equal(r.height, 700);
+	assert_main_words(r.text);
+	acc = char_accuracy(r.text, fx.gt);
+	printf("# page turned %d cw: rotation %d, accuracy %.4f\n", quads * 90,
+	       r.rotation, acc);
+	assert_true(acc >= 0.98);
+	sohoa_ocr_result_dispose(&r);
+	free(path);
+}
+
+static void upside_down_page_is_turned_and_read(void **state)
+{
+	(void)state;
+	check_turned(2, 180);
+}
+
+static void page_turned_right_is_turned_back(void **state)
+{
+	(void)state;
+	/* Turned 90 degrees clockwise: 270 more clockwise makes it upright. */
+	check_turned(1, 270);
+}
+
+static void page_turned_left_is_turned_back(void **state)
+{
+	(void)state;
+	check_turned(3, 90);
+}
+
+static void skewed_page_is_straightened(void **state)
+{
+	char *path = tmp_path("skewed.png");
+	PIX *pix = pixRead(TEXT_VI), *rot;
+	sohoa_ocr_result r;
+	(void)state;
+
+	assert_non_null(pix);
+	/* Leptonica: positive angles turn clockwise. */
+	rot = pixRotate(pix, (float)(3.0 * M_PI / 180.0), L_ROTATE_AREA_MAP,
+	                L_BRING_IN_WHITE, 0, 0);
+	assert_non_null(rot);
+	assert_int_equal(pixWrite(path, rot, IFF_PNG), 0);
+	pixDestroy(&rot);
+	pixDestroy(&pix);
+
+	sohoa_ocr_result_init(&r);
+	assert_int_equal(sohoa_ocr_page(&r, fx.ocr, path, 0), SOHOA_OK);
+	assert_int_equal(r.rotation, 0);
+	/* Turned clockwise = negative skew (+ is counter-clockwise). */
+	assert_true(r.skew_deg < -2.5 && r.skew_deg > -3.5);
+	assert_main_words(r.text);
+	assert_true(char_accuracy(r.text, fx.gt) >= 0.98);
+	sohoa_ocr_result_dispose(&r);
+	free(path);
+}
+
+static void two_page_tiff_is_counted_and_read(void **state)
+{
+	char *path = tmp_path("two.tif");
+	PIX *text = pixRead(TEXT_VI), *blank = pixRead(BLANK);
+	sohoa_ocr_result r;
+	int n = 0;
+	(void)state;
+
+	assert_non_null(text);
+	assert_non_null(blank);
+	assert_int_equal(pixWriteTiff(path, text, IFF_TIFF_ZIP, "w"), 0);
+	assert_int_equal(pixWriteTiff(path, blank, IFF_TIFF_ZIP, "a"), 0);
+	pixDestroy(&text);
+	pixDestroy(&blank);
+
+	assert_int_equal(sohoa_ocr_count_pages(&n, path), SOHOA_OK);
+	assert_int_equal(n, 2);
+	sohoa_ocr_result_init(&r);
+	assert_int_equal(sohoa_ocr_page(&r, fx.ocr, path, 0), SOHOA_OK);
+	assert_false(r.blank);
+	assert_true(contains_ci(r.text, "quyền sử dụng đất"));
+	assert_int_equal(sohoa_ocr_page(&r, fx.ocr, path, 1), SOHOA_OK);
+	assert_true(r.blank);
+	assert_int_equal(r.width, 1750);
+
+	/* There is no third page. */
+	assert_int_equal(sohoa_ocr_page(&r, fx.ocr, path, 2), SOHOA_EINVALID);
+	assert_null(r.text);
+	assert_non_null(strstr(sohoa_error_last(), path));
+	sohoa_ocr_result_dispose(&r);
+	free(path);
+}
+
+static void png_counts_one_page(void **state)
+{
+	int n = 0;
+	(void)state;
+
+	assert_int_equal(sohoa_ocr_count_pages(&n, TEXT_VI), SOHOA_OK);
+	assert_int_equal(n, 1);
+}
+
+static void truncated_file_is_refused(void **state)
+{
+	char *path = tmp_path("truncated.png"), *data = NULL;
+	size_t len = 0;
+	FILE *f;
+	sohoa_ocr_result r;
+	(void)state;
+
+	assert_int_equal(sohoa_fs_read_all(&data, &len, TEXT_VI), SOHOA_OK);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len / 2, f), len / 2);
+	fclose(f);
+	free(data);
+
+	sohoa_ocr_result_init(&r);
+	assert_int_equal(sohoa_ocr_page(&r, fx.ocr, path, 0), SOHOA_EINVALID);
+	assert_null(r.text);
+	assert_null(r.document_type);
+	assert_non_null(strstr(sohoa_error_last(), path));
+	assert_non_null(strstr(sohoa_error_last(), "not a readable image"));
+	sohoa_ocr_result_dispose(&r);
+	free(path);
+}
+
+static void empty_file_is_refused(void **state)
+{
+	char *path = tmp_path("empty.png");
+	FILE *f = fopen(path, "wb");
+	sohoa_ocr_result r;
+	int n = 7;
+	(void)state;
+
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(sohoa_ocr_count_pages(&n, path), SOHOA_EINVALID);
+	assert_int_equal(n, 0);
+	assert_non_null(strstr(sohoa_error_last(), path));
+	sohoa_ocr_result_init(&r);
+	assert_int_equal(sohoa_ocr_page(&r, fx.ocr, path, 0), SOHOA_EINVALID);
+	assert_null(r.text);
+	assert_non_null(strstr(sohoa_error_last(), path));
+	assert_non_null(strstr(sohoa_error_last(), "empty"));
+	free(path);
+}
+
+static void garbage_file_is_refused(void **state)
+{
+	char *path = tmp_path("notes.png");
+	FILE *f = fopen(path, "wb");
+	sohoa_ocr_result r;
+	int n = 7;
+	(void)state;
+
+	assert_non_null(f);
+	fputs("this is a text file, not an image\n", f);
+	fclose(f);
+	assert_int_equal(sohoa_ocr_count_pages(&n, path), SOHOA_EINVALID);
+	assert_non_null(strstr(sohoa_error_last(), path));
+	sohoa_ocr_result_init(&r);
+	assert_int_equal(sohoa_ocr_page(&r, fx.ocr, path, 0), SOHOA_EINVALID);
+	assert_non_null(strstr(sohoa_error_last(), path));
+	free(path);
+}
+
+static void missing_file_is_not_found(void **state)
+{
+	char *path = tmp_path("no-such-page.png");
+	sohoa_ocr_result r;
+	(void)state;
+
+	sohoa_ocr_result_init(&r);
+	assert_int_equal(sohoa_ocr_page(&r, fx.ocr, path, 0), SOHOA_ENOTFOUND);
+	assert_non_null(strstr(sohoa_error_last(), path));
+	free(path);
+}
+
+static void oversized_page_is_refused(void **state)
+{
+	sohoa_ocr_result r;
+	(void)state;
+
+	/* text_vi.png is 2000x700 = 1.4 megapixels. */
+	sohoa_ocr_set_max_megapixels(fx.ocr, 1.0);
+	sohoa_ocr_result_init(&r);
+	assert_int_equal(sohoa_ocr_page(&r, fx.ocr, TEXT_VI, 0),
+	                 SOHOA_EINVALID);
+	assert_non_null(strstr(sohoa_error_last(), TEXT_VI));
+	assert_non_null(strstr(sohoa_error_last(), "megapixels"));
+	sohoa_ocr_set_max_megapixels(fx.ocr, 200.0);
+	assert_int_equal(sohoa_ocr_page(&r, fx.ocr, TEXT_VI, 0), SOHOA_OK);
+	sohoa_ocr_result_dispose(&r);
+}
+
+static void missing_traineddata_names_package(void **state)
+{
+	sohoa_ocr *ocr = (sohoa_ocr *)&fx; /* must be reset to NULL */
+	(void)state;
+
+	assert_int_equal(sohoa_ocr_create(&ocr, "xyz", NULL), SOHOA_EENV);
+	assert_null(ocr);
+	assert_non_null(strstr(sohoa_error_last(), "xyz.traineddata"));
+	assert_non_null(strstr(sohoa_error_last(), "tesseract-ocr-xyz"));
+
+	ocr = (sohoa_ocr *)&fx;
+	assert_int_equal(sohoa_ocr_create(&ocr, "eng+xyz", fx.dir), SOHOA_EENV);
+	assert_null(ocr);
+	/* The first missing one, in the folder that was given. */
+	assert_non_null(strstr(sohoa_error_last(), "eng.traineddata"));
+	assert_non_null(strstr(sohoa_error_last(), fx.dir));
+}
+
+/* Without osd.traineddata pages are still read, only not turned. */
+static void works_without_osd(void **state)
+{
+	const char *langs[] = {"vie", "eng"};
+	char *dir = tmp_path("tessdata"), *link = NULL, *target = NULL;
+	sohoa_ocr *ocr = NULL;
+	sohoa_ocr_result r;
+	size_t i;
+	(void)state;
+
+	assert_int_equal(sohoa_fs_mkdirs(dir), SOHOA_OK);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(sohoa_asprintf(&target,
+		                                "/usr/share/tesseract-ocr/5/"
+		                                "tessdata/%s.traineddata",
+		                                langs[i]),
+		                 SOHOA_OK);
+		assert_int_equal(
+		    sohoa_asprintf(&link, "%s/%s.traineddata", dir, langs[i]),
+		    SOHOA_OK);
+		assert_int_equal(symlink(target, link), 0);
+		free(target);
+		free(link);
+	}
+	assert_int_equal(sohoa_ocr_create(&ocr, "vie+eng", dir), SOHOA_OK);
+	sohoa_ocr_result_init(&r);
+	assert_int_equal(sohoa_ocr_page(&r, ocr, TEXT_VI, 0), SOHOA_OK);
+	assert_int_equal(r.rotation, 0);
+	assert_main_words(r.text);
+	sohoa_ocr_result_dispose(&r);
+	sohoa_ocr_free(ocr);
+	free(dir);
+}
+
+static void result_json_has_all_keys(void **state)
+{
+	sohoa_ocr_result r;
+	char *text = NULL;
+	json_t *o;
+	json_error_t err;
+	(void)state;
+
+	sohoa_ocr_result_init(&r);
+	assert_int_equal(sohoa_ocr_page(&r, fx.ocr, TEXT_VI, 0), SOHOA_OK);
+	assert_int_equal(sohoa_ocr_result_json(&text, &r), SOHOA_OK);
+	assert_null(strchr(text, '\n')); /* one line */
+	o = json_loads(text, 0, &err);
+	if (!o)
+		fail_msg("json: %s", err.text);
+	assert_true(json_is_false(json_object_get(o, "blank")));
+	assert_int_equal(json_integer_value(json_object_get(o, "rotation")), 0);
+	assert_true(json_is_number(json_object_get(o, "skew_deg")));
+	assert_string_equal(
+	    json_string_value(json_object_get(o, "document_type")), "other");
+	assert_true(json_is_null(json_object_get(o, "case_number")));
+	assert_string_equal(json_string_value(json_object_get(o, "text")),
+	                    r.text);
+	assert_true(json_number_value(json_object_get(o, "mean_confidence")) ==
+	            r.mean_confidence);
+	assert_true(json_is_array(json_object_get(o, "codes")));
+	assert_int_equal(json_array_size(json_object_get(o, "codes")), 0);
+	assert_true(json_is_object(json_object_get(o, "fields")));
+	assert_true(json_is_array(json_object_get(o, "needs_review")));
+	assert_int_equal(json_object_size(o), 10);
+	json_decref(o);
+	free(text);
+	sohoa_ocr_result_dispose(&r);
+}
+
+static void blank_result_json(void **state)
+{
+	sohoa_ocr_result r;
+	char *text = NULL;
+	json_t *o;
+	(void)state;
+
+	sohoa_ocr_result_init(&r);
+	assert_int_equal(sohoa_ocr_page(&r, fx.ocr, BLANK, 0), SOHOA_OK);
+	assert_int_equal(sohoa_ocr_result_json(&text, &r), SOHOA_OK);
+	o = json_loads(text, 0, NULL);
+	assert_non_null(o);
+	assert_true(json_is_true(json_object_get(o, "blank")));
+	assert_string_equal(
+	    json_string_value(json_object_get(o, "document_type")), "blank");
+	assert_string_equal(json_string_value(json_object_get(o, "text")), "");
+	json_decref(o);
+	free(text);
+	sohoa_ocr_result_dispose(&r);
+}
+
+/* docs/samples are made by tools/gen_samples.py; skip when absent. */
+static void receipt_gives_case_number_and_type(void **state)
+{
+	sohoa_ocr_result r;
+	size_t i;
+	int qr = 0, code128 = 0;
+	(void)state;
+
+	if (access(RECEIPT, R_OK) != 0)
+		skip();
+	sohoa_ocr_result_init(&r);
+	assert_int_equal(sohoa_ocr_page(&r, fx.ocr, RECEIPT, 0), SOHOA_OK);
+	assert_string_equal(r.document_type, "receipt");
+	assert_non_null(r.case_number);
+	assert_string_equal(r.case_number, "000.00.22.H27-250701-0001");
+	for (i = 0; i < r.ncodes; i++) {
+		if (!strcmp(r.codes[i].type, "QR-Code") &&
+		    strstr(r.codes[i].data, "000.00.22.H27-250701-0001"))
+			qr = 1;
+		if (!strcmp(r.codes[i].type, "CODE-128") &&
+		    !strcmp(r.codes[i].data, "000.00.22.H27-250701-0001"))
+			code128 = 1;
+	}
+	assert_true(qr);
+	assert_true(code128);
+	sohoa_ocr_result_dispose(&r);
+}
+
+static void id_card_qr_is_utf8(void **state)
+{
+	sohoa_ocr_result r;
+	size_t i;
+	int found = 0;
+	(void)state;
+
+	if (access(ID_CARD, R_OK) != 0)
+		skip();
+	sohoa_ocr_result_init(&r);
+	assert_int_equal(sohoa_ocr_page(&r, fx.ocr, ID_CARD, 0), SOHOA_OK);
+	for (i = 0; i < r.ncodes; i++)
+		if (!strcmp(r.codes[i].type, "QR-Code") &&
+		    strstr(r.codes[i].data, "|NGUYỄN THỊ LIÊN|"))
+			found = 1;
+	assert_true(found);
+	assert_null(r.case_number); /* an id number is not a case number */
+	sohoa_ocr_result_dispose(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(text_page_is_read),
+	    cmocka_unit_test(text_is_nfc),
+	    cmocka_unit_test(noisy_blank_page_is_blank),
+	    cmocka_unit_test(one_line_page_is_not_blank),
+	    cmocka_unit_test(upside_down_page_is_turned_and_read),
+	    cmocka_unit_test(page_turned_right_is_turned_back),
+	    cmocka_unit_test(page_turned_left_is_turned_back),
+	    cmocka_unit_test(skewed_page_is_straightened),
+	    cmocka_unit_test(two_page_tiff_is_counted_and_read),
+	    cmocka_unit_test(png_counts_one_page),
+	    cmocka_unit_test(truncated_file_is_refused),
+	    cmocka_unit_test(empty_file_is_refused),
+	    cmocka_unit_test(garbage_file_is_refused),
+	    cmocka_unit_test(missing_file_is_not_found),
+	    cmocka_unit_test(oversized_page_is_refused),
+	    cmocka_unit_test(missing_traineddata_names_package),
+	    cmocka_unit_test(works_without_osd),
+	    cmocka_unit_test(result_json_has_all_keys),
+	    cmocka_unit_test(blank_result_json),
+	    cmocka_unit_test(receipt_gives_case_number_and_type),
+	    cmocka_unit_test(id_card_qr_is_utf8),
+	};
+
+	/* Case-insensitive comparison of Vietnamese needs a UTF-8 locale. */
+	if (!setlocale(LC_CTYPE, "C.UTF-8"))
+		return 1;
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
