@@ -1,0 +1,750 @@
+/* archive.c -- sohoa_archive_append: writes a new revision of a case
+ * bundle (one zip = one BagIt bag, docs/bundle-format.md).  Holds the old
+ * bundle read-only and the new one as zip_t handles, the case lock file
+ * descriptor, and the metadata as a jansson object, all released in
+ * append()'s single exit.
+ */
+#include "archive/archive.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <zip.h>
+
+#include "archive_int.h"
+#include "config/config.h"
+
+static int lock_timeout_ms = 60000;
+
+void sohoa_archive_set_lock_timeout(int ms)
+{
+	lock_timeout_ms = ms < 0 ? 0 : ms;
+}
+
+int sohoa_archive_bundle_path(char **out, const char *root,
+                              const char *case_number)
+{
+	char norm[SOHOA_CASE_MAX];
+	size_t rl;
+	int rc;
+
+	*out = NULL;
+	if (!root || !*root)
+		return sohoa_error_set(SOHOA_EINVALID, "archive root not set");
+	if (!case_number)
+		return sohoa_error_set(SOHOA_EINVALID, "no case number");
+	if ((rc = sohoa_case_normalize(norm, case_number)) != SOHOA_OK)
+		return rc;
+	rl = strlen(root);
+	while (rl > 1 && root[rl - 1] == '/')
+		rl--;
+	return sohoa_asprintf(out, "%.*s/%s.zip", (int)rl, root, norm);
+}
+
+/* ---- the case lock ----------------------------------------------------- */
+
+static int lock_case(int *fd_out, const char *root, const char *norm)
+{
+	char *dir = NULL, *path = NULL;
+	int fd = -1, waited = 0, rc;
+
+	*fd_out = -1;
+	if ((rc = sohoa_asprintf(&dir, "%s/.locks", root)) != SOHOA_OK)
+		return rc;
+	if ((rc = sohoa_fs_mkdirs(dir)) != SOHOA_OK)
+		goto done;
+	if ((rc = sohoa_asprintf(&path, "%s/%s.lock", dir, norm)) != SOHOA_OK)
+		goto done;
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0) {
+		rc = sohoa_error_set(sohoa_error_from_errno(errno), "%s: %s",
+		                     path, strerror(errno));
+		goto done;
+	}
+	while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		struct timespec ts = {0, 20 * 1000 * 1000};
+
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK) {
+			rc = sohoa_error_set(sohoa_error_from_errno(errno),
+			                     "lock %s: %s", path,
+			                     strerror(errno));
+			goto done;
+		}
+		if (waited >= lock_timeout_ms) {
+			rc = sohoa_error_set(SOHOA_EBUSY,
+			                     "case %s is locked by another "
+			                     "writer (waited %d ms)",
+			                     norm, waited);
+			goto done;
+		}
+		nanosleep(&ts, NULL);
+		waited += 20;
+	}
+	*fd_out = fd;
+	fd = -1;
+done:
+	if (fd >= 0)
+		close(fd);
+	free(dir);
+	free(path);
+	return rc;
+}
+
+/* ---- argument checks --------------------------------------------------- */
+
+static int check_args(const char *root, const sohoa_archive_component_in *c)
+{
+	size_t i;
+
+	if (!root || !*root)
+		return sohoa_error_set(SOHOA_EINVALID, "archive root not set");
+	if (!c)
+		return sohoa_error_set(SOHOA_EINVALID, "no component");
+	if (!c->name || !*c->name)
+		return sohoa_error_set(SOHOA_EINVALID, "component has no name");
+	if (!c->kind ||
+	    (strcmp(c->kind, "component") && strcmp(c->kind, "result")))
+		return sohoa_error_set(SOHOA_EINVALID,
+		                       "component %s: kind must be "
+		                       "\"component\" or \"result\"",
+		                       c->name);
+	if (!c->operator_name || !*c->operator_name || !c->station ||
+	    !*c->station)
+		return sohoa_error_set(SOHOA_EINVALID,
+		                       "component %s: operator and station "
+		                       "are required",
+		                       c->name);
+	if (!c->pages || c->npages == 0)
+		return sohoa_error_set(SOHOA_EINVALID, "component %s: no pages",
+		                       c->name);
+	for (i = 0; i < c->npages; i++) {
+		const sohoa_archive_page_in *p = &c->pages[i];
+		struct stat st;
+
+		if (!p->image_path)
+			return sohoa_error_set(
+			    SOHOA_EINVALID, "page %zu: no image file", i + 1);
+		if (stat(p->image_path, &st) != 0)
+			return sohoa_error_set(sohoa_error_from_errno(errno),
+			                       "%s: %s", p->image_path,
+			                       strerror(errno));
+		if (!S_ISREG(st.st_mode))
+			return sohoa_error_set(SOHOA_EINVALID,
+			                       "%s: not a regular file",
+			                       p->image_path);
+		if (!p->source || !*p->source)
+			return sohoa_error_set(SOHOA_EINVALID,
+			                       "page %zu: no source", i + 1);
+		if (p->dpi < 0)
+			return sohoa_error_set(SOHOA_EINVALID,
+			                       "page %zu: negative dpi", i + 1);
+		if (p->colour_mode && strcmp(p->colour_mode, "color") &&
+		    strcmp(p->colour_mode, "gray") &&
+		    strcmp(p->colour_mode, "lineart"))
+			return sohoa_error_set(SOHOA_EINVALID,
+			                       "page %zu: colour mode %s is "
+			                       "not color, gray or lineart",
+			                       i + 1, p->colour_mode);
+		if (p->analysis_json) {
+			json_t *j = json_loads(p->analysis_json, 0, NULL);
+			int ok = json_is_object(j);
+
+			json_decref(j);
+			if (!ok)
+				return sohoa_error_set(SOHOA_EINVALID,
+				                       "page %zu: analysis is "
+				                       "not a JSON object",
+				                       i + 1);
+		}
+	}
+	return SOHOA_OK;
+}
+
+/* ---- building the new zip ---------------------------------------------- */
+
+/* The extension of the master, lower-cased, [a-z0-9] only; "bin" if none. */
+static void image_ext(char ext[9], const char *path)
+{
+	const char *base = strrchr(path, '/');
+	const char *dot;
+	size_t i, n = 0;
+
+	base = base ? base + 1 : path;
+	dot = strrchr(base, '.');
+	if (dot && dot != base) {
+		for (i = 1; dot[i] && n < 8; i++) {
+			char ch = dot[i];
+
+			if (ch >= 'A' && ch <= 'Z')
+				ch = (char)(ch - 'A' + 'a');
+			if ((ch >= 'a' && ch <= 'z') ||
+			    (ch >= '0' && ch <= '9'))
+				ext[n++] = ch;
+		}
+	}
+	ext[n] = '\0';
+	if (n == 0)
+		strcpy(ext, "bin");
+}
+
+static int already_compressed(const char *ext)
+{
+	static const char *const list[] = {"png", "jpg",  "jpeg", "jp2",
+	                                   "gif", "webp", "tif",  "tiff"};
+	size_t i;
+
+	for (i = 0; i < sizeof(list) / sizeof(*list); i++)
+		if (strcmp(ext, list[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Add `src` as `<top>/<rel>`; on failure the source is freed. */
+static int add_source(zip_t *za, const char *top, const char *rel,
+                      zip_source_t *src, zip_int32_t method)
+{
+	char name[1024];
+	zip_int64_t idx;
+
+	if (!src)
+		return sohoa_archive__zip_fail(SOHOA_ERROR, zip_get_error(za),
+		                               rel);
+	snprintf(name, sizeof(name), "%s/%s", top, rel);
+	if ((idx = zip_file_add(za, name, src, ZIP_FL_ENC_UTF_8)) < 0) {
+		zip_source_free(src);
+		return sohoa_archive__zip_fail(SOHOA_ERROR, zip_get_error(za),
+		                               name);
+	}
+	/* Plain 0644 files for unzip, whatever the source was. */
+	if (zip_set_file_compression(za, (zip_uint64_t)idx, method, 0) != 0 ||
+	    zip_file_set_external_attributes(
+	        za, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX,
+	        (zip_uint32_t)(0100644) << 16) != 0)
+		return sohoa_archive__zip_fail(SOHOA_ERROR, zip_get_error(za),
+		                               name);
+	return SOHOA_OK;
+}
+
+/* Add a buffer we own (`data` is freed in all cases). */
+static int add_owned(zip_t *za, const char *top, const char *rel, char *data,
+                     size_t len)
+{
+	zip_source_t *src = zip_source_buffer(za, data, len, 1);
+
+	if (!src)
+		free(data);
+	return add_source(za, top, rel, src, ZIP_CM_DEFLATE);
+}
+
+/* ---- metadata ---------------------------------------------------------- */
+
+static json_t *jstr_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+/* ---- append ------------------------------------------------------------ */
+
+struct job {
+	const char *root;
+	const sohoa_archive_component_in *comp;
+	char norm[SOHOA_CASE_MAX];
+	char *final_path; /* owned */
+	char *tmp_path;   /* owned; unlinked unless renamed */
+	int lock_fd;
+	zip_t *old; /* owned, read-only */
+	zip_t *za;  /* owned, the new bundle */
+	json_t *meta;
+	sohoa_archive__mlist man;
+	int created;
+};
+
+/* Copy every payload entry but metadata.json from the old bundle. */
+static int carry_over(struct job *j)
+{
+	zip_int64_t i, n = zip_get_num_entries(j->old, 0);
+	size_t tl = strlen(j->norm);
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		const char *name = zip_get_name(j->old, (zip_uint64_t)i, 0);
+		const char *rel;
+		zip_stat_t st;
+		zip_source_t *src;
+		zip_uint64_t size;
+		char h256[65], h512[129];
+
+		if (!name || strncmp(name, j->norm, tl) || name[tl] != '/')
+			continue;
+		rel = name + tl + 1;
+		if (strncmp(rel, "data/", 5) != 0 ||
+		    strcmp(rel, SOHOA_ARCHIVE__METADATA) == 0 ||
+		    rel[strlen(rel) - 1] == '/')
+			continue;
+		zip_stat_init(&st);
+		if (zip_stat_index(j->old, (zip_uint64_t)i, 0, &st) != 0)
+			return sohoa_archive__zip_fail(
+			    SOHOA_EINVALID, zip_get_error(j->old), name);
+		if ((rc = sohoa_archive__hash_zip_entry(j->old, (zip_uint64_t)i,
+		                                        &size, h256, h512)))
+			return rc;
+		if ((rc = sohoa_archive__mlist_add(&j->man, rel, size, h256,
+		                                   h512)))
+			return rc;
+		src = zip_source_zip(j->za, j->old, (zip_uint64_t)i, 0, 0, -1);
+		if ((rc = add_source(j->za, j->norm, rel, src,
+		                     (zip_int32_t)st.comp_method)))
+			return rc;
+		if (st.valid & ZIP_STAT_MTIME)
+			zip_file_set_mtime(
+			    j->za,
+			    (zip_uint64_t)zip_name_locate(j->za, name, 0),
+			    st.mtime, 0);
+	}
+	return SOHOA_OK;
+}
+
+static int add_new_pages(struct job *j, const char *folder, int first,
+                         int revision, const char *now)
+{
+	const sohoa_archive_component_in *c = j->comp;
+	json_t *pages = json_object_get(j->meta, "pages");
+	size_t i;
+	int rc;
+
+	for (i = 0; i < c->npages; i++) {
+		const sohoa_archive_page_in *p = &c->pages[i];
+		int num = first + (int)i;
+		char ext[9], img[400], txt[400], hocr[400];
+		char h256[65], h512[129];
+		zip_uint64_t size;
+		json_t *page, *analysis = NULL;
+
+		image_ext(ext, p->image_path);
+		snprintf(img, sizeof(img), "data/%s/%04d.%s", folder, num, ext);
+		snprintf(txt, sizeof(txt), "data/%s/%04d.txt", folder, num);
+		snprintf(hocr, sizeof(hocr), "data/%s/%04d.hocr", folder, num);
+		if ((rc = sohoa_archive__hash_file(p->image_path, &size, h256,
+		                                   h512)) ||
+		    (rc = sohoa_archive__mlist_add(&j->man, img, size, h256,
+		                                   h512)) ||
+		    (rc = add_source(
+		         j->za, j->norm, img,
+		         zip_source_file(j->za, p->image_path, 0, -1),
+		         already_compressed(ext) ? ZIP_CM_STORE
+		                                 : ZIP_CM_DEFLATE)))
+			return rc;
+		if (p->text) {
+			size_t n = strlen(p->text);
+
+			if ((rc = sohoa_archive__hash_mem(p->text, n, h256,
+			                                  h512)) ||
+			    (rc = sohoa_archive__mlist_add(&j->man, txt, n,
+			                                   h256, h512)) ||
+			    (rc = add_source(
+			         j->za, j->norm, txt,
+			         zip_source_buffer(j->za, p->text, n, 0),
+			         ZIP_CM_DEFLATE)))
+				return rc;
+		}
+		if (p->hocr) {
+			size_t n = strlen(p->hocr);
+
+			if ((rc = sohoa_archive__hash_mem(p->hocr, n, h256,
+			                                  h512)) ||
+			    (rc = sohoa_archive__mlist_add(&j->man, hocr, n,
+			                                   h256, h512)) ||
+			    (rc = add_source(
+			         j->za, j->norm, hocr,
+			         zip_source_buffer(j->za, p->hocr, n, 0),
+			         ZIP_CM_DEFLATE)))
+				return rc;
+		}
+		if (p->analysis_json)
+			analysis = json_loads(p->analysis_json, 0, NULL);
+		page = json_pack(
+		    "{s:s, s:s, s:i, s:s, s:o, s:o, s:i, s:o, s:s, s:o, s:o, "
+		    "s:s, s:s, s:s, s:i, s:o}",
+		    "component", c->name, "kind", c->kind, "page", num, "image",
+		    img, "text", p->text ? json_string(txt) : json_null(),
+		    "hocr", p->hocr ? json_string(hocr) : json_null(), "dpi",
+		    p->dpi, "colour_mode", jstr_or_null(p->colour_mode),
+		    "source", p->source, "source_sha256",
+		    jstr_or_null(p->source_sha256), "source_options",
+		    jstr_or_null(p->source_options), "operator",
+		    c->operator_name, "station", c->station, "capture_time",
+		    p->capture_time ? p->capture_time : now, "revision",
+		    revision, "analysis", analysis ? analysis : json_null());
+		if (!page || json_array_append_new(pages, page) != 0)
+			return sohoa_error_set(SOHOA_EINVALID,
+			                       "page %zu: a field is not valid "
+			                       "UTF-8",
+			                       i + 1);
+	}
+	return SOHOA_OK;
+}
+
+/* Revision, events, procedure code. */
+static int record_revision(struct job *j, int revision, int first,
+                           const char *now)
+{
+	const sohoa_archive_component_in *c = j->comp;
+	json_t *events = json_object_get(j->meta, "events");
+	json_t *pc = json_object_get(j->meta, "procedure_code");
+	const char *captured = NULL;
+	char detail[300];
+	size_t i, ntext = 0;
+
+	if (c->procedure_code && json_is_null(pc))
+		json_object_set_new(j->meta, "procedure_code",
+		                    json_string(c->procedure_code));
+	else if (c->procedure_code &&
+	         strcmp(json_string_value(pc), c->procedure_code) != 0)
+		sohoa_log(SOHOA_LOG_WARN,
+		          "case %s: procedure code %s kept, %s ignored",
+		          j->norm, json_string_value(pc), c->procedure_code);
+	json_array_append_new(
+	    json_object_get(j->meta, "revisions"),
+	    json_pack("{s:i, s:s, s:s, s:s, s:i, s:i, s:s, s:s}", "number",
+	              revision, "time", now, "component", c->name, "kind",
+	              c->kind, "pages_added", (int)c->npages, "first_page",
+	              first, "operator", c->operator_name, "station",
+	              c->station));
+	for (i = 0; i < c->npages; i++) {
+		const char *t =
+		    c->pages[i].capture_time ? c->pages[i].capture_time : now;
+
+		if (!captured || strcmp(t, captured) < 0)
+			captured = t;
+		if (c->pages[i].text)
+			ntext++;
+	}
+	if (!j->created) {
+		snprintf(detail, sizeof(detail),
+		         "revision %d verified before append", revision - 1);
+		sohoa_archive__meta_event(events, now, "verified",
+		                          "sohoa " SOHOA_VERSION, c->station,
+		                          revision - 1, detail);
+	}
+	snprintf(detail, sizeof(detail), "%zu pages of %.200s", c->npages,
+	         c->name);
+	sohoa_archive__meta_event(events, captured, "captured",
+	                          c->operator_name, c->station, revision,
+	                          detail);
+	if (ntext) {
+		snprintf(detail, sizeof(detail),
+		         "OCR text for %zu of %zu pages", ntext, c->npages);
+		sohoa_archive__meta_event(events, now, "recognised",
+		                          c->operator_name, c->station,
+		                          revision, detail);
+	}
+	snprintf(detail, sizeof(detail), "revision %d", revision);
+	sohoa_archive__meta_event(events, now, "packed", c->operator_name,
+	                          c->station, revision, detail);
+	return SOHOA_OK;
+}
+
+/* metadata.json, manifests, bag-info, tag manifest. */
+static int add_tag_files(struct job *j, const char *now)
+{
+	sohoa_archive__buf m256 = {0}, m512 = {0}, info = {0}, tag = {0};
+	char *meta = NULL, h256[65], h512[129], agency[SOHOA_CASE_MAX];
+	unsigned long long octets = 0;
+	const char *dash;
+	size_t i;
+	int rc;
+
+	if (!(meta = json_dumps(j->meta, JSON_INDENT(1) | JSON_PRESERVE_ORDER)))
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	if ((rc = sohoa_archive__hash_mem(meta, strlen(meta), h256, h512)) ||
+	    (rc = sohoa_archive__mlist_add(&j->man, SOHOA_ARCHIVE__METADATA,
+	                                   strlen(meta), h256, h512)))
+		goto done;
+	sohoa_archive__mlist_sort(&j->man);
+	for (i = 0; i < j->man.n; i++) {
+		sohoa_archive__buf_printf(&m256, "%s  %s\n", j->man.e[i].h256,
+		                          j->man.e[i].rel);
+		sohoa_archive__buf_printf(&m512, "%s  %s\n", j->man.e[i].h512,
+		                          j->man.e[i].rel);
+		octets += j->man.e[i].size;
+	}
+	snprintf(agency, sizeof(agency), "%s", j->norm);
+	if ((dash = strchr(j->norm, '-')))
+		agency[dash - j->norm] = '\0';
+	sohoa_archive__buf_printf(&info,
+	                          "Source-Organization: %s\n"
+	                          "Bagging-Date: %.10s\n"
+	                          "Payload-Oxum: %llu.%zu\n"
+	                          "External-Identifier: %s\n"
+	                          "Bag-Software-Agent: sohoa " SOHOA_VERSION
+	                          "\n",
+	                          agency, now, octets, j->man.n, j->norm);
+	if (m256.oom || m512.oom || info.oom) {
+		rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+		goto done;
+	}
+	{
+		const char *names[] = {
+		    SOHOA_ARCHIVE__BAGIT, SOHOA_ARCHIVE__BAGINFO,
+		    SOHOA_ARCHIVE__MAN256, SOHOA_ARCHIVE__MAN512};
+		const char *texts[] = {SOHOA_ARCHIVE__BAGIT_TEXT, info.p,
+		                       m256.p, m512.p};
+
+		for (i = 0; i < 4; i++) {
+			if ((rc = sohoa_archive__hash_mem(
+			         texts[i], strlen(texts[i]), h256, h512)))
+				goto done;
+			sohoa_archive__buf_printf(&tag, "%s  %s\n", h256,
+			                          names[i]);
+		}
+	}
+	if (tag.oom) {
+		rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+		goto done;
+	}
+	/* Tag files first so a listing of the zip reads like the bag. */
+	if ((rc = add_source(
+	         j->za, j->norm, SOHOA_ARCHIVE__BAGIT,
+	         zip_source_buffer(j->za, SOHOA_ARCHIVE__BAGIT_TEXT,
+	                           strlen(SOHOA_ARCHIVE__BAGIT_TEXT), 0),
+	         ZIP_CM_DEFLATE)))
+		goto done;
+	rc =
+	    add_owned(j->za, j->norm, SOHOA_ARCHIVE__BAGINFO, info.p, info.len);
+	info.p = NULL;
+	if (rc)
+		goto done;
+	rc = add_owned(j->za, j->norm, SOHOA_ARCHIVE__MAN256, m256.p, m256.len);
+	m256.p = NULL;
+	if (rc)
+		goto done;
+	rc = add_owned(j->za, j->norm, SOHOA_ARCHIVE__MAN512, m512.p, m512.len);
+	m512.p = NULL;
+	if (rc)
+		goto done;
+	rc = add_owned(j->za, j->norm, SOHOA_ARCHIVE__TAGMAN, tag.p, tag.len);
+	tag.p = NULL;
+	if (rc)
+		goto done;
+	rc = add_owned(j->za, j->norm, SOHOA_ARCHIVE__METADATA, meta,
+	               strlen(meta));
+	meta = NULL;
+done:
+	free(meta);
+	sohoa_archive__buf_dispose(&m256);
+	sohoa_archive__buf_dispose(&m512);
+	sohoa_archive__buf_dispose(&info);
+	sohoa_archive__buf_dispose(&tag);
+	return rc;
+}
+
+/* Open the old bundle (verified) or start fresh metadata. */
+static int load_old(struct job *j)
+{
+	char *text = NULL, *top = NULL, name[SOHOA_CASE_MAX + 64];
+	json_error_t jerr;
+	zip_int64_t idx;
+	int rc;
+
+	if (access(j->final_path, F_OK) != 0) {
+		if (errno != ENOENT)
+			return sohoa_error_set(sohoa_error_from_errno(errno),
+			                       "%s: %s", j->final_path,
+			                       strerror(errno));
+		j->created = 1;
+		if (!(j->meta = sohoa_archive__meta_new(j->norm)))
+			return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+		return SOHOA_OK;
+	}
+	if ((rc = sohoa_archive_verify(j->final_path, NULL)) != SOHOA_OK)
+		return rc == SOHOA_EINVALID
+		           ? sohoa_error_set(SOHOA_EINVALID,
+		                             "existing bundle is damaged, not "
+		                             "extending it: %s",
+		                             sohoa_error_last())
+		           : rc;
+	if ((rc = sohoa_archive__open_ro(&j->old, j->final_path, 1)))
+		return rc;
+	if ((rc = sohoa_archive__find_top(&top, j->old)))
+		return rc;
+	if (strcmp(top, j->norm) != 0) {
+		rc = sohoa_error_set(SOHOA_EINVALID,
+		                     "%s: bag folder %s is not the case number",
+		                     j->final_path, top);
+		goto done;
+	}
+	snprintf(name, sizeof(name), "%s/" SOHOA_ARCHIVE__METADATA, j->norm);
+	if ((idx = zip_name_locate(j->old, name, 0)) < 0) {
+		rc = sohoa_error_set(SOHOA_EINVALID, "%s: no %s", j->final_path,
+		                     name);
+		goto done;
+	}
+	if ((rc = sohoa_archive__read_entry(&text, NULL, j->old,
+	                                    (zip_uint64_t)idx)))
+		goto done;
+	j->meta = json_loads(text, 0, &jerr);
+	if (!json_is_object(j->meta) ||
+	    !json_is_array(json_object_get(j->meta, "components")) ||
+	    !json_is_array(json_object_get(j->meta, "pages")) ||
+	    !json_is_array(json_object_get(j->meta, "revisions")) ||
+	    !json_is_array(json_object_get(j->meta, "events")))
+		rc = sohoa_error_set(SOHOA_EINVALID, "%s: bad %s: %s",
+		                     j->final_path, name,
+		                     j->meta ? "missing arrays" : jerr.text);
+done:
+	free(top);
+	free(text);
+	return rc;
+}
+
+/* Temp bundles of this case left by a crash (ours and libzip's).  Safe to
+ * remove: every writer of the case holds its lock, and so do we. */
+static void remove_stale_temps(const struct job *j)
+{
+	char prefix[SOHOA_CASE_MAX + 8];
+	DIR *d = opendir(j->root);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	snprintf(prefix, sizeof(prefix), ".%s.zip.", j->norm);
+	while ((e = readdir(d))) {
+		char *path = NULL;
+
+		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0 ||
+		    sohoa_asprintf(&path, "%s/%s", j->root, e->d_name))
+			continue;
+		if (unlink(path) == 0)
+			sohoa_log(SOHOA_LOG_WARN, "removed stale temp %s",
+			          path);
+		free(path);
+	}
+	closedir(d);
+}
+
+static int write_bundle(struct job *j)
+{
+	char now[21];
+	const char *folder;
+	int first, revision, rc, fd, zerr = 0;
+
+	sohoa_time_iso8601(now);
+	if ((rc = sohoa_archive__meta_place(&folder, &first, j->meta, j->comp)))
+		return rc;
+	revision =
+	    (int)json_array_size(json_object_get(j->meta, "revisions")) + 1;
+	remove_stale_temps(j);
+	if ((rc = sohoa_asprintf(&j->tmp_path, "%s/.%s.zip.XXXXXX", j->root,
+	                         j->norm)))
+		return rc;
+	if ((fd = mkstemp(j->tmp_path)) < 0) {
+		rc = sohoa_error_set(sohoa_error_from_errno(errno),
+		                     "create temp bundle in %s: %s", j->root,
+		                     strerror(errno));
+		free(j->tmp_path);
+		j->tmp_path = NULL;
+		return rc;
+	}
+	/* libzip keeps the mode of the file it replaces: personal data, so
+	 * owner and group only. */
+	(void)fchmod(fd, 0640);
+	close(fd);
+	if (!(j->za =
+	          zip_open(j->tmp_path, ZIP_CREATE | ZIP_TRUNCATE, &zerr))) {
+		zip_error_t ze;
+
+		zip_error_init_with_code(&ze, zerr);
+		rc = sohoa_archive__zip_fail(SOHOA_EIO, &ze, j->tmp_path);
+		zip_error_fini(&ze);
+		return rc;
+	}
+	if (j->old && (rc = carry_over(j)))
+		return rc;
+	if ((rc = add_new_pages(j, folder, first, revision, now)) ||
+	    (rc = sohoa_archive__meta_order(j->meta)) ||
+	    (rc = record_revision(j, revision, first, now)) ||
+	    (rc = add_tag_files(j, now)))
+		return rc;
+	if (zip_close(j->za) != 0)
+		return sohoa_archive__zip_fail(SOHOA_EIO, zip_get_error(j->za),
+		                               j->tmp_path);
+	j->za = NULL;
+	if ((rc = sohoa_fs_sync_file(j->tmp_path)))
+		return rc;
+	if ((rc = sohoa_archive_verify(j->tmp_path, NULL)) != SOHOA_OK)
+		return rc == SOHOA_EINVALID
+		           ? sohoa_error_set(SOHOA_EIO,
+		                             "new bundle failed verification: "
+		                             "%s",
+		                             sohoa_error_last())
+		           : rc;
+	if (rename(j->tmp_path, j->final_path) != 0)
+		return sohoa_error_set(sohoa_error_from_errno(errno),
+		                       "rename %s: %s", j->final_path,
+		                       strerror(errno));
+	free(j->tmp_path);
+	j->tmp_path = NULL;
+	if ((rc = sohoa_fs_sync_dir(j->root)))
+		return rc;
+	sohoa_log(SOHOA_LOG_INFO, "case %s: revision %d, %zu pages of %s",
+	          j->norm, revision, j->comp->npages, j->comp->name);
+	return SOHOA_OK;
+}
+
+int sohoa_archive_append(char **bundle_out, int *created, const char *root,
+                         const char *case_number,
+                         const sohoa_archive_component_in *comp)
+{
+	struct job j;
+	int rc;
+
+	if (bundle_out)
+		*bundle_out = NULL;
+	if (created)
+		*created = 0;
+	memset(&j, 0, sizeof(j));
+	j.lock_fd = -1;
+	j.root = root;
+	j.comp = comp;
+	if ((rc = check_args(root, comp)))
+		return rc;
+	if (!case_number)
+		return sohoa_error_set(SOHOA_EINVALID, "no case number");
+	if ((rc = sohoa_case_normalize(j.norm, case_number)))
+		return rc;
+	if ((rc = sohoa_archive_bundle_path(&j.final_path, root, j.norm)))
+		return rc;
+	if ((rc = lock_case(&j.lock_fd, root, j.norm)) || (rc = load_old(&j)) ||
+	    (rc = write_bundle(&j)))
+		goto done;
+	if (created)
+		*created = j.created;
+	if (bundle_out) {
+		*bundle_out = j.final_path;
+		j.final_path = NULL;
+	}
+done:
+	if (j.za)
+		zip_discard(j.za);
+	if (j.old)
+		zip_discard(j.old);
+	if (j.tmp_path)
+		unlink(j.tmp_path);
+	free(j.tmp_path);
+	free(j.final_path);
+	json_decref(j.meta);
+	sohoa_archive__mlist_dispose(&j.man);
+	if (j.lock_fd >= 0)
+		close(j.lock_fd);
+	return rc;
+}

@@ -1,0 +1,121 @@
+/* archive_int.h -- helpers shared by the archive module's files (hashing
+ * with OpenSSL EVP, whole-entry reads and error translation for libzip).
+ * Not part of the public API.
+ */
+#ifndef SOHOA_ARCHIVE_INT_H
+#define SOHOA_ARCHIVE_INT_H
+
+#include <stddef.h>
+#include <zip.h>
+
+#include <jansson.h>
+#include <openssl/evp.h>
+
+/* Tag file names inside the bag folder. */
+#define SOHOA_ARCHIVE__BAGIT    "bagit.txt"
+#define SOHOA_ARCHIVE__BAGINFO  "bag-info.txt"
+#define SOHOA_ARCHIVE__MAN256   "manifest-sha256.txt"
+#define SOHOA_ARCHIVE__MAN512   "manifest-sha512.txt"
+#define SOHOA_ARCHIVE__TAGMAN   "tagmanifest-sha256.txt"
+#define SOHOA_ARCHIVE__METADATA "data/metadata.json"
+#define SOHOA_ARCHIVE__BAGIT_TEXT                                              \
+	"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
+
+/* SHA-256 and SHA-512 of one stream. */
+typedef struct sohoa_archive__hash {
+	EVP_MD_CTX *s256; /* owned */
+	EVP_MD_CTX *s512; /* owned */
+} sohoa_archive__hash;
+
+int sohoa_archive__hash_init(sohoa_archive__hash *h);
+int sohoa_archive__hash_update(sohoa_archive__hash *h, const void *p, size_t n);
+/* Lower-case hex into hex256 (65 bytes) and hex512 (129 bytes). */
+int sohoa_archive__hash_final(sohoa_archive__hash *h, char hex256[65],
+                              char hex512[129]);
+void sohoa_archive__hash_dispose(sohoa_archive__hash *h);
+
+/* Read a whole zip entry; *out owned and NUL-terminated. */
+int sohoa_archive__read_entry(char **out, size_t *len_out, zip_t *za,
+                              zip_uint64_t idx);
+
+/* Set the error for a libzip failure: a system error goes through
+ * sohoa_error_from_errno, anything else is `code`. */
+int sohoa_archive__zip_fail(int code, zip_error_t *ze, const char *what);
+
+/* Open a bundle read-only; SOHOA_ENOTFOUND when it does not exist,
+ * SOHOA_EINVALID when it is not a zip. */
+int sohoa_archive__open_ro(zip_t **out, const char *path, int checkcons);
+
+/* The bag folder: the part of the entry "<top>/bagit.txt" before the
+ * slash.  *out owned.  SOHOA_EINVALID when there is no such entry. */
+int sohoa_archive__find_top(char **out, zip_t *za);
+
+/* A growing string.  Zero-initialize; after an allocation failure `oom`
+ * stays set and further appends do nothing. */
+typedef struct sohoa_archive__buf {
+	char *p;    /* owned, NUL-terminated once anything was added */
+	size_t len; /* bytes used, without the NUL */
+	size_t cap;
+	int oom;
+} sohoa_archive__buf;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+void sohoa_archive__buf_printf(sohoa_archive__buf *b, const char *fmt, ...);
+void sohoa_archive__buf_dispose(sohoa_archive__buf *b);
+
+/* ---- manifest.c: payload files and their digests ---------------------- */
+
+typedef struct sohoa_archive__mentry {
+	char *rel;         /* owned: path in the bag, "data/..." */
+	zip_uint64_t size; /* bytes */
+	char h256[65];
+	char h512[129];
+} sohoa_archive__mentry;
+
+/* Zero-initialize; release with sohoa_archive__mlist_dispose. */
+typedef struct sohoa_archive__mlist {
+	sohoa_archive__mentry *e; /* owned */
+	size_t n, cap;
+} sohoa_archive__mlist;
+
+int sohoa_archive__mlist_add(sohoa_archive__mlist *m, const char *rel,
+                             zip_uint64_t size, const char *h256,
+                             const char *h512);
+/* By path, the order of the manifest files. */
+void sohoa_archive__mlist_sort(sohoa_archive__mlist *m);
+void sohoa_archive__mlist_dispose(sohoa_archive__mlist *m);
+
+/* Both digests of a buffer, a file on disk (streamed) or a zip entry
+ * (streamed; a CRC error is SOHOA_EINVALID). */
+int sohoa_archive__hash_mem(const void *p, size_t n, char h256[65],
+                            char h512[129]);
+int sohoa_archive__hash_file(const char *path, zip_uint64_t *size,
+                             char h256[65], char h512[129]);
+int sohoa_archive__hash_zip_entry(zip_t *za, zip_uint64_t idx,
+                                  zip_uint64_t *size, char h256[65],
+                                  char h512[129]);
+
+/* ---- meta.c: metadata.json --------------------------------------------- */
+
+/* Metadata of a new case; NULL when out of memory.  Caller owns it. */
+json_t *sohoa_archive__meta_new(const char *norm);
+
+/* Find the component named c->name or add it (with a folder slug unique
+ * in the case).  *folder_out is borrowed from `meta`; *first_page is the
+ * number of its next page.  SOHOA_EINVALID when the name exists with
+ * another kind or is not UTF-8. */
+int sohoa_archive__meta_place(const char **folder_out, int *first_page,
+                              json_t *meta,
+                              const sohoa_archive_component_in *c);
+
+/* Put the pages in paper order and refresh the components' page counts. */
+int sohoa_archive__meta_order(json_t *meta);
+
+void sohoa_archive__meta_event(json_t *events, const char *time,
+                               const char *what, const char *who,
+                               const char *station, int revision,
+                               const char *detail);
+
+#endif /* SOHOA_ARCHIVE_INT_H */

@@ -1,0 +1,403 @@
+/* verify.c -- sohoa_archive_verify: checks a case bundle end to end (zip
+ * consistency and CRCs, BagIt manifests, Payload-Oxum, tag manifest,
+ * metadata.json).  Holds a read-only zip_t for the duration of the call.
+ */
+#include "archive/archive.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <zip.h>
+
+#include "archive_int.h"
+#include "config/config.h"
+
+struct ventry {
+	char *rel;         /* owned: path inside the bag folder */
+	const char *name;  /* borrowed from the zip: full entry name */
+	zip_uint64_t size; /* uncompressed bytes */
+	int payload;       /* under data/ */
+	int readable;      /* read in full, CRC good */
+	int listed256;     /* seen in manifest-sha256.txt */
+	int listed512;     /* seen in manifest-sha512.txt */
+	char h256[65];
+	char h512[129];
+};
+
+struct vctx {
+	const char *path;
+	char *top;        /* owned: bag folder */
+	struct ventry *e; /* owned */
+	size_t n;
+	sohoa_archive__buf rep; /* every problem, one per line */
+	char first[512];        /* the first problem */
+	size_t nproblems;
+};
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void
+problem(struct vctx *v, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (v->nproblems++ == 0)
+		snprintf(v->first, sizeof(v->first), "%s", line);
+	sohoa_archive__buf_printf(&v->rep, "%s\n", line);
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct ventry *)a)->rel,
+	              ((const struct ventry *)b)->rel);
+}
+
+static struct ventry *lookup(struct vctx *v, const char *rel)
+{
+	struct ventry key;
+
+	key.rel = (char *)rel;
+	if (!v->n)
+		return NULL;
+	return bsearch(&key, v->e, v->n, sizeof(*v->e), cmp_entry);
+}
+
+/* Read one entry in full (libzip checks the CRC at the end) and hash it. */
+static int hash_entry(struct vctx *v, zip_t *za, zip_uint64_t idx,
+                      struct ventry *e)
+{
+	sohoa_archive__hash h = {0};
+	zip_file_t *zf = NULL;
+	char buf[65536];
+	zip_int64_t n;
+	zip_uint64_t total = 0;
+	int rc;
+
+	if ((rc = sohoa_archive__hash_init(&h)) != SOHOA_OK)
+		return rc;
+	if (!(zf = zip_fopen_index(za, idx, 0))) {
+		problem(v, "%s: cannot open: %s", e->name,
+		        zip_error_strerror(zip_get_error(za)));
+		goto done;
+	}
+	while ((n = zip_fread(zf, buf, sizeof(buf))) > 0) {
+		total += (zip_uint64_t)n;
+		if ((rc = sohoa_archive__hash_update(&h, buf, (size_t)n)))
+			goto done;
+	}
+	if (n < 0) {
+		problem(v, "%s: damaged: %s", e->name,
+		        zip_error_strerror(zip_file_get_error(zf)));
+		goto done;
+	}
+	if (total != e->size) {
+		problem(v, "%s: read %llu bytes, directory says %llu", e->name,
+		        (unsigned long long)total, (unsigned long long)e->size);
+		goto done;
+	}
+	if ((rc = sohoa_archive__hash_final(&h, e->h256, e->h512)))
+		goto done;
+	e->readable = 1;
+done:
+	if (zf)
+		zip_fclose(zf);
+	sohoa_archive__hash_dispose(&h);
+	return rc;
+}
+
+static int load_entries(struct vctx *v, zip_t *za)
+{
+	zip_int64_t i, n = zip_get_num_entries(za, 0);
+	size_t tl = strlen(v->top);
+	int rc;
+
+	if (n > 0 && !(v->e = calloc((size_t)n, sizeof(*v->e))))
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	for (i = 0; i < n; i++) {
+		zip_stat_t st;
+		struct ventry *e = &v->e[v->n];
+		const char *name;
+
+		zip_stat_init(&st);
+		if (zip_stat_index(za, (zip_uint64_t)i, 0, &st) != 0) {
+			problem(v, "entry %lld: cannot stat", (long long)i);
+			continue;
+		}
+		name = st.name;
+		if (strncmp(name, v->top, tl) != 0 || name[tl] != '/') {
+			problem(v, "%s: outside the bag folder %s/", name,
+			        v->top);
+			continue;
+		}
+		if (name[strlen(name) - 1] == '/')
+			continue; /* a folder entry */
+		if (!(e->rel = strdup(name + tl + 1)))
+			return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+		e->name = name;
+		e->size = st.size;
+		e->payload = strncmp(e->rel, "data/", 5) == 0;
+		v->n++;
+		if ((rc = hash_entry(v, za, (zip_uint64_t)i, e)))
+			return rc;
+	}
+	qsort(v->e, v->n, sizeof(*v->e), cmp_entry);
+	return SOHOA_OK;
+}
+
+/* Read a tag file that was hashed fine; NULL (and a problem) otherwise. */
+static char *tag_text(struct vctx *v, zip_t *za, const char *rel)
+{
+	char full[1024];
+	zip_int64_t idx;
+	char *text = NULL;
+
+	snprintf(full, sizeof(full), "%s/%s", v->top, rel);
+	idx = zip_name_locate(za, full, 0);
+	if (idx < 0) {
+		problem(v, "%s: missing", full);
+		return NULL;
+	}
+	if (sohoa_archive__read_entry(&text, NULL, za, (zip_uint64_t)idx)) {
+		problem(v, "%s: %s", full, sohoa_error_last());
+		return NULL;
+	}
+	return text;
+}
+
+static void check_manifest(struct vctx *v, zip_t *za, const char *rel, int alg,
+                           int tag)
+{
+	char *text = tag_text(v, za, rel);
+	char *line, *save = NULL;
+	size_t hexlen = alg == 512 ? 128 : 64;
+	size_t i, lineno = 0;
+
+	if (!text)
+		return;
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *sp = strpbrk(line, " \t");
+		char *file;
+		struct ventry *e;
+		const char *have;
+
+		lineno++;
+		if (*line == '\0' || (line[0] == '\r' && line[1] == '\0'))
+			continue;
+		if (!sp || (size_t)(sp - line) != hexlen) {
+			problem(v, "%s/%s: line %zu: malformed", v->top, rel,
+			        lineno);
+			continue;
+		}
+		*sp = '\0';
+		file = sp + 1;
+		while (*file == ' ' || *file == '\t')
+			file++;
+		if (*file == '*') /* sha256sum binary marker */
+			file++;
+		e = lookup(v, file);
+		if (!e || e->payload == tag) {
+			problem(v, "%s/%s: listed in %s but %s", v->top, file,
+			        rel, e ? "of the wrong kind" : "missing");
+			continue;
+		}
+		if (alg == 512)
+			e->listed512 = 1;
+		else
+			e->listed256 = 1;
+		if (!e->readable)
+			continue; /* already reported */
+		have = alg == 512 ? e->h512 : e->h256;
+		if (strcmp(have, line) != 0)
+			problem(v,
+			        "%s: sha%d mismatch (%s has %.16s..., content "
+			        "is %.16s...)",
+			        e->name, alg, rel, line, have);
+	}
+	free(text);
+	if (tag)
+		return;
+	for (i = 0; i < v->n; i++) {
+		struct ventry *e = &v->e[i];
+
+		if (e->payload && !(alg == 512 ? e->listed512 : e->listed256))
+			problem(v, "%s: not in %s", e->name, rel);
+	}
+}
+
+static void check_baginfo(struct vctx *v, zip_t *za)
+{
+	char *text = tag_text(v, za, SOHOA_ARCHIVE__BAGINFO);
+	const char *ox;
+	unsigned long long octets = 0, files = 0, want_o = 0, want_f = 0;
+	size_t i;
+
+	if (!text)
+		return;
+	for (i = 0; i < v->n; i++)
+		if (v->e[i].payload) {
+			octets += v->e[i].size;
+			files++;
+		}
+	ox = strstr(text, "Payload-Oxum:");
+	if (!ox || sscanf(ox, "Payload-Oxum: %llu.%llu", &want_o, &want_f) != 2)
+		problem(v, "%s/" SOHOA_ARCHIVE__BAGINFO ": no Payload-Oxum",
+		        v->top);
+	else if (want_o != octets || want_f != files)
+		problem(v,
+		        "%s/" SOHOA_ARCHIVE__BAGINFO
+		        ": Payload-Oxum %llu.%llu but payload is %llu.%llu",
+		        v->top, want_o, want_f, octets, files);
+	free(text);
+}
+
+static void check_bagit(struct vctx *v, zip_t *za)
+{
+	char *text = tag_text(v, za, SOHOA_ARCHIVE__BAGIT);
+
+	if (text && strcmp(text, SOHOA_ARCHIVE__BAGIT_TEXT) != 0)
+		problem(v, "%s/" SOHOA_ARCHIVE__BAGIT ": not BagIt 1.0 UTF-8",
+		        v->top);
+	free(text);
+}
+
+static void check_file_ref(struct vctx *v, json_t *page, const char *key,
+                           int required, size_t pageno)
+{
+	json_t *j = json_object_get(page, key);
+	struct ventry *e;
+
+	if (json_is_null(j) || (!j && !required))
+		return;
+	if (!json_is_string(j)) {
+		problem(v, "%s/" SOHOA_ARCHIVE__METADATA ": page %zu: no %s",
+		        v->top, pageno, key);
+		return;
+	}
+	e = lookup(v, json_string_value(j));
+	if (!e || !e->payload)
+		problem(v, "%s/%s: named by metadata (page %zu %s) but missing",
+		        v->top, json_string_value(j), pageno, key);
+}
+
+static void check_metadata(struct vctx *v, zip_t *za)
+{
+	char *text = tag_text(v, za, SOHOA_ARCHIVE__METADATA);
+	json_error_t jerr;
+	json_t *root = NULL, *pages, *page;
+	size_t i;
+
+	if (!text)
+		return;
+	root = json_loads(text, 0, &jerr);
+	free(text);
+	if (!json_is_object(root)) {
+		problem(v, "%s/" SOHOA_ARCHIVE__METADATA ": %s", v->top,
+		        root ? "not an object" : jerr.text);
+		goto done;
+	}
+	if (!json_is_string(json_object_get(root, "case_number")) ||
+	    strcmp(json_string_value(json_object_get(root, "case_number")),
+	           v->top) != 0)
+		problem(v,
+		        "%s/" SOHOA_ARCHIVE__METADATA
+		        ": case_number does not match the bag folder",
+		        v->top);
+	pages = json_object_get(root, "pages");
+	if (!json_is_array(pages) ||
+	    !json_is_array(json_object_get(root, "components"))) {
+		problem(v,
+		        "%s/" SOHOA_ARCHIVE__METADATA ": no pages/components",
+		        v->top);
+		goto done;
+	}
+	json_array_foreach(pages, i, page)
+	{
+		check_file_ref(v, page, "image", 1, i + 1);
+		check_file_ref(v, page, "text", 0, i + 1);
+		check_file_ref(v, page, "hocr", 0, i + 1);
+	}
+done:
+	json_decref(root);
+}
+
+int sohoa_archive_verify(const char *bundle_path, char **report)
+{
+	struct vctx v;
+	zip_t *za = NULL;
+	size_t i;
+	int rc;
+
+	if (report)
+		*report = NULL;
+	if (!bundle_path)
+		return sohoa_error_set(SOHOA_EINVALID,
+		                       "verify: no bundle path");
+	memset(&v, 0, sizeof(v));
+	v.path = bundle_path;
+	if ((rc = sohoa_archive__open_ro(&za, bundle_path, 1)) != SOHOA_OK) {
+		if (rc != SOHOA_EINVALID)
+			return rc; /* not found, unreadable: not a finding */
+		problem(&v, "%s", sohoa_error_last());
+		goto done;
+	}
+	if (sohoa_archive__find_top(&v.top, za) != SOHOA_OK) {
+		problem(&v, "%s: %s", bundle_path, sohoa_error_last());
+		goto done;
+	}
+	if ((rc = load_entries(&v, za)) != SOHOA_OK)
+		goto done;
+	check_bagit(&v, za);
+	check_manifest(&v, za, SOHOA_ARCHIVE__MAN256, 256, 0);
+	check_manifest(&v, za, SOHOA_ARCHIVE__MAN512, 512, 0);
+	check_baginfo(&v, za);
+	check_manifest(&v, za, SOHOA_ARCHIVE__TAGMAN, 256, 1);
+	{
+		static const char *const tags[] = {
+		    SOHOA_ARCHIVE__BAGIT, SOHOA_ARCHIVE__BAGINFO,
+		    SOHOA_ARCHIVE__MAN256, SOHOA_ARCHIVE__MAN512};
+		size_t t;
+
+		for (t = 0; t < sizeof(tags) / sizeof(*tags); t++) {
+			struct ventry *e = lookup(&v, tags[t]);
+
+			if (e && !e->listed256)
+				problem(&v, "%s: not in " SOHOA_ARCHIVE__TAGMAN,
+				        e->name);
+		}
+	}
+	check_metadata(&v, za);
+done:
+	if (za)
+		zip_discard(za);
+	if (rc == SOHOA_OK && v.rep.oom)
+		rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	if (rc == SOHOA_OK && v.nproblems) {
+		if (v.nproblems > 1)
+			rc = sohoa_error_set(SOHOA_EINVALID,
+			                     "%s (and %zu more problems)",
+			                     v.first, v.nproblems - 1);
+		else
+			rc = sohoa_error_set(SOHOA_EINVALID, "%s", v.first);
+	}
+	if (report && rc != SOHOA_ENOMEM) {
+		if (!v.rep.p)
+			v.rep.p = strdup("");
+		*report = v.rep.p;
+		v.rep.p = NULL;
+	}
+	sohoa_archive__buf_dispose(&v.rep);
+	for (i = 0; i < v.n; i++)
+		free(v.e[i].rel);
+	free(v.e);
+	free(v.top);
+	return rc;
+}
