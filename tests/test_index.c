@@ -1,0 +1,618 @@
+/* test_index.c -- the search index: Vietnamese folding (diacritics, đ),
+ * NFD input, exact-match ranking, phrases, AND, snippets, replacement,
+ * deletion, paging, bad queries, open errors, WAL and concurrent readers.
+ */
+#include "index/index.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "config/config.h"
+
+#define CASE1 "000.00.22.H27-250701-0001"
+#define CASE2 "000.00.22.H27-250701-0002"
+#define CASE3 "000.00.22.H27-250702-0003"
+
+struct fixture {
+	char dir[64];
+	char path[128];
+	sohoa_index *ix;
+};
+
+static int setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+
+	if (!fx)
+		return -1;
+	strcpy(fx->dir, "/tmp/sohoa-test-index-XXXXXX");
+	if (!mkdtemp(fx->dir))
+		return -1;
+	snprintf(fx->path, sizeof(fx->path), "%s/index.sqlite", fx->dir);
+	if (sohoa_index_open(&fx->ix, fx->path) != SOHOA_OK) {
+		fprintf(stderr, "open: %s\n", sohoa_error_last());
+		return -1;
+	}
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	sohoa_index_close(fx->ix);
+	chmod(fx->dir, 0700);
+	sohoa_fs_remove_tree(fx->dir);
+	free(fx);
+	return 0;
+}
+
+/* Index one case whose pages have these texts (NULL-terminated). */
+static void put_texts(sohoa_index *ix, const char *case_number,
+                      const char *const *texts)
+{
+	sohoa_index_page pages[16];
+	size_t n;
+
+	memset(pages, 0, sizeof(pages));
+	for (n = 0; texts[n]; n++) {
+		assert_true(n < 16);
+		pages[n].component = "don";
+		pages[n].kind = "component";
+		pages[n].page = (int)n + 1;
+		pages[n].document_type = "application";
+		pages[n].capture_time = "2025-07-01T08:00:00Z";
+		pages[n].text = texts[n];
+	}
+	assert_int_equal(
+	    sohoa_index_put_case(ix, case_number, "/b/x.zip", pages, n),
+	    SOHOA_OK);
+}
+
+static void put_text(sohoa_index *ix, const char *case_number, const char *text)
+{
+	const char *texts[] = {text, NULL};
+
+	put_texts(ix, case_number, texts);
+}
+
+static size_t count_hits(sohoa_index *ix, const char *query)
+{
+	sohoa_index_hit *hits = NULL;
+	size_t n = 99;
+
+	assert_int_equal(sohoa_index_search(&hits, &n, ix, query, 100, 0),
+	                 SOHOA_OK);
+	sohoa_index_hits_free(hits, n);
+	return n;
+}
+
+static long long count_pages(sohoa_index *ix)
+{
+	long long n = -1;
+
+	assert_int_equal(sohoa_index_count_pages(&n, ix), SOHOA_OK);
+	return n;
+}
+
+static void folded_query_finds_upper_case_diacritics(void **state)
+{
+	struct fixture *fx = *state;
+	sohoa_index_hit *hits = NULL;
+	size_t n = 0;
+
+	put_text(fx->ix, CASE1, "Họ và tên: NGUYỄN THỊ LIÊN, sinh năm 1980");
+	assert_int_equal(
+	    sohoa_index_search(&hits, &n, fx->ix, "nguyen thi lien", 10, 0),
+	    SOHOA_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(hits[0].case_number, CASE1);
+	assert_string_equal(hits[0].component, "don");
+	assert_string_equal(hits[0].kind, "component");
+	assert_int_equal(hits[0].page, 1);
+	assert_string_equal(hits[0].document_type, "application");
+	assert_true(hits[0].score > 0);
+	/* the snippet shows the original text, diacritics and all */
+	assert_non_null(strstr(hits[0].snippet, "[NGUYỄN]"));
+	assert_non_null(strstr(hits[0].snippet, "[LIÊN]"));
+	sohoa_index_hits_free(hits, n);
+	assert_int_equal(count_hits(fx->ix, "Nguyễn Thị Liên"), 1);
+	assert_int_equal(count_hits(fx->ix, "NGUYEN"), 1);
+	assert_int_equal(count_hits(fx->ix, "nguyen van"), 0);
+}
+
+static void d_stroke_is_folded(void **state)
+{
+	struct fixture *fx = *state;
+	sohoa_index_hit *hits = NULL;
+	size_t n = 0;
+
+	put_text(fx->ix, CASE1, "Giấy chứng nhận quyền sử dụng đất ĐỒNG NAI");
+	assert_int_equal(count_hits(fx->ix, "quyen su dung dat"), 1);
+	assert_int_equal(count_hits(fx->ix, "dong nai"), 1);
+	assert_int_equal(count_hits(fx->ix, "ĐẤT"), 1);
+	assert_int_equal(count_hits(fx->ix, "\"dung dat\""), 1);
+	assert_int_equal(sohoa_index_search(&hits, &n, fx->ix, "dat", 10, 0),
+	                 SOHOA_OK);
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(hits[0].snippet, "[đất]"));
+	sohoa_index_hits_free(hits, n);
+}
+
+static void long_token_with_d_stroke_is_folded(void **state)
+{
+	struct fixture *fx = *state;
+	char text[512], query[256];
+	int i;
+
+	/* 150 x "đ" is a 300-byte token: past the tokenizer's stack buffer */
+	for (i = 0; i < 150; i++) {
+		memcpy(text + 2 * i, "\xC4\x91", 2);
+		query[i] = 'd';
+	}
+	strcpy(text + 300, " cuối");
+	query[150] = '\0';
+	put_text(fx->ix, CASE1, text);
+	assert_int_equal(count_hits(fx->ix, query), 1);
+	assert_int_equal(count_hits(fx->ix, "cuoi"), 1);
+}
+
+static void hit_carries_page_fields(void **state)
+{
+	struct fixture *fx = *state;
+	sohoa_index_page pg = {"ket-qua", "result", 3, NULL, NULL, "Giấy phép"};
+	sohoa_index_hit *hits = NULL;
+	size_t n = 0;
+
+	assert_int_equal(sohoa_index_put_case(fx->ix,
+	                                      " 000.00.22.h27-250701-0001 ",
+	                                      "/b/x.zip", &pg, 1),
+	                 SOHOA_OK);
+	assert_int_equal(
+	    sohoa_index_search(&hits, &n, fx->ix, "giay phep", 10, 0),
+	    SOHOA_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(hits[0].case_number, CASE1); /* normalized */
+	assert_string_equal(hits[0].component, "ket-qua");
+	assert_string_equal(hits[0].kind, "result");
+	assert_int_equal(hits[0].page, 3);
+	assert_string_equal(hits[0].document_type, "other");
+	sohoa_index_hits_free(hits, n);
+	assert_int_equal(sohoa_index_delete_case(fx->ix, CASE1), SOHOA_OK);
+	assert_int_equal(count_pages(fx->ix), 0);
+}
+
+static void nfd_text_is_found_by_nfc_and_folded_queries(void **state)
+{
+	struct fixture *fx = *state;
+	sohoa_index_hit *hits = NULL;
+	size_t n = 0;
+
+	/* "Nguyễn Thị Liên" decomposed: e + U+0302 + U+0303, i + U+0323,
+	 * e + U+0302 */
+	put_text(fx->ix, CASE1,
+	         "Nguye\xCC\x82\xCC\x83n Thi\xCC\xA3 Lie\xCC\x82n");
+	assert_int_equal(count_hits(fx->ix, "Nguyễn Thị Liên"), 1);
+	assert_int_equal(count_hits(fx->ix, "nguyen thi lien"), 1);
+	/* an NFD query too */
+	assert_int_equal(count_hits(fx->ix, "Lie\xCC\x82n"), 1);
+	/* stored NFC: the snippet has the composed letters */
+	assert_int_equal(sohoa_index_search(&hits, &n, fx->ix, "lien", 10, 0),
+	                 SOHOA_OK);
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(hits[0].snippet, "[Liên]"));
+	assert_non_null(strstr(hits[0].snippet, "Nguyễn Thị"));
+	sohoa_index_hits_free(hits, n);
+}
+
+static void diacritics_query_ranks_exact_match_first(void **state)
+{
+	struct fixture *fx = *state;
+	sohoa_index_hit *hits = NULL;
+	size_t n = 0;
+
+	/* CASE1 would win on bm25 alone (the word twice, short page) */
+	put_text(fx->ix, CASE1, "Liễn Liễn");
+	put_text(fx->ix, CASE2,
+	         "Người nộp hồ sơ là bà Trần Thị Liên, cư trú tại phường "
+	         "Bến Nghé, quận Một");
+	put_text(fx->ix, CASE3, "Lien");
+
+	assert_int_equal(sohoa_index_search(&hits, &n, fx->ix, "lien", 10, 0),
+	                 SOHOA_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(hits[0].case_number, CASE1);
+	sohoa_index_hits_free(hits, n);
+
+	assert_int_equal(sohoa_index_search(&hits, &n, fx->ix, "Liên", 10, 0),
+	                 SOHOA_OK);
+	assert_int_equal(n, 3); /* folded matches still come */
+	assert_string_equal(hits[0].case_number, CASE2);
+	assert_true(hits[0].score > hits[1].score);
+	assert_true(hits[1].score >= hits[2].score);
+	sohoa_index_hits_free(hits, n);
+
+	assert_int_equal(sohoa_index_search(&hits, &n, fx->ix, "Liễn", 10, 0),
+	                 SOHOA_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(hits[0].case_number, CASE1);
+	sohoa_index_hits_free(hits, n);
+}
+
+static void phrase_matches_adjacent_words_only(void **state)
+{
+	struct fixture *fx = *state;
+	sohoa_index_hit *hits = NULL;
+	size_t n = 0;
+
+	put_text(fx->ix, CASE1, "Nguyễn Thị Liên");
+	put_text(fx->ix, CASE2, "Lê Thị Hoa, Nguyễn Văn Liên");
+	assert_int_equal(count_hits(fx->ix, "thi lien"), 2);
+	assert_int_equal(
+	    sohoa_index_search(&hits, &n, fx->ix, "\"thi lien\"", 10, 0),
+	    SOHOA_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(hits[0].case_number, CASE1);
+	sohoa_index_hits_free(hits, n);
+	assert_int_equal(count_hits(fx->ix, "\"lien thi\""), 0);
+	assert_int_equal(count_hits(fx->ix, "\"Văn Liên\" nguyen"), 1);
+}
+
+static void all_words_must_match(void **state)
+{
+	struct fixture *fx = *state;
+	sohoa_index_hit *hits = NULL;
+	size_t n = 0;
+
+	put_text(fx->ix, CASE1, "Nguyễn Thị Liên");
+	put_text(fx->ix, CASE2, "Lê Thị Hoa, Nguyễn Văn Liên");
+	assert_int_equal(count_hits(fx->ix, "lien"), 2);
+	assert_int_equal(
+	    sohoa_index_search(&hits, &n, fx->ix, "lien hoa", 10, 0), SOHOA_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(hits[0].case_number, CASE2);
+	sohoa_index_hits_free(hits, n);
+	assert_int_equal(count_hits(fx->ix, "lien hoa tuan"), 0);
+}
+
+static void query_syntax_is_not_passed_to_fts5(void **state)
+{
+	struct fixture *fx = *state;
+
+	put_text(fx->ix, CASE1, "Nguyễn Thị Liên");
+	/* FTS5 operators typed by a person are plain words */
+	assert_int_equal(count_hits(fx->ix, "lien OR hoa"), 0);
+	assert_int_equal(count_hits(fx->ix, "NOT lien*"), 0);
+	assert_int_equal(count_hits(fx->ix, "text:lien"), 0);
+	assert_int_equal(count_hits(fx->ix, "NEAR(thi lien) ^lien"), 0);
+	assert_int_equal(count_hits(fx->ix, "lien -"), 1); /* "-" dropped */
+}
+
+static void snippet_marks_words_and_elides(void **state)
+{
+	struct fixture *fx = *state;
+	sohoa_index_hit *hits = NULL;
+	size_t n = 0;
+
+	put_text(fx->ix, CASE1,
+	         "Ủy ban nhân dân phường Bến Nghé tiếp nhận hồ sơ của công "
+	         "dân về việc cấp giấy chứng nhận quyền sử dụng đất và quyền "
+	         "sở hữu nhà ở cùng tài sản khác gắn liền với đất tại thửa "
+	         "đất số 123 tờ bản đồ số 45 do ông Trần Văn Đức đứng tên");
+	assert_int_equal(sohoa_index_search(&hits, &n, fx->ix, "duc", 10, 0),
+	                 SOHOA_OK);
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(hits[0].snippet, "[Đức]"));
+	assert_non_null(strstr(hits[0].snippet, "\xE2\x80\xA6"));
+	assert_null(strstr(hits[0].snippet, "Ủy ban"));
+	sohoa_index_hits_free(hits, n);
+}
+
+static void put_case_twice_replaces(void **state)
+{
+	struct fixture *fx = *state;
+	const char *v1[] = {"một hai", "ba bốn", "năm sáu", NULL};
+	const char *v2[] = {"bảy tám", "chín mười", "mười một", NULL};
+	const char *v3[] = {"mười hai", NULL};
+
+	put_texts(fx->ix, CASE1, v1);
+	put_text(fx->ix, CASE2, "khác");
+	assert_int_equal(count_pages(fx->ix), 4);
+	put_texts(fx->ix, CASE1, v1);
+	assert_int_equal(count_pages(fx->ix), 4);
+	assert_int_equal(count_hits(fx->ix, "hai"), 1);
+
+	put_texts(fx->ix, CASE1, v2);
+	assert_int_equal(count_pages(fx->ix), 4);
+	assert_int_equal(count_hits(fx->ix, "hai"), 0);
+	assert_int_equal(count_hits(fx->ix, "muoi"), 2);
+
+	put_texts(fx->ix, CASE1, v3);
+	assert_int_equal(count_pages(fx->ix), 2);
+	assert_int_equal(count_hits(fx->ix, "muoi"), 1);
+	assert_int_equal(count_hits(fx->ix, "khac"), 1);
+}
+
+static void put_case_rejects_bad_input_and_keeps_old_state(void **state)
+{
+	struct fixture *fx = *state;
+	sohoa_index_page pg = {"don", "component", 1, NULL, NULL, "x\xC3"};
+
+	put_text(fx->ix, CASE1, "Nguyễn Thị Liên");
+	assert_int_equal(
+	    sohoa_index_put_case(fx->ix, "not a case", "/b", &pg, 1),
+	    SOHOA_EINVALID);
+	assert_true(strlen(sohoa_error_last()) > 0);
+	/* invalid UTF-8 on the page: rolled back, the old pages stay */
+	assert_int_equal(sohoa_index_put_case(fx->ix, CASE1, "/b", &pg, 1),
+	                 SOHOA_EINVALID);
+	assert_int_equal(count_pages(fx->ix), 1);
+	assert_int_equal(count_hits(fx->ix, "lien"), 1);
+	/* the handle is still usable */
+	pg.text = NULL; /* a blank page */
+	assert_int_equal(sohoa_index_put_case(fx->ix, CASE1, "/b", &pg, 1),
+	                 SOHOA_OK);
+	assert_int_equal(count_pages(fx->ix), 1);
+	assert_int_equal(count_hits(fx->ix, "lien"), 0);
+}
+
+static void delete_case_removes_it(void **state)
+{
+	struct fixture *fx = *state;
+	const char *v[] = {"Nguyễn Thị Liên", "trang hai", NULL};
+
+	put_texts(fx->ix, CASE1, v);
+	put_text(fx->ix, CASE2, "Lê Văn Liên");
+	assert_int_equal(count_pages(fx->ix), 3);
+	assert_int_equal(sohoa_index_delete_case(fx->ix, CASE1), SOHOA_OK);
+	assert_int_equal(count_pages(fx->ix), 1);
+	assert_int_equal(count_hits(fx->ix, "lien"), 1);
+	assert_int_equal(count_hits(fx->ix, "trang"), 0);
+	assert_int_equal(sohoa_index_delete_case(fx->ix, CASE1),
+	                 SOHOA_ENOTFOUND);
+	assert_non_null(strstr(sohoa_error_last(), CASE1));
+	assert_int_equal(sohoa_index_delete_case(fx->ix, CASE3),
+	                 SOHOA_ENOTFOUND);
+	assert_int_equal(count_pages(fx->ix), 1);
+}
+
+static void limit_and_offset_page_through_hits(void **state)
+{
+	struct fixture *fx = *state;
+	const char *v[] = {"hồ sơ một", "hồ sơ hai", "hồ sơ ba",
+	                   "hồ sơ bốn", "hồ sơ năm", NULL};
+	sohoa_index_hit *hits = NULL;
+	size_t n = 0, off, total = 0;
+	int seen[6] = {0};
+
+	put_texts(fx->ix, CASE1, v);
+	put_text(fx->ix, CASE2, "khác");
+	for (off = 0; off < 6; off += 2) {
+		assert_int_equal(
+		    sohoa_index_search(&hits, &n, fx->ix, "ho so", 2, off),
+		    SOHOA_OK);
+		assert_int_equal(n, off < 4 ? 2 : 1);
+		for (size_t i = 0; i < n; i++) {
+			assert_true(hits[i].page >= 1 && hits[i].page <= 5);
+			assert_false(seen[hits[i].page]);
+			seen[hits[i].page] = 1;
+		}
+		total += n;
+		sohoa_index_hits_free(hits, n);
+	}
+	assert_int_equal(total, 5);
+	assert_int_equal(sohoa_index_search(&hits, &n, fx->ix, "ho so", 10, 5),
+	                 SOHOA_OK);
+	assert_int_equal(n, 0);
+	assert_null(hits);
+	assert_int_equal(sohoa_index_search(&hits, &n, fx->ix, "ho so", 0, 0),
+	                 SOHOA_OK);
+	assert_int_equal(n, 0);
+}
+
+static void bad_query_is_invalid(void **state)
+{
+	struct fixture *fx = *state;
+	static const struct {
+		const char *query;
+		const char *msg; /* expected in the message */
+	} bad[] = {
+	    {"", "empty"},
+	    {"   \t ", "empty"},
+	    {"nguyen \"thi lien", "position 8"},
+	    {"Nguyễn \"thi", "position 8"}, /* characters, not bytes */
+	    {"\"", "position 1"},
+	    {"... --- !!", "position 1"},
+	    {"\"\"", "position 1"},
+	    {"x\xC3", "text"}, /* not UTF-8 */
+	};
+	sohoa_index_hit *hits = (sohoa_index_hit *)1;
+	size_t n = 99, i;
+
+	put_text(fx->ix, CASE1, "Nguyễn Thị Liên");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		hits = (sohoa_index_hit *)1;
+		n = 99;
+		assert_int_equal(
+		    sohoa_index_search(&hits, &n, fx->ix, bad[i].query, 10, 0),
+		    SOHOA_EINVALID);
+		assert_null(hits);
+		assert_int_equal(n, 0);
+		if (!strstr(sohoa_error_last(), bad[i].msg))
+			fail_msg("query \"%s\": message \"%s\" lacks \"%s\"",
+			         bad[i].query, sohoa_error_last(), bad[i].msg);
+	}
+}
+
+static void open_non_sqlite_file_is_invalid(void **state)
+{
+	struct fixture *fx = *state;
+	char path[160];
+	sohoa_index *ix = (sohoa_index *)1;
+	const char junk[] = "this is not an SQLite database, it is a page of "
+	                    "text that happens to be long enough to matter\n";
+
+	snprintf(path, sizeof(path), "%s/junk.sqlite", fx->dir);
+	assert_int_equal(sohoa_fs_write_atomic(path, junk, sizeof(junk)),
+	                 SOHOA_OK);
+	assert_int_equal(sohoa_index_open(&ix, path), SOHOA_EINVALID);
+	assert_null(ix);
+	assert_non_null(strstr(sohoa_error_last(), path));
+}
+
+static void open_other_sqlite_database_is_invalid(void **state)
+{
+	struct fixture *fx = *state;
+	char path[160];
+	sohoa_index *ix = (sohoa_index *)1;
+	sqlite3 *db = NULL;
+
+	snprintf(path, sizeof(path), "%s/other.sqlite", fx->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(db, "CREATE TABLE t(x)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(sohoa_index_open(&ix, path), SOHOA_EINVALID);
+	assert_null(ix);
+	assert_non_null(strstr(sohoa_error_last(), "not a sohoa index"));
+}
+
+static void open_newer_schema_is_invalid(void **state)
+{
+	struct fixture *fx = *state;
+	sohoa_index *ix = (sohoa_index *)1;
+	sqlite3 *db = NULL;
+
+	sohoa_index_close(fx->ix);
+	fx->ix = NULL;
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(db, "PRAGMA user_version=99", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(sohoa_index_open(&ix, fx->path), SOHOA_EINVALID);
+	assert_null(ix);
+	assert_non_null(strstr(sohoa_error_last(), "version 99"));
+}
+
+static void open_unwritable_place_is_env(void **state)
+{
+	struct fixture *fx = *state;
+	char file[160], path[200];
+	sohoa_index *ix = (sohoa_index *)1;
+
+	/* under a regular file: fails for everyone, root included */
+	snprintf(file, sizeof(file), "%s/plain", fx->dir);
+	assert_int_equal(sohoa_fs_write_atomic(file, "x", 1), SOHOA_OK);
+	snprintf(path, sizeof(path), "%s/sub/index.sqlite", file);
+	assert_int_equal(sohoa_index_open(&ix, path), SOHOA_EENV);
+	assert_null(ix);
+	assert_non_null(strstr(sohoa_error_last(), path));
+
+	/* a read-only folder: only meaningful when we are not root */
+	snprintf(path, sizeof(path), "%s/ro", fx->dir);
+	assert_int_equal(mkdir(path, 0555), 0);
+	if (access(path, W_OK) == 0)
+		return; /* root writes anyway */
+	snprintf(path, sizeof(path), "%s/ro/index.sqlite", fx->dir);
+	ix = (sohoa_index *)1;
+	assert_int_equal(sohoa_index_open(&ix, path), SOHOA_EENV);
+	assert_null(ix);
+}
+
+static void reopen_keeps_data(void **state)
+{
+	struct fixture *fx = *state;
+
+	put_text(fx->ix, CASE1, "Nguyễn Thị Liên");
+	sohoa_index_close(fx->ix);
+	fx->ix = NULL;
+	assert_int_equal(sohoa_index_open(&fx->ix, fx->path), SOHOA_OK);
+	assert_int_equal(count_pages(fx->ix), 1);
+	assert_int_equal(count_hits(fx->ix, "quyen lien"), 0);
+	assert_int_equal(count_hits(fx->ix, "nguyen lien"), 1);
+}
+
+static void journal_is_wal(void **state)
+{
+	struct fixture *fx = *state;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+static void search_runs_while_another_connection_writes(void **state)
+{
+	struct fixture *fx = *state;
+	sohoa_index *reader = NULL;
+	sqlite3 *db = NULL;
+
+	put_text(fx->ix, CASE1, "Nguyễn Thị Liên");
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+	                              "BEGIN IMMEDIATE;"
+	                              "INSERT INTO cases(case_number,"
+	                              " bundle_path, indexed_at)"
+	                              " VALUES('x', 'y', 'z');",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	/* the write lock is held: a new handle opens and searches */
+	assert_int_equal(sohoa_index_open(&reader, fx->path), SOHOA_OK);
+	assert_int_equal(count_hits(reader, "nguyen thi lien"), 1);
+	assert_int_equal(count_hits(fx->ix, "lien"), 1);
+	assert_int_equal(count_pages(reader), 1);
+	assert_int_equal(sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+	sohoa_index_close(reader);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	    T(folded_query_finds_upper_case_diacritics),
+	    T(d_stroke_is_folded),
+	    T(long_token_with_d_stroke_is_folded),
+	    T(hit_carries_page_fields),
+	    T(nfd_text_is_found_by_nfc_and_folded_queries),
+	    T(diacritics_query_ranks_exact_match_first),
+	    T(phrase_matches_adjacent_words_only),
+	    T(all_words_must_match),
+	    T(query_syntax_is_not_passed_to_fts5),
+	    T(snippet_marks_words_and_elides),
+	    T(put_case_twice_replaces),
+	    T(put_case_rejects_bad_input_and_keeps_old_state),
+	    T(delete_case_removes_it),
+	    T(limit_and_offset_page_through_hits),
+	    T(bad_query_is_invalid),
+	    T(open_non_sqlite_file_is_invalid),
+	    T(open_other_sqlite_database_is_invalid),
+	    T(open_newer_schema_is_invalid),
+	    T(open_unwritable_place_is_env),
+	    T(reopen_keeps_data),
+	    T(journal_is_wal),
+	    T(search_runs_while_another_connection_writes),
+#undef T
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
