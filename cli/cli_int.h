@@ -1,0 +1,89 @@
+/* cli_int.h -- what the `sohoa` subcommands share: the command table, the
+ * common start-up (configuration, logging) and the pipeline that takes
+ * spooled pages through OCR into a bundle and the index.
+ */
+#ifndef SOHOA_CLI_INT_H
+#define SOHOA_CLI_INT_H
+
+#include "config/config.h"
+#include "scan/scan.h"
+
+#include <stdio.h>
+
+/* Options every subcommand takes, parsed out of argv by main(). */
+struct cli_globals {
+	const char *config_path; /* --config FILE, or NULL */
+	int verbose;             /* -v count */
+	int quiet;               /* -q */
+};
+
+extern struct cli_globals cli_globals;
+
+struct cli_command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary; /* one line */
+	const char *usage;   /* full help text */
+};
+
+/* Load the configuration for a subcommand; prints the error and returns
+ * the exit code (non-zero) on failure. */
+int cli_load_config(sohoa_config **out);
+
+/* Print "sohoa: <message>" for an error code and return its exit code. */
+int cli_fail(int rc);
+
+/* Print usage for a command to stderr and return SOHOA_EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) SOHOA_PRINTF(2, 3);
+
+/* ---- pipeline -------------------------------------------------------- */
+
+/* A page waiting in the spool. */
+struct cli_page {
+	char *path; /* owned: spool file */
+	int dpi;
+	char mode[16];
+	char *source;  /* owned */
+	char *sha256;  /* owned or NULL */
+	char *options; /* owned or NULL */
+	char capture_time[21];
+};
+
+struct cli_job {
+	const sohoa_config *cfg; /* borrowed */
+	char case_number[SOHOA_CASE_MAX];
+	const char *component;  /* borrowed */
+	const char *kind;       /* "component" or "result" */
+	char *spool_dir;        /* owned */
+	struct cli_page *pages; /* owned */
+	size_t npages;
+};
+
+/* Make a new spool folder for a job. */
+int cli_job_init(struct cli_job *job, const sohoa_config *cfg,
+                 const char *case_number, const char *component,
+                 const char *kind, const char *what);
+void cli_job_dispose(struct cli_job *job);
+
+/* sohoa_scan_page_cb that records a page in a struct cli_job. */
+int cli_job_add_page(const sohoa_scan_page *pg, void *job);
+
+/* OCR every page (worker threads), append the component to the case's
+ * bundle, index the case from the bundle, and only then remove the spool
+ * folder.  Prints a summary to stdout. */
+int cli_job_finish(struct cli_job *job);
+
+/* Index a case from its bundle (used by import, scan and reindex). */
+int cli_index_bundle(const sohoa_config *cfg, const char *bundle_path);
+
+/* Subcommands. */
+int cmd_config(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
+int cmd_devices(int argc, char **argv);
+int cmd_search(int argc, char **argv);
+int cmd_ocr(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_reindex(int argc, char **argv);
+
+#endif /* SOHOA_CLI_INT_H */

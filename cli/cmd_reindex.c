@@ -1,0 +1,78 @@
+/* cmd_reindex.c -- `sohoa reindex`: rebuild the index from the bundles
+ * alone.
+ */
+#include "cli_int.h"
+
+#include "archive/archive.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int reindex_path(const sohoa_config *cfg, const char *path, int *bad)
+{
+	int rc = cli_index_bundle(cfg, path);
+
+	if (rc != SOHOA_OK) {
+		(*bad)++;
+		fprintf(stderr, "sohoa: %s: %s\n", path, sohoa_error_last());
+	}
+	return rc;
+}
+
+int cmd_reindex(int argc, char **argv)
+{
+	sohoa_config *cfg = NULL;
+	const char *root;
+	int ex, bad = 0, count = 0;
+
+	if ((ex = cli_load_config(&cfg)))
+		return ex;
+	root = sohoa_config_get(cfg, "archive.root");
+	if (argc < 2 || strcmp(argv[1], "--all") == 0) {
+		struct dirent *e;
+		DIR *d = opendir(root);
+
+		if (!d) {
+			fprintf(stderr,
+			        "sohoa: archive root %s cannot be read; check "
+			        "[archive] root\n",
+			        root);
+			sohoa_config_free(cfg);
+			return SOHOA_EXIT_ENV;
+		}
+		while ((e = readdir(d))) {
+			size_t len = strlen(e->d_name);
+			char *path = NULL;
+
+			if (len < 5 || strcmp(e->d_name + len - 4, ".zip"))
+				continue;
+			if (sohoa_asprintf(&path, "%s/%s", root, e->d_name))
+				break;
+			reindex_path(cfg, path, &bad);
+			count++;
+			free(path);
+		}
+		closedir(d);
+	} else {
+		for (int i = 1; i < argc; i++, count++) {
+			char norm[SOHOA_CASE_MAX], *path = NULL;
+			int rc;
+
+			if ((rc = sohoa_case_normalize(norm, argv[i])) ||
+			    (rc = sohoa_archive_bundle_path(&path, root,
+			                                    norm))) {
+				fprintf(stderr, "sohoa: %s\n",
+				        sohoa_error_last());
+				bad++;
+				continue;
+			}
+			reindex_path(cfg, path, &bad);
+			free(path);
+		}
+	}
+	printf("%d case%s reindexed, %d failed\n", count - bad,
+	       count - bad == 1 ? "" : "s", bad);
+	sohoa_config_free(cfg);
+	return bad ? SOHOA_EXIT_FAIL : SOHOA_EXIT_OK;
+}

@@ -1,0 +1,127 @@
+/* cmd_search.c -- `sohoa search`: query the index. */
+#include "cli_int.h"
+
+#include "index/index.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int parse_count(const char *s, size_t *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (end == s || *end || v < 0 || v > 100000)
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}
+
+static void print_json(const sohoa_index_hit *h)
+{
+	json_t *o = json_object();
+	char *s;
+
+	json_object_set_new(o, "case_number", json_string(h->case_number));
+	json_object_set_new(o, "component", json_string(h->component));
+	json_object_set_new(o, "kind", json_string(h->kind));
+	json_object_set_new(o, "page", json_integer(h->page));
+	json_object_set_new(o, "document_type", json_string(h->document_type));
+	json_object_set_new(o, "snippet", json_string(h->snippet));
+	json_object_set_new(o, "score", json_real(h->score));
+	if ((s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER))) {
+		puts(s);
+		free(s);
+	}
+	json_decref(o);
+}
+
+int cmd_search(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"limit", required_argument, NULL, 'l'},
+	    {"offset", required_argument, NULL, 'o'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"count", no_argument, NULL, 'n'},
+	    {NULL, 0, NULL, 0}};
+	size_t limit = 20, offset = 0, n = 0, len = 0;
+	int c, rc, ex, as_json = 0, count_only = 0;
+	sohoa_config *cfg = NULL;
+	sohoa_index *ix = NULL;
+	sohoa_index_hit *hits = NULL;
+	char *query = NULL;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			if (parse_count(optarg, &limit) || limit == 0)
+				return cli_usage_error(
+				    "search", "--limit takes 1 to 100000");
+			break;
+		case 'o':
+			if (parse_count(optarg, &offset))
+				return cli_usage_error(
+				    "search", "--offset takes 0 to 100000");
+			break;
+		case 'j':
+			as_json = 1;
+			break;
+		case 'n':
+			count_only = 1;
+			break;
+		default:
+			return cli_usage_error("search", "unknown option '%s'",
+			                       argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("search", "no words to search for");
+	for (int i = optind; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	if (!(query = calloc(1, len + 1)))
+		return cli_fail(sohoa_error_set(SOHOA_ENOMEM, "out of memory"));
+	for (int i = optind; i < argc; i++) {
+		if (i > optind)
+			strcat(query, " ");
+		strcat(query, argv[i]);
+	}
+	if ((ex = cli_load_config(&cfg))) {
+		free(query);
+		return ex;
+	}
+	if (count_only) {
+		limit = 100000;
+		offset = 0;
+	}
+	if ((rc = sohoa_index_open(&ix, sohoa_config_get(cfg, "index.path"))) ||
+	    (rc = sohoa_index_search(&hits, &n, ix, query, limit, offset))) {
+		ex = cli_fail(rc);
+		goto done;
+	}
+	if (count_only) {
+		printf("%zu\n", n);
+	} else if (as_json) {
+		for (size_t i = 0; i < n; i++)
+			print_json(&hits[i]);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			printf("%s  %s  p.%d  %s  score %.3g\n    %s\n",
+			       hits[i].case_number, hits[i].component,
+			       hits[i].page, hits[i].document_type,
+			       hits[i].score, hits[i].snippet);
+		if (n == 0)
+			fprintf(stderr, "sohoa: no page matches '%s'\n", query);
+	}
+	/* finding nothing is an answer, not a failure */
+	ex = SOHOA_EXIT_OK;
+done:
+	sohoa_index_hits_free(hits, n);
+	sohoa_index_close(ix);
+	sohoa_config_free(cfg);
+	free(query);
+	return ex;
+}

@@ -1,0 +1,247 @@
+/* sohoa.c -- the `sohoa` command: git-style subcommands.
+ *
+ * main() strips the global options (--config, -v, -q), sets up the
+ * process-wide library state once, and dispatches.
+ */
+#include "cli_int.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct cli_globals cli_globals;
+
+static int cmd_help(int argc, char **argv);
+
+static const struct cli_command commands[] = {
+    {"import", cmd_import, "digitize image files into a case's bundle",
+     "usage: sohoa import --case CASE [--component NAME] "
+     "[--kind component|result] FILE...\n"
+     "\n"
+     "Reads PNG, JPEG, TIFF (multi-page too) and PNM files, recognizes\n"
+     "each page (Tesseract, languages from [ocr] languages), adds them\n"
+     "as a component of the case's bundle under [archive] root and\n"
+     "indexes the case.  Every file is checked before anything is\n"
+     "written.\n"
+     "\n"
+     "  --case CASE       case number, e.g. 000.00.22.H27-250701-0001\n"
+     "  --component NAME  component name (default \"Hồ sơ\")\n"
+     "  --kind KIND       component (default) or result\n"
+     "\n"
+     "example: sohoa import --case 000.00.22.H27-250701-0001 "
+     "--component \"Tờ khai\" to-khai.png\n"},
+    {"scan", cmd_scan, "scan paper from a SANE scanner into a case",
+     "usage: sohoa scan --case CASE [--component NAME] [--device DEV]\n"
+     "                  [--source flatbed|adf|duplex] [--dpi N]\n"
+     "                  [--mode color|gray|lineart] [--set NAME=VALUE]...\n"
+     "\n"
+     "Scans pages (flatbed: one; adf/duplex: until the feeder is empty)\n"
+     "into the spool, then recognizes them, adds them to the case's\n"
+     "bundle and indexes the case.  Defaults come from [scanner].\n"
+     "--set passes a device option by its SANE name, as scanimage does.\n"
+     "\n"
+     "example: sohoa scan --case 000.00.22.H27-250701-0001 --device "
+     "pnm:0 --set filename=page.pnm\n"},
+    {"devices", cmd_devices, "list the scanners SANE can see",
+     "usage: sohoa devices\n"},
+    {"search", cmd_search, "search the index",
+     "usage: sohoa search [--limit N] [--offset N] [--json] WORDS...\n"
+     "\n"
+     "Finds pages holding all the words, with or without diacritics\n"
+     "(\"nguyen thi lien\" finds \"NGUYỄN THỊ LIÊN\"); \"quoted phrases\"\n"
+     "match adjacent words.  Prints case number, component, page,\n"
+     "document type, score and a snippet with matches in [brackets].\n"
+     "\n"
+     "example: sohoa search nguyen thi lien\n"},
+    {"ocr", cmd_ocr, "analyse and recognize image files",
+     "usage: sohoa ocr [--json] FILE...\n"
+     "\n"
+     "Prints, per page, orientation, skew, blankness, codes, the case\n"
+     "number found and the text; --json prints one JSON object per page.\n"
+     "\n"
+     "example: sohoa ocr --json receipt.png\n"},
+    {"verify", cmd_verify, "check case bundles",
+     "usage: sohoa verify BUNDLE... | --all\n"
+     "\n"
+     "Checks zip integrity, every manifest line, Payload-Oxum and the\n"
+     "metadata; exit 0 only when everything holds.\n"
+     "\n"
+     "example: sohoa verify --all\n"},
+    {"reindex", cmd_reindex, "rebuild the index from the bundles",
+     "usage: sohoa reindex [--all | CASE...]\n"
+     "\n"
+     "Re-reads bundles under [archive] root and replaces what the index\n"
+     "holds for each case.  With no argument, --all.\n"
+     "\n"
+     "example: sohoa reindex --all\n"},
+    {"config", cmd_config, "check or show the configuration",
+     "usage: sohoa config check [FILE]\n"
+     "       sohoa config show\n"
+     "\n"
+     "check: report every problem with FILE:LINE (unknown section or\n"
+     "key, bad value, unwritable folder); exit 1 when there is one.\n"
+     "show: print the effective configuration and where each value\n"
+     "came from.  The file is --config FILE, else $SOHOA_CONFIG, else\n"
+     "/etc/sohoa/sohoa.conf, else built-in defaults.\n"},
+    {"help", cmd_help, "show help for a command",
+     "usage: sohoa help [COMMAND]\n"},
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct cli_command *find_command(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void print_overview(FILE *f)
+{
+	fprintf(f,
+	        "sohoa %s -- digitize dossiers: scan, recognize, archive, "
+	        "search\n\n"
+	        "usage: sohoa [--config FILE] [-v|-q] COMMAND [ARGS]\n\n"
+	        "commands:\n",
+	        SOHOA_VERSION);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-9s %s\n", commands[i].name,
+		        commands[i].summary);
+	fprintf(f, "\n'sohoa help COMMAND' tells more about a command.\n");
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	const struct cli_command *c;
+
+	if (argc < 2) {
+		print_overview(stdout);
+		return SOHOA_EXIT_OK;
+	}
+	if (!(c = find_command(argv[1]))) {
+		fprintf(stderr, "sohoa: no command '%s'; see 'sohoa help'\n",
+		        argv[1]);
+		return SOHOA_EXIT_USAGE;
+	}
+	fputs(c->usage, stdout);
+	return SOHOA_EXIT_OK;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	const struct cli_command *c = find_command(cmd);
+	va_list ap;
+
+	fprintf(stderr, "sohoa %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	if (c)
+		fputs(c->usage, stderr);
+	return SOHOA_EXIT_USAGE;
+}
+
+int cli_fail(int rc)
+{
+	fprintf(stderr, "sohoa: %s\n", sohoa_error_last());
+	return sohoa_error_exit_code(rc);
+}
+
+int cli_load_config(sohoa_config **out)
+{
+	int rc = sohoa_config_load(out, cli_globals.config_path);
+	int level;
+
+	if (rc != SOHOA_OK)
+		return cli_fail(rc) == SOHOA_EXIT_ENV ? SOHOA_EXIT_ENV
+		                                      : SOHOA_EXIT_FAIL;
+	level = sohoa_log_level_parse(sohoa_config_get(*out, "log.level"));
+	if (cli_globals.verbose)
+		level =
+		    cli_globals.verbose > 1 ? SOHOA_LOG_DEBUG : SOHOA_LOG_INFO;
+	if (cli_globals.quiet)
+		level = SOHOA_LOG_ERROR;
+	sohoa_log_threshold = level;
+	return SOHOA_EXIT_OK;
+}
+
+/* Take --config/-v/-q out of argv wherever they stand (before "--"). */
+static int strip_globals(int *argc, char **argv)
+{
+	int w = 1;
+
+	for (int r = 1; r < *argc; r++) {
+		const char *a = argv[r];
+
+		if (strcmp(a, "--") == 0) {
+			while (r < *argc)
+				argv[w++] = argv[r++];
+			break;
+		}
+		if (strcmp(a, "--config") == 0) {
+			if (r + 1 >= *argc) {
+				fprintf(stderr,
+				        "sohoa: --config needs a FILE\n");
+				return -1;
+			}
+			cli_globals.config_path = argv[++r];
+		} else if (strncmp(a, "--config=", 9) == 0) {
+			cli_globals.config_path = a + 9;
+		} else if (strcmp(a, "-v") == 0 ||
+		           strcmp(a, "--verbose") == 0) {
+			cli_globals.verbose++;
+		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+			cli_globals.quiet = 1;
+		} else {
+			argv[w++] = argv[r];
+		}
+	}
+	argv[w] = NULL;
+	*argc = w;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const struct cli_command *c;
+	int rc;
+
+	/* Tesseract must not start OpenMP threads (one instance per worker).
+	 * libgomp reads OMP_THREAD_LIMIT once, when it is loaded, before
+	 * main(): setting it here is too late, so start again with it set. */
+	if (!getenv("OMP_THREAD_LIMIT")) {
+		setenv("OMP_THREAD_LIMIT", "1", 1);
+		execv("/proc/self/exe", argv);
+		/* no /proc: carry on; OCR is slower but correct */
+	}
+	if (strip_globals(&argc, argv) != 0)
+		return SOHOA_EXIT_USAGE;
+	if (argc < 2) {
+		print_overview(stderr);
+		return SOHOA_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("sohoa %s\n", SOHOA_VERSION);
+		return SOHOA_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return cmd_help(1, argv);
+	if (!(c = find_command(argv[1]))) {
+		fprintf(stderr,
+		        "sohoa: '%s' is not a sohoa command; see 'sohoa "
+		        "help'\n",
+		        argv[1]);
+		return SOHOA_EXIT_USAGE;
+	}
+	/* subcommand sees argv[0] = its own name */
+	if (argc > 2 &&
+	    (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))) {
+		fputs(c->usage, stdout);
+		return SOHOA_EXIT_OK;
+	}
+	rc = c->run(argc - 1, argv + 1);
+	fflush(stdout);
+	return rc;
+}

@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# test_cli.sh -- the command-line contract, end to end, through the real
+# binaries: real SANE (pnm backend via SANE_CONFIG_DIR), real Tesseract,
+# real zips (checked with unzip -t) and a real SQLite index.
+set -u
+BIN=${SOHOA_BIN:?set SOHOA_BIN to the sohoa binary}
+DATA=$(cd "$(dirname "$0")/data" && pwd)
+: "${SANE_CONFIG_DIR:=$DATA/sane}"
+export SANE_CONFIG_DIR
+unset SOHOA_CONFIG
+T=$(mktemp -d /tmp/sohoa-test-cli-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+not_ok() { fail=$((fail + 1)); echo "not ok - $1"; }
+# run CMD...: sets $rc, $out (stdout) and $err (stderr)
+run() {
+	"$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	out=$(cat "$T/out")
+	err=$(cat "$T/err")
+}
+expect_rc() { # NAME WANT
+	if [ "$rc" -eq "$2" ]; then ok "$1"; else
+		not_ok "$1 (exit $rc, want $2)"
+		sed 's/^/    stdout: /' "$T/out" | head -20
+		sed 's/^/    stderr: /' "$T/err" | head -20
+	fi
+}
+expect_in() { # NAME HAYSTACK NEEDLE
+	if printf '%s' "$2" | grep -qF -- "$3"; then ok "$1"; else
+		not_ok "$1 (no '$3' in: $(printf '%s' "$2" | head -c 600))"
+	fi
+}
+expect_absent() { # NAME PATH
+	if [ -e "$2" ] && [ -n "$(ls -A "$2" 2>/dev/null)" ]; then
+		not_ok "$1 ($2 is not empty: $(ls -A "$2" | head -5))"
+	else ok "$1"; fi
+}
+
+cat >"$T/sohoa.conf" <<CONF
+[station]
+name = test-station
+operator = tester
+[ocr]
+workers = 2
+[archive]
+root = data/archive
+[index]
+path = data/index.sqlite
+[spool]
+path = data/spool
+[hotfolder]
+path = data/hot
+CONF
+C=(--config "$T/sohoa.conf")
+CASE=000.00.22.H27-250701-0001
+
+# --- usage and help ------------------------------------------------------
+run "$BIN" --version
+expect_rc "--version exits 0" 0
+expect_in "--version names sohoa" "$out" "sohoa "
+run "$BIN" help import
+expect_rc "help import exits 0" 0
+expect_in "help import shows an example" "$out" "example: sohoa import"
+run "$BIN" frobnicate
+expect_rc "unknown command is a usage error" 2
+run "$BIN" "${C[@]}" import "$DATA/text_vi.png"
+expect_rc "import without --case is a usage error" 2
+expect_in "usage error says what is missing" "$err" "--case CASE is required"
+
+# --- configuration -------------------------------------------------------
+printf '[station]\nname = x\n[scaner]\nres = 1\n[scanner]\nresolution = many\n' >"$T/bad.conf"
+run "$BIN" config check "$T/bad.conf"
+expect_rc "config check of a bad file exits 1" 1
+expect_in "config check names file:line of the section" "$err" "$T/bad.conf:3: unknown section [scaner]"
+expect_in "config check names file:line of the value" "$err" "$T/bad.conf:6: scanner.resolution = 'many'"
+run "$BIN" config check "$T/sohoa.conf"
+expect_rc "config check of a good file exits 0" 0
+run "$BIN" "${C[@]}" config show
+expect_rc "config show exits 0" 0
+expect_in "config show gives each value's origin" "$out" "$T/sohoa.conf:7"
+expect_in "config show resolves paths against the file" "$out" "$T/data/archive"
+run env -u SOHOA_CONFIG bash -c "cd '$T' && '$BIN' config show"
+expect_in "built-in defaults work with no file" "$out" "$T/sohoa-data/index.sqlite"
+run "$BIN" "${C[@]}" import --case "$CASE" --config "$T/bad.conf" "$DATA/text_vi.png"
+expect_rc "a command refuses a bad configuration" 1
+printf '[archive]\nroot = %s/sohoa.conf/archive\n' "$T" >"$T/unwritable.conf"
+run "$BIN" --config "$T/unwritable.conf" import --case "$CASE" "$DATA/text_vi.png"
+expect_rc "an unwritable archive folder is an environment problem" 3
+
+# --- refusals: nothing written --------------------------------------------
+run "$BIN" "${C[@]}" import --case 000.00.22.H27-250231-0001 "$DATA/text_vi.png"
+expect_rc "an invalid case number is refused" 1
+expect_in "the refusal shows the expected shape" "$err" "{agency code}-{YYMMDD}-{sequence}"
+expect_absent "nothing archived after a refused case number" "$T/data/archive"
+head -c 20000 "$DATA/text_vi.png" >"$T/broken.png"
+run "$BIN" "${C[@]}" import --case "$CASE" "$DATA/text_vi.png" "$T/broken.png"
+expect_rc "a corrupt image is refused" 1
+expect_in "the refusal names the file" "$err" "broken.png"
+expect_in "the refusal says nothing was written" "$err" "nothing was written"
+expect_absent "nothing archived after a corrupt image" "$T/data/archive"
+expect_absent "nothing spooled after a corrupt image" "$T/data/spool"
+[ -e "$T/data/index.sqlite" ] && not_ok "no index after refusals" || ok "no index after refusals"
+
+# --- import of each file type ---------------------------------------------
+pngtopnm "$DATA/text_vi.png" >"$T/page.pgm" 2>/dev/null
+pnmtojpeg --quality=92 "$T/page.pgm" >"$T/page.jpg" 2>/dev/null
+pnmtotiff -flate "$T/page.pgm" >"$T/one.tif" 2>/dev/null
+tiffcp "$T/one.tif" "$T/one.tif" "$T/two.tif" 2>/dev/null
+run "$BIN" "${C[@]}" import --case "$CASE" --component "Tờ khai" \
+	"$DATA/text_vi.png" "$T/page.jpg" "$T/two.tif" "$T/page.pgm"
+expect_rc "import of PNG, JPEG, 2-page TIFF and PNM succeeds" 0
+expect_in "import reports 5 pages" "$out" "5 pages added"
+BUNDLE=$(ls "$T"/data/archive/*.zip 2>/dev/null | head -1)
+[ -n "$BUNDLE" ] && ok "a bundle was written" || not_ok "a bundle was written"
+run unzip -tq "$BUNDLE"
+expect_rc "unzip -t passes on the bundle" 0
+run "$BIN" "${C[@]}" verify "$BUNDLE"
+expect_rc "sohoa verify passes on the bundle" 0
+expect_absent "the spool is empty once the bundle is verified" "$T/data/spool"
+# the PNG master in the bundle is byte-identical to the imported file
+entry=$(unzip -Z1 "$BUNDLE" | grep -E '0001\.png$' | head -1)
+unzip -p "$BUNDLE" "$entry" | cmp -s - "$DATA/text_vi.png" &&
+	ok "the PNG master is byte-identical" || not_ok "the PNG master is byte-identical ($entry)"
+
+# --- search ---------------------------------------------------------------
+run "$BIN" "${C[@]}" search "Thạch Hà"
+expect_rc "search with diacritics exits 0" 0
+expect_in "search with diacritics finds the case" "$out" "$CASE"
+expect_in "the hit names the component" "$out" "Tờ khai"
+run "$BIN" "${C[@]}" search thach ha
+expect_in "search without diacritics finds the case" "$out" "$CASE"
+run "$BIN" "${C[@]}" search quyen su dung dat
+expect_in "đ is folded to d" "$out" "$CASE"
+run "$BIN" "${C[@]}" search --json nguyen thi lien
+expect_rc "search --json exits 0" 0
+for k in case_number component page document_type snippet score; do
+	expect_in "search --json has \"$k\"" "$out" "\"$k\""
+done
+run "$BIN" "${C[@]}" search xylophone
+expect_rc "a search without hits exits 0" 0
+[ -z "$out" ] && ok "no hits prints no hit" || not_ok "no hits prints no hit"
+
+# --- append to the same case; reindex from bundles alone -------------------
+run "$BIN" "${C[@]}" import --case "$CASE" --component "Kết quả" --kind result "$DATA/one_line.png"
+expect_rc "a second import appends to the case" 0
+run "$BIN" "${C[@]}" search --count thach ha
+first_count=$out
+rm -f "$T"/data/index.sqlite*
+run "$BIN" "${C[@]}" reindex --all
+expect_rc "reindex --all exits 0" 0
+run "$BIN" "${C[@]}" search --count thach ha
+[ "$out" = "$first_count" ] && [ "$out" -ge 1 ] &&
+	ok "reindex from bundles gives the same hits ($out)" ||
+	not_ok "reindex gives the same hits ($out vs $first_count)"
+
+# --- scan through SANE's pnm backend ------------------------------------
+CASE2=H27.151-251008-090123
+run "$BIN" "${C[@]}" scan --case "$CASE2" --device pnm:0 --set filename="$T/page.pgm"
+expect_rc "scan through the pnm backend exits 0" 0
+expect_in "scan reports the page" "$out" "1 page added"
+run "$BIN" "${C[@]}" search dien tich met vuong
+expect_in "the scanned page is found" "$out" "$CASE2"
+run "$BIN" "${C[@]}" scan --case "$CASE2" --device pnm:0 --set nosuch=1
+expect_rc "an unknown device option is refused" 1
+expect_in "the refusal lists valid options" "$err" "filename"
+run "$BIN" "${C[@]}" scan --case "$CASE2" --device nosuch:9
+expect_rc "an unknown device is refused" 1
+expect_in "the refusal names the device" "$err" "nosuch:9"
+
+# --- ocr ------------------------------------------------------------------
+run "$BIN" "${C[@]}" ocr --json "$DATA/text_vi.png" "$T/broken.png"
+expect_rc "ocr with one bad file exits 1" 1
+expect_in "ocr still reads the good file" "$out" "\"file\":\"$DATA/text_vi.png\""
+expect_in "ocr names the bad file" "$err" "broken.png"
+printf '[ocr]\nlanguages = xyz\n[archive]\nroot = data/a\n[index]\npath = data/i.sqlite\n[spool]\npath = data/s\n[hotfolder]\npath = data/h\n' >"$T/nolang.conf"
+run "$BIN" --config "$T/nolang.conf" ocr "$DATA/text_vi.png"
+expect_rc "missing traineddata is an environment problem" 3
+expect_in "the message names the traineddata" "$err" "xyz.traineddata"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

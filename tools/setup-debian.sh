@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# setup-debian.sh -- install the Debian 12 packages sohoa builds, runs and
+# tests with (only those missing; run as root), then build into ./build.
+#   tools/setup-debian.sh [--no-build] [--asan]
+set -eu
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+	build-essential cmake pkg-config
+	libsane-dev libsane1 sane-utils           # scanners (pnm/test/net backends)
+	libtiff-dev libtiff-tools                 # TIFF masters
+	libtesseract-dev tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd
+	libleptonica-dev                          # images for OCR and import
+	libzbar-dev zbar-tools                    # QR codes and barcodes
+	libzip-dev zip unzip                      # bundles (unzip -t in tests)
+	libsqlite3-dev sqlite3                    # index (FTS5)
+	libssl-dev libjansson-dev libinih-dev libutf8proc-dev
+	libmicrohttpd-dev libcmocka-dev
+	netpbm                                    # demo/tests: PNG -> PNM for the pnm backend
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "setup: missing Debian packages: ${missing[*]}" >&2
+		echo "setup: run this as root (sudo) to install them" >&2
+		exit 3
+	fi
+	echo "setup: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+[ "${1:-}" = "--no-build" ] && exit 0
+if [ "${1:-}" = "--asan" ]; then
+	cmake -S . -B build-asan -DSOHOA_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	cmake --build build-asan -j"$(nproc)"
+else
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build build -j"$(nproc)"
+fi
