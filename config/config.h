@@ -44,7 +44,8 @@ enum {
 };
 
 /* Record `code` with a one-line, lower-case message for this thread and
- * return `code`.  Set it once, where the failure is found. */
+ * return `code`.  Set it once, where the failure is found.  The arguments
+ * may include sohoa_error_last() itself, to add context. */
 SOHOA_PRINTF(2, 3) int sohoa_error_set(int code, const char *fmt, ...);
 
 /* The last message set on this thread; never NULL (empty when none). */

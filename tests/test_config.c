@@ -348,6 +348,9 @@ static void error_codes_map_to_exit_codes(void **state)
 	assert_int_equal(sohoa_error_exit_code(SOHOA_EENV), 3);
 	assert_int_equal(sohoa_error_set(SOHOA_EIO, "disk %s", "x"), SOHOA_EIO);
 	assert_string_equal(sohoa_error_last(), "disk x");
+	/* wrapping the last message in more context is safe */
+	sohoa_error_set(SOHOA_EIO, "case %s: %s", "A", sohoa_error_last());
+	assert_string_equal(sohoa_error_last(), "case A: disk x");
 	assert_int_equal(sohoa_log_level_parse("debug"), SOHOA_LOG_DEBUG);
 	assert_int_equal(sohoa_log_level_parse("loud"), -1);
 }

@@ -17,6 +17,7 @@ PACKAGES=(
 	libssl-dev libjansson-dev libinih-dev libutf8proc-dev
 	libmicrohttpd-dev libcmocka-dev
 	netpbm                                    # demo/tests: PNG -> PNM for the pnm backend
+	valgrind clang-format                     # CI: memcheck and formatting
 )
 
 missing=()
