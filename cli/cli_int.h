@@ -6,6 +6,7 @@
 #define SOHOA_CLI_INT_H
 
 #include "config/config.h"
+#include "ocr/ocr.h"
 #include "scan/scan.h"
 
 #include <stdio.h>
@@ -72,6 +73,21 @@ int cli_job_add_page(const sohoa_scan_page *pg, void *job);
  * bundle, index the case from the bundle, and only then remove the spool
  * folder.  Prints a summary to stdout. */
 int cli_job_finish(struct cli_job *job);
+
+/* OCR `n` page files with one recognizer per worker thread ([ocr]
+ * workers).  results[] must be initialized; json[i] receives the analysis
+ * of page i (owned).  The first failure stops the run. */
+int cli_ocr_pages(const sohoa_config *cfg, const char *const *paths, size_t n,
+                  sohoa_ocr_result *results, char **json);
+
+/* Append recognized pages to a case's bundle as one component (or result)
+ * and index the case from the bundle.  *bundle_out (owned) is set once the
+ * bundle is written, even when indexing then fails. */
+int cli_file_pages(char **bundle_out, int *created, const sohoa_config *cfg,
+                   const char *case_number, const char *component,
+                   const char *kind, const struct cli_page *pages,
+                   const sohoa_ocr_result *results, char *const *json,
+                   size_t n);
 
 /* Index a case from its bundle (used by import, scan and reindex). */
 int cli_index_bundle(const sohoa_config *cfg, const char *bundle_path);

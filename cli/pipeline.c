@@ -85,7 +85,9 @@ int cli_job_add_page(const sohoa_scan_page *pg, void *payload)
 /* ---- OCR workers ----------------------------------------------------- */
 
 struct ocr_work {
-	struct cli_job *job;
+	const sohoa_config *cfg;
+	const char *const *paths; /* borrowed: one per page */
+	size_t n;
 	sohoa_ocr_result *results; /* one per page */
 	char **json;               /* one per page */
 	size_t next;               /* next page to take */
@@ -97,16 +99,15 @@ struct ocr_work {
 static void *ocr_worker(void *arg)
 {
 	struct ocr_work *w = arg;
-	const sohoa_config *cfg = w->job->cfg;
-	const char *tessdata = sohoa_config_get(cfg, "ocr.tessdata");
+	const char *tessdata = sohoa_config_get(w->cfg, "ocr.tessdata");
 	sohoa_ocr *ocr = NULL;
 	int rc;
 
-	rc = sohoa_ocr_create(&ocr, sohoa_config_get(cfg, "ocr.languages"),
+	rc = sohoa_ocr_create(&ocr, sohoa_config_get(w->cfg, "ocr.languages"),
 	                      tessdata[0] ? tessdata : NULL);
 	if (rc == SOHOA_OK)
 		sohoa_ocr_set_max_megapixels(
-		    ocr, sohoa_config_get_int(cfg, "ocr.max_megapixels"));
+		    ocr, sohoa_config_get_int(w->cfg, "ocr.max_megapixels"));
 	for (;;) {
 		size_t i;
 
@@ -118,16 +119,14 @@ static void *ocr_worker(void *arg)
 		}
 		i = w->next++;
 		pthread_mutex_unlock(&w->lock);
-		if (rc != SOHOA_OK || i >= w->job->npages || w->rc != SOHOA_OK)
+		if (rc != SOHOA_OK || i >= w->n || w->rc != SOHOA_OK)
 			break;
-		rc = sohoa_ocr_page(&w->results[i], ocr, w->job->pages[i].path,
-		                    0);
+		rc = sohoa_ocr_page(&w->results[i], ocr, w->paths[i], 0);
 		if (rc == SOHOA_OK)
 			rc = sohoa_ocr_result_json(&w->json[i], &w->results[i]);
 		if (rc == SOHOA_OK)
-			sohoa_log(SOHOA_LOG_INFO,
-			          "case %s: page %zu recognized (%.0f%%)",
-			          w->job->case_number, i + 1,
+			sohoa_log(SOHOA_LOG_INFO, "%s: recognized (%.0f%%)",
+			          w->paths[i],
 			          100 * w->results[i].mean_confidence);
 	}
 	sohoa_ocr_free(ocr);
@@ -147,23 +146,32 @@ static int workers_for(const sohoa_config *cfg, size_t npages)
 	return (int)n;
 }
 
-static int run_ocr(struct ocr_work *w)
+int cli_ocr_pages(const sohoa_config *cfg, const char *const *paths, size_t n,
+                  sohoa_ocr_result *results, char **json)
 {
-	int n = workers_for(w->job->cfg, w->job->npages);
+	struct ocr_work w = {.cfg = cfg,
+	                     .paths = paths,
+	                     .n = n,
+	                     .results = results,
+	                     .json = json};
+	int nth = workers_for(cfg, n), started = 0;
 	pthread_t th[64];
-	int started = 0;
 
-	if (n > 64)
-		n = 64;
-	for (int i = 0; i < n; i++)
-		if (pthread_create(&th[started], NULL, ocr_worker, w) == 0)
+	if (n == 0)
+		return SOHOA_OK;
+	if (nth > 64)
+		nth = 64;
+	pthread_mutex_init(&w.lock, NULL);
+	for (int i = 0; i < nth; i++)
+		if (pthread_create(&th[started], NULL, ocr_worker, &w) == 0)
 			started++;
 	if (started == 0)
-		ocr_worker(w);
+		ocr_worker(&w);
 	for (int i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
-	if (w->rc != SOHOA_OK)
-		return sohoa_error_set(w->rc, "%s", w->msg);
+	pthread_mutex_destroy(&w.lock);
+	if (w.rc != SOHOA_OK)
+		return sohoa_error_set(w.rc, "%s", w.msg);
 	return SOHOA_OK;
 }
 
@@ -205,69 +213,92 @@ done:
 	return rc;
 }
 
-int cli_job_finish(struct cli_job *job)
+int cli_file_pages(char **bundle_out, int *created, const sohoa_config *cfg,
+                   const char *case_number, const char *component,
+                   const char *kind, const struct cli_page *pages,
+                   const sohoa_ocr_result *results, char *const *json, size_t n)
 {
-	struct ocr_work w = {.job = job};
-	sohoa_archive_page_in *in = NULL;
+	sohoa_archive_page_in *in = calloc(n ? n : 1, sizeof(*in));
 	sohoa_archive_component_in comp = {0};
-	char *bundle = NULL;
-	int rc, created = 0, blanks = 0;
+	int rc;
 
-	if (job->npages == 0)
-		return sohoa_error_set(SOHOA_EINVALID, "no pages to file");
-	pthread_mutex_init(&w.lock, NULL);
-	w.results = calloc(job->npages, sizeof(*w.results));
-	w.json = calloc(job->npages, sizeof(*w.json));
-	in = calloc(job->npages, sizeof(*in));
-	if (!w.results || !w.json || !in) {
-		rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
-		goto done;
-	}
-	for (size_t i = 0; i < job->npages; i++)
-		sohoa_ocr_result_init(&w.results[i]);
-	if ((rc = run_ocr(&w)))
-		goto done;
-
-	for (size_t i = 0; i < job->npages; i++) {
-		const struct cli_page *p = &job->pages[i];
+	*bundle_out = NULL;
+	if (!in)
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		const struct cli_page *p = &pages[i];
 
 		in[i].image_path = p->path;
-		in[i].text = w.results[i].text;
-		in[i].hocr = w.results[i].hocr;
-		in[i].analysis_json = w.json[i];
+		in[i].text = results[i].text;
+		in[i].hocr = results[i].hocr;
+		in[i].analysis_json = json[i];
 		in[i].source = p->source;
 		in[i].source_sha256 = p->sha256;
 		in[i].source_options = p->options;
 		in[i].capture_time = p->capture_time;
-		in[i].dpi = p->dpi ? p->dpi : w.results[i].dpi;
+		in[i].dpi = p->dpi ? p->dpi : results[i].dpi;
 		in[i].colour_mode = p->mode[0] ? p->mode : NULL;
-		blanks += w.results[i].blank;
 	}
-	comp.name = job->component;
-	comp.kind = job->kind;
-	comp.operator_name = sohoa_config_get(job->cfg, "station.operator");
-	comp.station = sohoa_config_get(job->cfg, "station.name");
+	comp.name = component;
+	comp.kind = kind;
+	comp.operator_name = sohoa_config_get(cfg, "station.operator");
+	comp.station = sohoa_config_get(cfg, "station.name");
 	comp.pages = in;
-	comp.npages = job->npages;
-	if ((rc = sohoa_archive_append(
-	         &bundle, &created, sohoa_config_get(job->cfg, "archive.root"),
-	         job->case_number, &comp)))
-		goto done;
-	/* the bundle is written, synced and verified: the spool may go */
-	if ((rc = sohoa_fs_remove_tree(job->spool_dir)))
-		sohoa_log(SOHOA_LOG_WARN, "spool %s left behind: %s",
-		          job->spool_dir, sohoa_error_last());
-	if ((rc = cli_index_bundle(job->cfg, bundle))) {
+	comp.npages = n;
+	rc = sohoa_archive_append(bundle_out, created,
+	                          sohoa_config_get(cfg, "archive.root"),
+	                          case_number, &comp);
+	free(in);
+	if (rc != SOHOA_OK)
+		return rc;
+	if ((rc = cli_index_bundle(cfg, *bundle_out))) {
 		char msg[1024];
 
 		snprintf(msg, sizeof(msg), "%s", sohoa_error_last());
-		rc = sohoa_error_set(rc,
-		                     "case %s is archived in %s but not "
-		                     "indexed: %s; run 'sohoa reindex %s'",
-		                     job->case_number, bundle, msg,
-		                     job->case_number);
+		rc =
+		    sohoa_error_set(rc,
+		                    "case %s is archived in %s but not "
+		                    "indexed: %s; run 'sohoa reindex %s'",
+		                    case_number, *bundle_out, msg, case_number);
+	}
+	return rc;
+}
+
+int cli_job_finish(struct cli_job *job)
+{
+	sohoa_ocr_result *results = NULL;
+	const char **paths = NULL;
+	char **json = NULL, *bundle = NULL;
+	int rc, created = 0, blanks = 0;
+
+	if (job->npages == 0)
+		return sohoa_error_set(SOHOA_EINVALID, "no pages to file");
+	results = calloc(job->npages, sizeof(*results));
+	json = calloc(job->npages, sizeof(*json));
+	paths = calloc(job->npages, sizeof(*paths));
+	if (!results || !json || !paths) {
+		rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
 		goto done;
 	}
+	for (size_t i = 0; i < job->npages; i++) {
+		sohoa_ocr_result_init(&results[i]);
+		paths[i] = job->pages[i].path;
+	}
+	if ((rc = cli_ocr_pages(job->cfg, paths, job->npages, results, json)))
+		goto done;
+	for (size_t i = 0; i < job->npages; i++)
+		blanks += results[i].blank;
+	rc = cli_file_pages(&bundle, &created, job->cfg, job->case_number,
+	                    job->component, job->kind, job->pages, results,
+	                    json, job->npages);
+	if (rc != SOHOA_OK && !bundle)
+		goto done;
+	/* the bundle is written, synced and verified: the spool may go */
+	if (sohoa_fs_remove_tree(job->spool_dir) != SOHOA_OK)
+		sohoa_log(SOHOA_LOG_WARN, "spool %s left behind",
+		          job->spool_dir);
+	if (rc != SOHOA_OK)
+		goto done;
 	printf("case %s: %zu page%s added to %s \"%s\"", job->case_number,
 	       job->npages, job->npages == 1 ? "" : "s", job->kind,
 	       job->component);
@@ -277,14 +308,13 @@ int cli_job_finish(struct cli_job *job)
 	printf("bundle: %s%s\n", bundle, created ? " (new)" : "");
 	printf("indexed: yes\n");
 done:
-	for (size_t i = 0; w.results && i < job->npages; i++) {
-		sohoa_ocr_result_dispose(&w.results[i]);
-		free(w.json[i]);
+	for (size_t i = 0; results && i < job->npages; i++) {
+		sohoa_ocr_result_dispose(&results[i]);
+		free(json[i]);
 	}
-	free(w.results);
-	free(w.json);
-	free(in);
+	free(results);
+	free(json);
+	free(paths);
 	free(bundle);
-	pthread_mutex_destroy(&w.lock);
 	return rc;
 }
