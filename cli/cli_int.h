@@ -60,7 +60,8 @@ struct cli_job {
 	size_t npages;
 };
 
-/* Make a new spool folder for a job. */
+/* Make a new spool folder for a job.  `case_number` may be NULL for a
+ * result batch, whose pages carry their own. */
 int cli_job_init(struct cli_job *job, const sohoa_config *cfg,
                  const char *case_number, const char *component,
                  const char *kind, const char *what);
@@ -92,6 +93,14 @@ int cli_file_pages(char **bundle_out, int *created, const sohoa_config *cfg,
 /* Index a case from its bundle (used by import, scan and reindex). */
 int cli_index_bundle(const sohoa_config *cfg, const char *bundle_path);
 
+/* ---- review folder (review.c) ----------------------------------------- */
+
+/* File pages that cannot be filed with confidence as review item `item`:
+ * review.path/ITEM/pNNNN.<ext> (copies, synced), then review.path/ITEM.why
+ * with `why`.  The originals are left alone. */
+int cli_review_add(const sohoa_config *cfg, const char *item,
+                   const char *const *paths, size_t n, const char *why);
+
 /* Subcommands. */
 int cmd_config(int argc, char **argv);
 int cmd_import(int argc, char **argv);
@@ -101,5 +110,7 @@ int cmd_search(int argc, char **argv);
 int cmd_ocr(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_reindex(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
+int cmd_review(int argc, char **argv);
 
 #endif /* SOHOA_CLI_INT_H */

@@ -28,7 +28,9 @@ int cli_job_init(struct cli_job *job, const sohoa_config *cfg,
 	job->cfg = cfg;
 	job->component = component;
 	job->kind = kind;
-	if ((rc = sohoa_case_normalize(job->case_number, case_number)))
+	/* a result batch learns its case numbers from the pages */
+	if (case_number &&
+	    (rc = sohoa_case_normalize(job->case_number, case_number)))
 		return rc;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	snprintf(stamp, sizeof(stamp), "%lld-%09ld", (long long)ts.tv_sec,

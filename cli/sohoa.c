@@ -43,6 +43,33 @@ static const struct cli_command commands[] = {
      "\n"
      "example: sohoa scan --case 000.00.22.H27-250701-0001 --device "
      "pnm:0 --set filename=page.pnm\n"},
+    {"batch", cmd_batch, "file a stack of scanned results to their cases",
+     "usage: sohoa batch [--component NAME] DIR|FILE...\n"
+     "\n"
+     "Reads a stack of scanned result documents (files in order, folders\n"
+     "by file name; multi-page TIFFs page by page), possibly for many\n"
+     "cases.  A page with a case number (QR or barcode first, then the\n"
+     "text 'Mã hồ sơ') starts a document; pages without one belong to the\n"
+     "document before them.  A receipt slip (Giấy tiếp nhận hồ sơ) is a\n"
+     "separator sheet: kept with the report, not filed.  Each document is\n"
+     "appended to its case's bundle as a result (default component\n"
+     "\"Kết quả\"), creating the bundle when the case is not archived.\n"
+     "Whatever cannot be filed with confidence goes to the review folder.\n"
+     "A JSON report is written under [batch] reports.  Exit 1 when\n"
+     "anything went to review.\n"
+     "\n"
+     "example: sohoa batch /srv/scans/ket-qua-2025-07-01/\n"},
+    {"review", cmd_review, "list or file pages waiting for review",
+     "usage: sohoa review\n"
+     "       sohoa review file ITEM --case CASE [--component NAME]\n"
+     "                             [--kind result|component]\n"
+     "\n"
+     "Without arguments, lists the items in [review] path with why they\n"
+     "wait.  'file' adds an item's pages to a case (as a result by\n"
+     "default) and removes the item once the bundle is verified.\n"
+     "\n"
+     "example: sohoa review file batch-20250701-093000-42-01 --case "
+     "H27.151-251008-090123\n"},
     {"devices", cmd_devices, "list the scanners SANE can see",
      "usage: sohoa devices\n"},
     {"search", cmd_search, "search the index",

@@ -43,6 +43,8 @@ static const struct keydef keys[] = {
     {"hotfolder.path", K_DIR, "sohoa-data/hotfolder", 0, 0, NULL},
     {"hotfolder.poll_seconds", K_INT, "5", 1, 3600, NULL},
     {"hotfolder.stable_seconds", K_INT, "10", 0, 3600, NULL},
+    {"review.path", K_DIR, "sohoa-data/review", 0, 0, NULL},
+    {"batch.reports", K_DIR, "sohoa-data/batches", 0, 0, NULL},
     {"server.listen", K_LISTEN, "127.0.0.1:8080", 0, 0, NULL},
     {"log.level", K_ENUM, "warn", 0, 0, "error|warn|info|debug"},
 };
@@ -62,9 +64,9 @@ struct sohoa_config {
 	char section[64]; /* section of the current line */
 };
 
-static const char *const sections[] = {"station",   "scanner", "ocr",
-                                       "archive",   "index",   "spool",
-                                       "hotfolder", "server",  "log"};
+static const char *const sections[] = {
+    "station",   "scanner", "ocr",   "archive", "index", "spool",
+    "hotfolder", "review",  "batch", "server",  "log"};
 
 static int find_key(const char *key)
 {
@@ -293,7 +295,7 @@ static char *reader(char *buf, int size, void *stream)
 			problem(cfg,
 			        "unknown section [%s]; known sections: "
 			        "station, scanner, ocr, archive, index, "
-			        "spool, hotfolder, server, log",
+			        "spool, hotfolder, review, batch, server, log",
 			        cfg->section);
 		return buf;
 	}

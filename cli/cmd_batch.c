@@ -1,0 +1,484 @@
+/* cmd_batch.c -- `sohoa batch`: a stack of scanned result documents,
+ * possibly for many cases in one file or feeder run, separated by the case
+ * numbers on the pages and filed to each case as a result.
+ *
+ * A page with a case number (code first, then text) starts a document;
+ * pages without one belong to the document before them.  A receipt slip
+ * with a case number is a separator sheet: it starts that case's document
+ * and is kept with the batch report, not filed.  Anything that cannot be
+ * filed with confidence goes to the review folder.  Nothing is dropped.
+ */
+#include "cli_int.h"
+
+#include <dirent.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+struct doc {
+	char case_number[SOHOA_CASE_MAX];
+	long separator; /* page index of its separator sheet, or -1 */
+	size_t first;   /* first page index */
+	size_t n;       /* pages */
+	char *bundle;   /* owned, once filed */
+	int created;
+	char *review; /* owned: review item, when not filed */
+	char *why;    /* owned: why not */
+};
+
+struct batch {
+	const sohoa_config *cfg;
+	char id[64];
+	const char *component;
+	struct cli_job job; /* the spool of every readable page */
+	sohoa_ocr_result *results;
+	char **json;
+	struct doc *docs;
+	size_t ndocs;
+	json_t *review;     /* array of {item, pages, why} */
+	json_t *inputs;     /* array of input names */
+	json_t *separators; /* array of kept separator copies */
+	int nreview;
+	int failures; /* items that could not even be put in review */
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Expand folders into their files, sorted by name (scan order). */
+static int gather(char ***out, size_t *n_out, char **args, int nargs)
+{
+	char **list = NULL;
+	size_t n = 0;
+	int rc = SOHOA_OK;
+
+	for (int i = 0; i < nargs && rc == SOHOA_OK; i++) {
+		struct stat st;
+		size_t first = n;
+
+		if (stat(args[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			DIR *d = opendir(args[i]);
+			struct dirent *e;
+
+			if (!d) {
+				rc = sohoa_error_set(SOHOA_EENV,
+				                     "cannot read folder %s",
+				                     args[i]);
+				break;
+			}
+			while ((e = readdir(d)) && rc == SOHOA_OK) {
+				char *p = NULL, **nl;
+
+				if (e->d_name[0] == '.')
+					continue;
+				size_t len = strlen(args[i]);
+
+				while (len > 1 && args[i][len - 1] == '/')
+					len--; /* "dir/" names files "dir/x" */
+				rc = sohoa_asprintf(&p, "%.*s/%s", (int)len,
+				                    args[i], e->d_name);
+				if (rc == SOHOA_OK &&
+				    !(nl = realloc(list,
+				                   (n + 1) * sizeof(*nl)))) {
+					free(p);
+					rc = SOHOA_ENOMEM;
+				} else if (rc == SOHOA_OK) {
+					list = nl;
+					list[n++] = p;
+				}
+			}
+			closedir(d);
+			qsort(list + first, n - first, sizeof(*list), cmp_str);
+		} else {
+			char **nl = realloc(list, (n + 1) * sizeof(*nl));
+
+			if (!nl || !(nl[n] = strdup(args[i]))) {
+				list = nl ? nl : list;
+				rc = SOHOA_ENOMEM;
+				break;
+			}
+			list = nl;
+			n++;
+		}
+	}
+	*out = list;
+	*n_out = n;
+	return rc == SOHOA_ENOMEM
+	           ? sohoa_error_set(SOHOA_ENOMEM, "out of memory")
+	           : rc;
+}
+
+static const char *page_name(const struct batch *b, size_t i)
+{
+	const char *s = b->job.pages[i].source;
+
+	return s && !strncmp(s, "import:", 7) ? s + 7 : (s ? s : "?");
+}
+
+/* Put pages [first, first+n) in review with `why`. */
+static void to_review(struct batch *b, const char *const *paths, size_t n,
+                      const char *why, char **item_out)
+{
+	char item[96];
+	json_t *o;
+
+	snprintf(item, sizeof(item), "%s-%02d", b->id, ++b->nreview);
+	if (cli_review_add(b->cfg, item, paths, n, why) != SOHOA_OK) {
+		fprintf(stderr, "sohoa: review item %s not written: %s\n", item,
+		        sohoa_error_last());
+		b->failures++;
+		return;
+	}
+	o = json_object();
+	json_object_set_new(o, "item", json_string(item));
+	json_object_set_new(o, "pages", json_integer((json_int_t)n));
+	json_object_set_new(o, "why", json_string(why));
+	json_array_append_new(b->review, o);
+	if (item_out)
+		*item_out = strdup(item);
+}
+
+static void review_pages(struct batch *b, size_t first, size_t n,
+                         const char *why, char **item_out)
+{
+	const char **paths = calloc(n, sizeof(*paths));
+
+	if (!paths) {
+		b->failures++;
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		paths[i] = b->job.pages[first + i].path;
+	to_review(b, paths, n, why, item_out);
+	free(paths);
+}
+
+/* Split the recognized stack into documents; orphans go to review. */
+static int separate(struct batch *b)
+{
+	size_t np = b->job.npages, orphan_first = 0, norphans = 0;
+	struct doc *cur = NULL;
+
+	b->docs = calloc(np ? np : 1, sizeof(*b->docs));
+	if (!b->docs)
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	for (size_t i = 0; i < np; i++) {
+		const sohoa_ocr_result *r = &b->results[i];
+		int separator = r->case_number && r->document_type &&
+		                strcmp(r->document_type, "receipt") == 0;
+
+		if (r->case_number) {
+			cur = &b->docs[b->ndocs++];
+			snprintf(cur->case_number, sizeof(cur->case_number),
+			         "%s", r->case_number);
+			cur->separator = separator ? (long)i : -1;
+			cur->first = separator ? i + 1 : i;
+			cur->n = separator ? 0 : 1;
+			continue;
+		}
+		if (cur) {
+			cur->n++;
+			continue;
+		}
+		if (norphans++ == 0)
+			orphan_first = i;
+	}
+	if (norphans)
+		review_pages(b, orphan_first, norphans,
+		             "pages before the first case number: no code or "
+		             "'Mã hồ sơ' found; file them with 'sohoa review "
+		             "file ITEM --case CASE'",
+		             NULL);
+	return SOHOA_OK;
+}
+
+static void keep_separator(struct batch *b, size_t i)
+{
+	char *dir = NULL, *dst = NULL;
+	const char *ext = strrchr(b->job.pages[i].path, '.');
+
+	if (sohoa_asprintf(&dir, "%s/%s/separators",
+	                   sohoa_config_get(b->cfg, "batch.reports"),
+	                   b->id) == SOHOA_OK &&
+	    sohoa_fs_mkdirs(dir) == SOHOA_OK &&
+	    sohoa_asprintf(&dst, "%s/p%04zu%s", dir, i + 1, ext ? ext : "") ==
+	        SOHOA_OK &&
+	    sohoa_fs_copy(dst, b->job.pages[i].path) == SOHOA_OK &&
+	    sohoa_fs_sync_dir(dir) == SOHOA_OK) {
+		json_array_append_new(b->separators, json_string(dst));
+	} else {
+		fprintf(stderr, "sohoa: separator page %zu not kept: %s\n",
+		        i + 1, sohoa_error_last());
+		b->failures++;
+	}
+	free(dir);
+	free(dst);
+}
+
+static void file_docs(struct batch *b)
+{
+	for (size_t d = 0; d < b->ndocs; d++) {
+		struct doc *doc = &b->docs[d];
+		int rc;
+
+		if (doc->separator >= 0)
+			keep_separator(b, (size_t)doc->separator);
+		if (doc->n == 0) {
+			doc->why = strdup("separator sheet with no pages "
+			                  "after it");
+			continue;
+		}
+		rc = cli_file_pages(
+		    &doc->bundle, &doc->created, b->cfg, doc->case_number,
+		    b->component, "result", &b->job.pages[doc->first],
+		    &b->results[doc->first], &b->json[doc->first], doc->n);
+		if (rc != SOHOA_OK && !doc->bundle) {
+			char why[1200];
+
+			snprintf(why, sizeof(why),
+			         "could not be filed to case %s: %s",
+			         doc->case_number, sohoa_error_last());
+			doc->why = strdup(why);
+			review_pages(b, doc->first, doc->n, why, &doc->review);
+		} else if (rc != SOHOA_OK) {
+			/* archived but not indexed: reindex repairs it */
+			doc->why = strdup(sohoa_error_last());
+			b->failures++;
+		}
+	}
+}
+
+static json_t *report_json(const struct batch *b)
+{
+	json_t *o = json_object(), *docs = json_array();
+
+	json_object_set_new(o, "batch", json_string(b->id));
+	json_object_set_new(o, "inputs", json_incref(b->inputs));
+	json_object_set_new(o, "pages",
+	                    json_integer((json_int_t)b->job.npages));
+	for (size_t d = 0; d < b->ndocs; d++) {
+		const struct doc *doc = &b->docs[d];
+		json_t *x = json_object(), *names = json_array();
+
+		json_object_set_new(x, "case_number",
+		                    json_string(doc->case_number));
+		for (size_t i = 0; i < doc->n; i++)
+			json_array_append_new(
+			    names, json_string(page_name(b, doc->first + i)));
+		json_object_set_new(x, "pages", names);
+		json_object_set_new(
+		    x, "separator",
+		    doc->separator >= 0
+		        ? json_string(page_name(b, (size_t)doc->separator))
+		        : json_null());
+		json_object_set_new(x, "filed", json_boolean(doc->bundle));
+		json_object_set_new(x, "bundle",
+		                    doc->bundle ? json_string(doc->bundle)
+		                                : json_null());
+		json_object_set_new(x, "created_bundle",
+		                    json_boolean(doc->created));
+		json_object_set_new(x, "review",
+		                    doc->review ? json_string(doc->review)
+		                                : json_null());
+		json_object_set_new(
+		    x, "why", doc->why ? json_string(doc->why) : json_null());
+		json_array_append_new(docs, x);
+	}
+	json_object_set_new(o, "documents", docs);
+	json_object_set_new(o, "review", json_incref(b->review));
+	json_object_set_new(o, "separators", json_incref(b->separators));
+	return o;
+}
+
+static void print_report(const struct batch *b, const char *report_path)
+{
+	size_t filed = 0;
+
+	printf("batch %s: %zu page%s, %zu document%s\n", b->id, b->job.npages,
+	       b->job.npages == 1 ? "" : "s", b->ndocs,
+	       b->ndocs == 1 ? "" : "s");
+	for (size_t d = 0; d < b->ndocs; d++) {
+		const struct doc *doc = &b->docs[d];
+
+		printf("  %-28s %2zu page%s  ", doc->case_number, doc->n,
+		       doc->n == 1 ? " " : "s");
+		if (doc->bundle) {
+			filed++;
+			printf("filed as result%s\n",
+			       doc->created ? " (new bundle: the case was not "
+			                      "archived yet)"
+			                    : "");
+		} else {
+			printf("NOT filed: %s\n", doc->why ? doc->why : "?");
+		}
+		if (doc->separator >= 0)
+			printf("  %-28s  (separator sheet %s kept with the "
+			       "report)\n",
+			       "", page_name(b, (size_t)doc->separator));
+	}
+	for (size_t i = 0; i < json_array_size(b->review); i++) {
+		json_t *r = json_array_get(b->review, i);
+
+		printf(
+		    "  review %s: %lld page(s): %s\n",
+		    json_string_value(json_object_get(r, "item")),
+		    (long long)json_integer_value(json_object_get(r, "pages")),
+		    json_string_value(json_object_get(r, "why")));
+	}
+	printf("filed %zu of %zu documents; %zu item%s in review; report %s\n",
+	       filed, b->ndocs, json_array_size(b->review),
+	       json_array_size(b->review) == 1 ? "" : "s", report_path);
+}
+
+static int write_report(const struct batch *b, char **path_out)
+{
+	json_t *o = report_json(b);
+	char *text = json_dumps(o, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	const char *dir = sohoa_config_get(b->cfg, "batch.reports");
+	int rc;
+
+	json_decref(o);
+	if (!text)
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	if ((rc = sohoa_fs_mkdirs(dir)) == SOHOA_OK &&
+	    (rc = sohoa_asprintf(path_out, "%s/%s.json", dir, b->id)) ==
+	        SOHOA_OK)
+		rc = sohoa_fs_write_atomic(*path_out, text, strlen(text));
+	free(text);
+	return rc;
+}
+
+static void batch_dispose(struct batch *b)
+{
+	for (size_t i = 0; b->results && i < b->job.npages; i++) {
+		sohoa_ocr_result_dispose(&b->results[i]);
+		free(b->json[i]);
+	}
+	for (size_t d = 0; d < b->ndocs; d++) {
+		free(b->docs[d].bundle);
+		free(b->docs[d].review);
+		free(b->docs[d].why);
+	}
+	free(b->docs);
+	free(b->results);
+	free(b->json);
+	json_decref(b->review);
+	json_decref(b->inputs);
+	json_decref(b->separators);
+	cli_job_dispose(&b->job);
+}
+
+int cmd_batch(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"component", required_argument, NULL, 'C'}, {NULL, 0, NULL, 0}};
+	struct batch b = {0};
+	sohoa_config *cfg = NULL;
+	char **files = NULL, *report = NULL, stamp[32];
+	const char **paths = NULL;
+	size_t nfiles = 0;
+	time_t now = time(NULL);
+	struct tm tm;
+	int c, rc, ex;
+
+	b.component = "Kết quả";
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c != 'C')
+			return cli_usage_error("batch", "unknown option '%s'",
+			                       argv[optind - 1]);
+		b.component = optarg;
+	}
+	if (optind >= argc)
+		return cli_usage_error("batch", "no DIR or FILE given");
+	if ((ex = cli_load_config(&cfg)))
+		return ex;
+	b.cfg = cfg;
+	b.review = json_array();
+	b.inputs = json_array();
+	b.separators = json_array();
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	snprintf(b.id, sizeof(b.id), "batch-%s-%ld", stamp, (long)getpid());
+	if ((rc = gather(&files, &nfiles, argv + optind, argc - optind)) ||
+	    (rc = cli_job_init(&b.job, cfg, NULL, b.component, "result",
+	                       "batch")))
+		goto done;
+	for (size_t i = 0; i < nfiles; i++) {
+		int n = 0;
+
+		json_array_append_new(b.inputs, json_string(files[i]));
+		/* an unreadable file goes to review whole; the stack goes on */
+		if (sohoa_scan_import_check(files[i], &n) != SOHOA_OK) {
+			char why[1200];
+			const char *one[] = {files[i]};
+
+			snprintf(why, sizeof(why), "unreadable input: %s",
+			         sohoa_error_last());
+			to_review(&b, one, 1, why, NULL);
+			continue;
+		}
+		if ((rc = sohoa_scan_import_file(files[i], b.job.spool_dir,
+		                                 (int)b.job.npages + 1,
+		                                 cli_job_add_page, &b.job)))
+			goto done;
+	}
+	b.results = calloc(b.job.npages ? b.job.npages : 1, sizeof(*b.results));
+	b.json = calloc(b.job.npages ? b.job.npages : 1, sizeof(*b.json));
+	paths = calloc(b.job.npages ? b.job.npages : 1, sizeof(*paths));
+	if (!b.results || !b.json || !paths) {
+		rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < b.job.npages; i++) {
+		sohoa_ocr_result_init(&b.results[i]);
+		paths[i] = b.job.pages[i].path;
+	}
+	if ((rc = cli_ocr_pages(cfg, paths, b.job.npages, b.results, b.json)) ||
+	    (rc = separate(&b)))
+		goto done;
+	file_docs(&b);
+	if ((rc = write_report(&b, &report)))
+		goto done;
+	print_report(&b, report);
+	/* every page is now in a bundle, in review or kept as separator */
+	if (b.failures == 0)
+		sohoa_fs_remove_tree(b.job.spool_dir);
+	else
+		fprintf(stderr, "sohoa: pages kept in %s\n", b.job.spool_dir);
+done:
+	if (rc != SOHOA_OK) {
+		ex = cli_fail(rc);
+		if (b.job.spool_dir && b.job.npages)
+			fprintf(stderr,
+			        "sohoa: the batch's pages are kept in "
+			        "%s\n",
+			        b.job.spool_dir);
+	} else if (b.failures) {
+		ex = SOHOA_EXIT_ENV;
+	} else if (json_array_size(b.review)) {
+		fprintf(stderr,
+		        "sohoa: %zu item%s need%s review: see 'sohoa review'\n",
+		        json_array_size(b.review),
+		        json_array_size(b.review) == 1 ? "" : "s",
+		        json_array_size(b.review) == 1 ? "s" : "");
+		ex = SOHOA_EXIT_FAIL;
+	} else {
+		ex = SOHOA_EXIT_OK;
+	}
+	for (size_t i = 0; i < nfiles; i++)
+		free(files[i]);
+	free(files);
+	free(paths);
+	free(report);
+	batch_dispose(&b);
+	sohoa_config_free(cfg);
+	return ex;
+}
