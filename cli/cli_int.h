@@ -93,6 +93,17 @@ int cli_file_pages(char **bundle_out, int *created, const sohoa_config *cfg,
 /* Index a case from its bundle (used by import, scan and reindex). */
 int cli_index_bundle(const sohoa_config *cfg, const char *bundle_path);
 
+/* ---- long operations (progress.c) ------------------------------------ */
+
+/* "what: done/total" on a terminal, redrawn in place; nothing when stderr
+ * is not a terminal or with -q. */
+void cli_progress(const char *what, size_t done, size_t total);
+
+/* Paths of the bundles under [archive] root, sorted.  *out owned:
+ * cli_free_list().  SOHOA_EENV when the root cannot be read. */
+int cli_list_bundles(char ***out, size_t *n_out, const sohoa_config *cfg);
+void cli_free_list(char **list, size_t n);
+
 /* ---- review folder (review.c) ----------------------------------------- */
 
 /* File pages that cannot be filed with confidence as review item `item`:

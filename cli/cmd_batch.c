@@ -121,9 +121,20 @@ static const char *page_name(const struct batch *b, size_t i)
 	return s && !strncmp(s, "import:", 7) ? s + 7 : (s ? s : "?");
 }
 
+/* Stack positions (1-based) of pages [first, first+n). */
+static json_t *positions(size_t first, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(
+		    a, json_integer((json_int_t)(first + i + 1)));
+	return a;
+}
+
 /* Put pages [first, first+n) in review with `why`. */
 static void to_review(struct batch *b, const char *const *paths, size_t n,
-                      const char *why, char **item_out)
+                      const char *why, long first, char **item_out)
 {
 	char item[96];
 	json_t *o;
@@ -139,6 +150,9 @@ static void to_review(struct batch *b, const char *const *paths, size_t n,
 	json_object_set_new(o, "item", json_string(item));
 	json_object_set_new(o, "pages", json_integer((json_int_t)n));
 	json_object_set_new(o, "why", json_string(why));
+	json_object_set_new(o, "positions",
+	                    first >= 0 ? positions((size_t)first, n)
+	                               : json_array());
 	json_array_append_new(b->review, o);
 	if (item_out)
 		*item_out = strdup(item);
@@ -155,7 +169,7 @@ static void review_pages(struct batch *b, size_t first, size_t n,
 	}
 	for (size_t i = 0; i < n; i++)
 		paths[i] = b->job.pages[first + i].path;
-	to_review(b, paths, n, why, item_out);
+	to_review(b, paths, n, why, (long)first, item_out);
 	free(paths);
 }
 
@@ -272,6 +286,8 @@ static json_t *report_json(const struct batch *b)
 			json_array_append_new(
 			    names, json_string(page_name(b, doc->first + i)));
 		json_object_set_new(x, "pages", names);
+		json_object_set_new(x, "positions",
+		                    positions(doc->first, doc->n));
 		json_object_set_new(
 		    x, "separator",
 		    doc->separator >= 0
@@ -422,7 +438,7 @@ int cmd_batch(int argc, char **argv)
 
 			snprintf(why, sizeof(why), "unreadable input: %s",
 			         sohoa_error_last());
-			to_review(&b, one, 1, why, NULL);
+			to_review(&b, one, 1, why, -1, NULL);
 			continue;
 		}
 		if ((rc = sohoa_scan_import_file(files[i], b.job.spool_dir,

@@ -5,7 +5,6 @@
 
 #include "archive/archive.h"
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,30 +29,19 @@ int cmd_reindex(int argc, char **argv)
 		return ex;
 	root = sohoa_config_get(cfg, "archive.root");
 	if (argc < 2 || strcmp(argv[1], "--all") == 0) {
-		struct dirent *e;
-		DIR *d = opendir(root);
+		char **paths = NULL;
+		size_t n = 0;
+		int rc;
 
-		if (!d) {
-			fprintf(stderr,
-			        "sohoa: archive root %s cannot be read; check "
-			        "[archive] root\n",
-			        root);
+		if ((rc = cli_list_bundles(&paths, &n, cfg))) {
 			sohoa_config_free(cfg);
-			return SOHOA_EXIT_ENV;
+			return cli_fail(rc);
 		}
-		while ((e = readdir(d))) {
-			size_t len = strlen(e->d_name);
-			char *path = NULL;
-
-			if (len < 5 || strcmp(e->d_name + len - 4, ".zip"))
-				continue;
-			if (sohoa_asprintf(&path, "%s/%s", root, e->d_name))
-				break;
-			reindex_path(cfg, path, &bad);
-			count++;
-			free(path);
+		for (size_t i = 0; i < n; i++, count++) {
+			reindex_path(cfg, paths[i], &bad);
+			cli_progress("reindex", i + 1, n);
 		}
-		closedir(d);
+		cli_free_list(paths, n);
 	} else {
 		for (int i = 1; i < argc; i++, count++) {
 			char norm[SOHOA_CASE_MAX], *path = NULL;

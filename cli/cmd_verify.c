@@ -5,7 +5,6 @@
 
 #include "archive/archive.h"
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,37 +35,24 @@ int cmd_verify(int argc, char **argv)
 	if (argc < 2)
 		return cli_usage_error("verify", "give BUNDLE... or --all");
 	if (strcmp(argv[1], "--all") == 0) {
-		const char *root;
-		struct dirent *e;
-		DIR *d;
+		char **paths = NULL;
+		size_t n = 0;
+		int rc;
 
 		if (argc > 2)
 			return cli_usage_error("verify",
 			                       "--all takes no BUNDLE");
 		if ((ex = cli_load_config(&cfg)))
 			return ex;
-		root = sohoa_config_get(cfg, "archive.root");
-		if (!(d = opendir(root))) {
-			fprintf(stderr,
-			        "sohoa: archive root %s cannot be read; "
-			        "check [archive] root\n",
-			        root);
+		if ((rc = cli_list_bundles(&paths, &n, cfg))) {
 			sohoa_config_free(cfg);
-			return SOHOA_EXIT_ENV;
+			return cli_fail(rc);
 		}
-		while ((e = readdir(d))) {
-			size_t len = strlen(e->d_name);
-			char *path = NULL;
-
-			if (len < 5 || strcmp(e->d_name + len - 4, ".zip"))
-				continue;
-			if (sohoa_asprintf(&path, "%s/%s", root, e->d_name))
-				break;
-			verify_one(path, &bad);
-			count++;
-			free(path);
+		for (size_t i = 0; i < n; i++, count++) {
+			verify_one(paths[i], &bad);
+			cli_progress("verify", i + 1, n);
 		}
-		closedir(d);
+		cli_free_list(paths, n);
 		sohoa_config_free(cfg);
 	} else {
 		for (int i = 1; i < argc; i++, count++)

@@ -93,6 +93,7 @@ struct ocr_work {
 	sohoa_ocr_result *results; /* one per page */
 	char **json;               /* one per page */
 	size_t next;               /* next page to take */
+	size_t done;               /* pages recognized */
 	int rc;                    /* first failure */
 	char msg[1024];            /* its message */
 	pthread_mutex_t lock;
@@ -126,6 +127,11 @@ static void *ocr_worker(void *arg)
 		rc = sohoa_ocr_page(&w->results[i], ocr, w->paths[i], 0);
 		if (rc == SOHOA_OK)
 			rc = sohoa_ocr_result_json(&w->json[i], &w->results[i]);
+		if (rc == SOHOA_OK) {
+			pthread_mutex_lock(&w->lock);
+			cli_progress("recognize", ++w->done, w->n);
+			pthread_mutex_unlock(&w->lock);
+		}
 		if (rc == SOHOA_OK)
 			sohoa_log(SOHOA_LOG_INFO, "%s: recognized (%.0f%%)",
 			          w->paths[i],

@@ -170,6 +170,14 @@ run "$BIN" "${C[@]}" scan --case "$CASE2" --device nosuch:9
 expect_rc "an unknown device is refused" 1
 expect_in "the refusal names the device" "$err" "nosuch:9"
 
+# progress shows on a terminal and stays out of pipes
+if command -v script >/dev/null; then
+	tty_out=$(script -qc "'$BIN' --config '$T/sohoa.conf' reindex --all" /dev/null)
+	expect_in "reindex shows progress on a terminal" "$tty_out" "reindex: 2/2"
+fi
+run "$BIN" "${C[@]}" reindex --all
+case "$err" in *"reindex: "*) not_ok "no progress when piped" ;; *) ok "no progress when piped" ;; esac
+
 # --- ocr ------------------------------------------------------------------
 run "$BIN" "${C[@]}" ocr --json "$DATA/text_vi.png" "$T/broken.png"
 expect_rc "ocr with one bad file exits 1" 1
