@@ -12,9 +12,15 @@ Stack, in feeder order:
   05  result of case C: Code 128 only
 Pages are A5 portrait, 1-bit, 200 dpi (small files, ordinary office scans).
 Run: /usr/bin/python3 tools/gen_batch_fixtures.py
+     /usr/bin/python3 tools/gen_batch_fixtures.py --bench N DIR [SEED]
+The second form writes a benchmark stack of N result documents for N
+different cases (1-3 pages each; the case number as Code 128, as QR, as
+text only, or on a receipt separator sheet; some with a skew or speckle)
+into DIR as pNNNN.png pages, with DIR/truth.json.
 """
 import json
 import os
+import random
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -124,5 +130,83 @@ def main():
         print("%7d  %s" % (os.path.getsize(p), os.path.relpath(p, g.ROOT)))
 
 
+TITLES = ["QUYẾT ĐỊNH", "GIẤY CHỨNG NHẬN", "THÔNG BÁO", "GIẤY XÁC NHẬN", "GIẤY PHÉP"]
+PEOPLE = ["NGUYỄN THỊ LIÊN", "TRẦN VĂN BÌNH", "LÊ VĂN CƯỜNG", "PHẠM THỊ DUNG", "HOÀNG VĂN ÉN",
+          "VŨ THỊ GIANG", "ĐẶNG VĂN HẢI", "BÙI THỊ KHÁNH", "ĐỖ VĂN LỘC", "NGÔ THỊ MAI"]
+AGENCIES = ["000.00.22.H27", "H27.151", "H15.50.05.13", "000.00.31.H29", "H50.12"]
+
+
+def bench_case(rnd, i):
+    ag = rnd.choice(AGENCIES)
+    return "%s-25%02d%02d-%04d" % (ag, rnd.randint(1, 12), rnd.randint(1, 28), 1000 + i)
+
+
+def bench_page(rnd, case, style, first, title, person, n_of):
+    f = g.font(rnd.choice(["DejaVuSans.ttf", "LiberationSans-Regular.ttf", "FreeSans.ttf"]), px(11))
+    fb = g.font("DejaVuSans-Bold.ttf", px(12))
+    img, d = page()
+    if first:
+        if style == "qr":
+            img.paste(g.qr_image(case, 4), (W - 260, 60))
+        header(d, title, fb, f)
+        rows = ["Cấp cho: " + person, "Nội dung: giải quyết thủ tục hành chính."]
+        if style in ("text", "qr"):
+            rows.insert(0, "Mã hồ sơ: " + case)
+        # "separator": no code on the result; the sheet before it has one
+        y = lines(d, 400, rows, f)
+        if style == "code128":
+            img.paste(g.code128_image(case, module=2, height=90), (90, y + 40))
+    else:
+        lines(d, 150, ["(tiếp theo) Trang %d/%d" % n_of, "Điều %d. Quyết định có hiệu lực "
+                       "kể từ ngày ký." % n_of[0]], f)
+    if rnd.random() < 0.2:  # speckle
+        for _ in range(60):
+            x, y = rnd.randrange(W), rnd.randrange(H)
+            d.ellipse([x, y, x + 2, y + 2], fill=0)
+    if rnd.random() < 0.3:  # skew up to 2 degrees
+        img = img.rotate(rnd.uniform(-2, 2), resample=Image.BICUBIC, fillcolor=255)
+    return img
+
+
+def bench(n, out, seed):
+    rnd = random.Random(seed)
+    os.makedirs(out, exist_ok=True)
+    truth, k = {"documents": []}, 0
+
+    def put(img):
+        nonlocal k
+        k += 1
+        name = "p%04d.png" % k
+        img.point(lambda v: 255 if v > 128 else 0).convert("1").save(
+            os.path.join(out, name), format="PNG", dpi=(DPI, DPI), optimize=True)
+        return name
+
+    for i in range(n):
+        case = bench_case(rnd, i)
+        style = rnd.choice(["code128", "qr", "text", "separator"])
+        npages = rnd.choice([1, 1, 2, 3])
+        title, person = rnd.choice(TITLES), rnd.choice(PEOPLE)
+        doc = {"case_number": case, "style": style, "pages": []}
+        if style == "separator":
+            img, d = page()
+            img.paste(g.qr_image(case + "|1.004194", 4), (60, 60))
+            f = g.font("DejaVuSans.ttf", px(11))
+            g.ctext(d, W / 2, 330, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+                    g.font("DejaVuSans-Bold.ttf", px(12)))
+            lines(d, 450, ["Mã hồ sơ: " + case, "Người nộp: " + person], f)
+            doc["separator"] = put(img)
+        for p in range(npages):
+            first = p == 0
+            doc["pages"].append(put(bench_page(rnd, case, style, first, title, person,
+                                               (p + 1, npages))))
+        truth["documents"].append(doc)
+    with open(os.path.join(out, "truth.json"), "w", encoding="utf-8") as fp:
+        json.dump(truth, fp, ensure_ascii=False, indent=1)
+    print("%d documents, %d pages in %s" % (n, k, out))
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) >= 4 and sys.argv[1] == "--bench":
+        bench(int(sys.argv[2]), sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else 7)
+    else:
+        main()
