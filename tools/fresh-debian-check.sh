@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# fresh-debian-check.sh -- prove README's two quick-start commands on a
+# brand-new Debian 12: debootstrap a minbase bookworm into DIR, clone this
+# repository's HEAD into it, and run tools/test.sh and tools/demo.sh there
+# as root.  Needs root, debootstrap and access to Debian's mirror.
+#   tools/fresh-debian-check.sh [DIR]     (default /tmp/sohoa-fresh)
+set -eu
+repo=$(cd "$(dirname "$0")/.." && pwd)
+F=${1:-/tmp/sohoa-fresh}
+command -v debootstrap >/dev/null ||
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
+[ -x "$F/bin/bash" ] || debootstrap --variant=minbase bookworm "$F" http://deb.debian.org/debian
+cp /etc/resolv.conf "$F/etc/resolv.conf"
+mountpoint -q "$F/proc" || mount -t proc proc "$F/proc"
+mountpoint -q "$F/dev" || mount --bind /dev "$F/dev"
+trap 'umount "$F/dev" "$F/proc" 2>/dev/null || true' EXIT
+rm -rf "$F/root/sohoa"
+git clone -q "$repo" "$F/root/sohoa"
+chroot "$F" /bin/bash -c 'cd /root/sohoa && bash tools/test.sh && bash tools/demo.sh' </dev/null
+echo "fresh Debian 12: both quick-start commands passed"
