@@ -10,7 +10,10 @@
 #include "index/index.h"
 #include "ocr/ocr.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -286,5 +289,50 @@ done:
 	free(in);
 	free(bundle);
 	pthread_mutex_destroy(&w.lock);
+	return rc;
+}
+
+int cli_bundle_for(char **out, const sohoa_config *cfg, const char *arg)
+{
+	size_t n = strlen(arg);
+
+	*out = NULL;
+	if (strchr(arg, '/') || (n > 4 && strcmp(arg + n - 4, ".zip") == 0)) {
+		if (!(*out = strdup(arg)))
+			return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+		return SOHOA_OK;
+	}
+	return sohoa_archive_bundle_path(
+	    out, sohoa_config_get(cfg, "archive.root"), arg);
+}
+
+int cli_access_log(const sohoa_config *cfg, const char *what,
+                   const char *case_number, const char *detail)
+{
+	char now[21], *path = NULL, *line = NULL;
+	int fd = -1, rc;
+
+	sohoa_time_iso8601(now);
+	if ((rc = sohoa_asprintf(&path, "%s/access.log",
+	                         sohoa_config_get(cfg, "archive.root"))) ||
+	    (rc = sohoa_asprintf(&line, "%s\t%s\t%s\t%s\t%s\t%s\n", now,
+	                         sohoa_config_get(cfg, "station.operator"),
+	                         sohoa_config_get(cfg, "station.name"), what,
+	                         case_number, detail ? detail : "")))
+		goto done;
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (fd < 0 || write(fd, line, strlen(line)) != (ssize_t)strlen(line) ||
+	    fsync(fd) != 0)
+		rc =
+		    sohoa_error_set(sohoa_error_from_errno(errno),
+		                    "access log %s: %s", path, strerror(errno));
+done:
+	if (rc != SOHOA_OK)
+		sohoa_log(SOHOA_LOG_WARN, "%s not logged: %s", what,
+		          sohoa_error_last());
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	free(line);
 	return rc;
 }

@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# test_archive_cli.sh -- the bundle commands end to end through the real
+# binary: append (a new revision of an existing bundle), show (text and
+# --json), extract (byte-identical masters), on real zips checked with
+# unzip -t and tests/bagit_check.sh, with real Tesseract on a small page.
+set -u
+BIN=${SOHOA_BIN:?set SOHOA_BIN to the sohoa binary}
+HERE=$(cd "$(dirname "$0")" && pwd)
+DATA=$HERE/data
+unset SOHOA_CONFIG
+T=$(mktemp -d /tmp/sohoa-test-archive-cli-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+not_ok() { fail=$((fail + 1)); echo "not ok - $1"; }
+run() {
+	"$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	out=$(cat "$T/out")
+	err=$(cat "$T/err")
+}
+expect_rc() { # NAME WANT
+	if [ "$rc" -eq "$2" ]; then ok "$1"; else
+		not_ok "$1 (exit $rc, want $2)"
+		sed 's/^/    stdout: /' "$T/out" | head -20
+		sed 's/^/    stderr: /' "$T/err" | head -20
+	fi
+}
+expect_in() { # NAME HAYSTACK NEEDLE
+	if printf '%s' "$2" | grep -qF -- "$3"; then ok "$1"; else
+		not_ok "$1 (no '$3' in: $(printf '%s' "$2" | head -c 600))"
+	fi
+}
+expect_eq() { # NAME GOT WANT
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1 (got '$2', want '$3')"; fi
+}
+
+cat >"$T/sohoa.conf" <<CONF
+[station]
+name = quay-2
+operator = lan
+[ocr]
+workers = 2
+[archive]
+root = data/archive
+[index]
+path = data/index.sqlite
+[spool]
+path = data/spool
+[hotfolder]
+path = data/hot
+CONF
+C=(--config "$T/sohoa.conf")
+CASE=000.00.22.H27-250701-0001
+BUNDLE=$T/data/archive/$CASE.zip
+PAGE=$DATA/one_line.png
+pngtopnm "$PAGE" >"$T/page.pgm" 2>/dev/null
+pnmtotiff -flate "$T/page.pgm" >"$T/page.tif" 2>/dev/null
+
+# --- append: usage and refusals -------------------------------------------
+run "$BIN" "${C[@]}" append --case "$CASE" "$PAGE"
+expect_rc "append without --component is a usage error" 2
+expect_in "the usage error names --component" "$err" "--component NAME is required"
+run "$BIN" "${C[@]}" append --case "$CASE" --component "Tờ khai" "$PAGE"
+expect_rc "append to a case without a bundle is refused" 1
+expect_in "the refusal says to use import" "$err" "use 'sohoa import'"
+[ -e "$BUNDLE" ] && not_ok "no bundle after the refusal" || ok "no bundle after the refusal"
+run "$BIN" "${C[@]}" append --case "$CASE" --component X --kind other "$PAGE"
+expect_rc "append with a bad --kind is a usage error" 2
+
+# --- import, then append a supplement and a result --------------------------
+run "$BIN" "${C[@]}" import --case "$CASE" --component "Tờ khai" "$PAGE"
+expect_rc "import starts the bundle" 0
+cp "$BUNDLE" "$T/rev1.zip"
+run "$BIN" "${C[@]}" append --case "$CASE" --component "Tờ khai" "$T/page.tif"
+expect_rc "append adds a page to an existing component" 0
+expect_in "append reports the page" "$out" "1 page added to component \"Tờ khai\""
+run "$BIN" "${C[@]}" append --case "$CASE" --component "Kết quả" --kind result "$T/page.pgm"
+expect_rc "append adds a result" 0
+run unzip -tq "$BUNDLE"
+expect_rc "unzip -t passes after the appends" 0
+run bash "$HERE/bagit_check.sh" "$BUNDLE"
+expect_rc "the independent BagIt check passes after the appends" 0
+run "$BIN" "${C[@]}" verify "$BUNDLE"
+expect_rc "sohoa verify passes after the appends" 0
+# revision 1's entries are carried over byte-identical
+for e in "$CASE/data/to-khai/0001.png" "$CASE/data/to-khai/0001.txt"; do
+	if cmp -s <(unzip -p "$T/rev1.zip" "$e") <(unzip -p "$BUNDLE" "$e"); then
+		ok "carried over unchanged: ${e#*/}"
+	else not_ok "carried over unchanged: ${e#*/}"; fi
+done
+run "$BIN" "${C[@]}" append --case "$CASE" --component "Tờ khai" --kind result "$PAGE"
+expect_rc "a component cannot change kind" 1
+
+# --- show --------------------------------------------------------------------
+run "$BIN" "${C[@]}" show "$CASE"
+expect_rc "show exits 0" 0
+expect_in "show names the case" "$out" "case $CASE"
+expect_in "show lists the component with its pages" "$out" "1. Tờ khai [component] folder to-khai, 2 pages"
+expect_in "show lists the result" "$out" "2. Kết quả [result] folder ket-qua, 1 page"
+expect_in "show lists pages" "$out" "data/to-khai/0002.tif"
+expect_in "show gives the page source" "$out" "import:page.pgm"
+expect_in "show counts revisions" "$out" "revisions: 3"
+expect_in "show lists revision 3" "$out" "3. "
+expect_in "show lists events" "$out" "verified"
+expect_in "show names who" "$out" "lan at quay-2"
+run "$BIN" "${C[@]}" show --json "$CASE"
+expect_rc "show --json exits 0" 0
+expect_eq "show --json: 3 revisions" "$(printf '%s' "$out" | jq '.revisions | length')" 3
+expect_eq "show --json: 3 pages" "$(printf '%s' "$out" | jq '.pages | length')" 3
+expect_eq "show --json: revision 2 is the supplement" \
+	"$(printf '%s' "$out" | jq -r '.revisions[1].component')" "Tờ khai"
+expect_eq "show --json: case number" "$(printf '%s' "$out" | jq -r .case_number)" "$CASE"
+run "$BIN" "${C[@]}" show "$BUNDLE"
+expect_rc "show takes a bundle path too" 0
+run "$BIN" "${C[@]}" show 000.00.22.H27-250701-0002
+expect_rc "show of a case without a bundle exits 1" 1
+expect_in "the message names the bundle" "$err" "000.00.22.H27-250701-0002.zip"
+run "$BIN" "${C[@]}" show
+expect_rc "show without CASE is a usage error" 2
+
+# --- extract -------------------------------------------------------------------
+run "$BIN" "${C[@]}" extract "$CASE" "$T/x1"
+expect_rc "extract exits 0" 0
+expect_eq "extract prints 3 paths" "$(printf '%s\n' "$out" | wc -l)" 3
+cmp -s "$T/x1/to-khai/0001.png" "$PAGE" && ok "page 1 byte-identical" || not_ok "page 1 byte-identical"
+cmp -s "$T/x1/to-khai/0002.tif" "$T/page.tif" && ok "page 2 byte-identical" || not_ok "page 2 byte-identical"
+cmp -s "$T/x1/ket-qua/0001.pnm" "$T/page.pgm" && ok "the result byte-identical" || not_ok "the result byte-identical"
+run "$BIN" "${C[@]}" extract --component "Kết quả" "$CASE" "$T/only"
+expect_rc "extract --component exits 0" 0
+expect_eq "extract --component writes that component only" \
+	"$(cd "$T/only" && find . -type f | sort | tr '\n' ' ')" "./ket-qua/0001.pnm "
+run "$BIN" "${C[@]}" extract "$CASE" --component "Nope" "$T/none"
+expect_rc "extract of an unknown component exits 1" 1
+expect_in "the message names the component" "$err" "no component \"Nope\""
+[ -e "$T/none" ] && not_ok "nothing written for an unknown component" || ok "nothing written for an unknown component"
+run "$BIN" "${C[@]}" extract "$CASE"
+expect_rc "extract without DIR is a usage error" 2
+logged=$(grep -c $'\textract\t'"$CASE" "$T/data/archive/access.log")
+expect_eq "every extract that wrote pages is in the access log" "$logged" 2
+expect_in "show is in the access log" "$(cat "$T/data/archive/access.log")" $'lan\tquay-2\tshow'
+
+# a damaged bundle is not exported
+cp "$BUNDLE" "$T/damaged.zip"
+python3 - "$T/damaged.zip" <<'PY'
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+info = [i for i in z.infolist() if i.filename.endswith('to-khai/0001.png')][0]
+z.close()
+with open(sys.argv[1], 'r+b') as f:
+    f.seek(info.header_offset + 30 + len(info.filename) + len(info.extra) + 100)
+    b = f.read(1)
+    f.seek(-1, 1)
+    f.write(bytes([b[0] ^ 0xff]))
+PY
+run "$BIN" "${C[@]}" extract "$T/damaged.zip" "$T/bad"
+expect_rc "extract of a damaged bundle exits 1" 1
+expect_in "the refusal says why" "$err" "fails verification"
+expect_in "the finding names the page" "$err" "to-khai/0001.png"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
