@@ -266,6 +266,7 @@ struct job {
 	zip_t *za;  /* owned, the new bundle */
 	json_t *meta;
 	sohoa_archive__mlist man;
+	sohoa_archive__signer *signer; /* owned, NULL when not signing */
 	int created;
 };
 
@@ -451,6 +452,13 @@ static int record_revision(struct job *j, int revision, int first,
 	snprintf(detail, sizeof(detail), "revision %d", revision);
 	sohoa_archive__meta_event(events, now, "packed", c->operator_name,
 	                          c->station, revision, detail);
+	/* recorded before the signature is made: the metadata is under the
+	 * manifests the signature covers */
+	if (j->signer)
+		sohoa_archive__meta_event(
+		    events, now, "signed",
+		    sohoa_archive__signer_name(j->signer), c->station, revision,
+		    "CMS signature of " SOHOA_ARCHIVE__TAGMAN);
 	return SOHOA_OK;
 }
 
@@ -532,6 +540,17 @@ static int add_tag_files(struct job *j, const char *now)
 	m512.p = NULL;
 	if (rc)
 		goto done;
+	if (j->signer) {
+		char *der = NULL;
+		size_t dlen = 0;
+
+		if ((rc = sohoa_archive__sign(&der, &dlen, j->signer, tag.p,
+		                              tag.len)))
+			goto done;
+		if ((rc = add_owned(j->za, j->norm, SOHOA_ARCHIVE__SIGNATURE,
+		                    der, dlen)))
+			goto done;
+	}
 	rc = add_owned(j->za, j->norm, SOHOA_ARCHIVE__TAGMAN, tag.p, tag.len);
 	tag.p = NULL;
 	if (rc)
@@ -724,6 +743,14 @@ int sohoa_archive_append(char **bundle_out, int *created, const char *root,
 		return rc;
 	if ((rc = sohoa_archive_bundle_path(&j.final_path, root, j.norm)))
 		return rc;
+	if ((rc = sohoa_archive__signer_load(&j.signer)))
+		goto done;
+	if (!j.signer && sohoa_archive__signatures_required()) {
+		rc = sohoa_error_set(SOHOA_EENV,
+		                     "signatures are required but no signer "
+		                     "certificate and key are configured");
+		goto done;
+	}
 	if ((rc = lock_case(&j.lock_fd, root, j.norm)) || (rc = load_old(&j)) ||
 	    (rc = write_bundle(&j)))
 		goto done;
@@ -744,6 +771,7 @@ done:
 	free(j.final_path);
 	json_decref(j.meta);
 	sohoa_archive__mlist_dispose(&j.man);
+	sohoa_archive__signer_free(j.signer);
 	if (j.lock_fd >= 0)
 		close(j.lock_fd);
 	return rc;

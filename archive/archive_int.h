@@ -12,12 +12,13 @@
 #include <openssl/evp.h>
 
 /* Tag file names inside the bag folder. */
-#define SOHOA_ARCHIVE__BAGIT    "bagit.txt"
-#define SOHOA_ARCHIVE__BAGINFO  "bag-info.txt"
-#define SOHOA_ARCHIVE__MAN256   "manifest-sha256.txt"
-#define SOHOA_ARCHIVE__MAN512   "manifest-sha512.txt"
-#define SOHOA_ARCHIVE__TAGMAN   "tagmanifest-sha256.txt"
-#define SOHOA_ARCHIVE__METADATA "data/metadata.json"
+#define SOHOA_ARCHIVE__BAGIT     "bagit.txt"
+#define SOHOA_ARCHIVE__BAGINFO   "bag-info.txt"
+#define SOHOA_ARCHIVE__MAN256    "manifest-sha256.txt"
+#define SOHOA_ARCHIVE__MAN512    "manifest-sha512.txt"
+#define SOHOA_ARCHIVE__TAGMAN    "tagmanifest-sha256.txt"
+#define SOHOA_ARCHIVE__METADATA  "data/metadata.json"
+#define SOHOA_ARCHIVE__SIGNATURE "signature.p7s"
 #define SOHOA_ARCHIVE__BAGIT_TEXT                                              \
 	"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 
@@ -117,5 +118,26 @@ void sohoa_archive__meta_event(json_t *events, const char *time,
                                const char *what, const char *who,
                                const char *station, int revision,
                                const char *detail);
+
+/* ---- sign.c: CMS signatures of the tag manifest ------------------------ */
+
+typedef struct sohoa_archive__signer sohoa_archive__signer;
+
+/* The configured signer's certificate and key; *out NULL (and SOHOA_OK)
+ * when signing is off. */
+int sohoa_archive__signer_load(sohoa_archive__signer **out);
+void sohoa_archive__signer_free(sohoa_archive__signer *s);
+/* Common name of the signer (borrowed). */
+const char *sohoa_archive__signer_name(const sohoa_archive__signer *s);
+/* Detached CMS signature (DER) of `data`; *der_out owned. */
+int sohoa_archive__sign(char **der_out, size_t *len_out,
+                        const sohoa_archive__signer *s, const char *data,
+                        size_t len);
+/* Check a signature of the tag manifest text; fills *out (present = 1).
+ * Not a finding when it fails: see out->valid, out->trusted. */
+int sohoa_archive__sig_check(sohoa_archive_signature *out, const char *tag,
+                             size_t taglen, const char *der, size_t derlen);
+int sohoa_archive__signatures_required(void);
+int sohoa_archive__trust_configured(void);
 
 #endif /* SOHOA_ARCHIVE_INT_H */

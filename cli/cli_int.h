@@ -92,6 +92,13 @@ int cli_bundle_for(char **out, const sohoa_config *cfg, const char *arg);
 int cli_access_log(const sohoa_config *cfg, const char *what,
                    const char *case_number, const char *detail);
 
+/* Hand the archive settings of the configuration to the archive module:
+ * the trust store and whether signatures are required, and with
+ * `signing` the signer's certificate and key (read and checked now).  Relative
+ * paths are taken from the configuration file's folder.  Returns a sohoa error
+ * code (message set). */
+int cli_archive_setup(const sohoa_config *cfg, int signing);
+
 /* Subcommands. */
 int cmd_append(int argc, char **argv);
 int cmd_show(int argc, char **argv);

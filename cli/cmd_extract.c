@@ -75,7 +75,8 @@ int cmd_extract(int argc, char **argv)
 	dir = argv[optind + 1];
 	if ((ex = cli_load_config(&cfg)))
 		return ex;
-	if ((rc = cli_bundle_for(&bundle, cfg, argv[optind])))
+	if ((rc = cli_archive_setup(cfg, 0)) ||
+	    (rc = cli_bundle_for(&bundle, cfg, argv[optind])))
 		goto done;
 	if ((rc = sohoa_archive_verify(bundle, &report)) != SOHOA_OK) {
 		if (report && report[0])

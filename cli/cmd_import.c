@@ -82,7 +82,8 @@ int cli_import_files(const char *cmd, int append, int argc, char **argv)
 		return cli_fail(rc);
 	if ((ex = cli_load_config(&cfg)))
 		return ex;
-	if (append && (rc = require_bundle(cfg, norm))) {
+	if ((rc = cli_archive_setup(cfg, 1)) ||
+	    (append && (rc = require_bundle(cfg, norm)))) {
 		sohoa_config_free(cfg);
 		return cli_fail(rc);
 	}

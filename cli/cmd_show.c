@@ -176,7 +176,20 @@ int cmd_show(int argc, char **argv)
 		puts(s);
 		free(s);
 	} else {
+		sohoa_archive_signature sig;
+
 		print_case(meta, bundle);
+		if ((rc = cli_archive_setup(cfg, 0)) ||
+		    (rc = sohoa_archive_signature_check(&sig, bundle)))
+			goto done;
+		if (!sig.present)
+			printf("signature: none\n");
+		else
+			printf("signature: %s at %s%s%s\n",
+			       sig.signer[0] ? sig.signer : "?",
+			       sig.signing_time[0] ? sig.signing_time : "?",
+			       sig.trusted ? ", trusted" : "; ",
+			       sig.trusted ? "" : sig.problem);
 	}
 done:
 	ex = rc == SOHOA_OK ? SOHOA_EXIT_OK : cli_fail(rc);

@@ -15,7 +15,19 @@ static int verify_one(const char *path, int *bad)
 	int rc = sohoa_archive_verify(path, &report);
 
 	if (rc == SOHOA_OK) {
-		printf("%s: ok\n", path);
+		sohoa_archive_signature sig;
+
+		printf("%s: ok", path);
+		if (sohoa_archive_signature_check(&sig, path) != SOHOA_OK)
+			printf(" (signature not read: %s)", sohoa_error_last());
+		else if (!sig.present)
+			printf(" (unsigned)");
+		else
+			printf(" (signed by %s at %s%s%s)", sig.signer,
+			       sig.signing_time[0] ? sig.signing_time : "?",
+			       sig.trusted ? ", trusted" : "; ",
+			       sig.trusted ? "" : sig.problem);
+		printf("\n");
 	} else {
 		(*bad)++;
 		printf("%s: FAILED\n", path);
@@ -31,20 +43,27 @@ static int verify_one(const char *path, int *bad)
 int cmd_verify(int argc, char **argv)
 {
 	sohoa_config *cfg = NULL;
-	int ex, bad = 0, count = 0;
+	int ex, rc, bad = 0, count = 0;
 
 	if (argc < 2)
 		return cli_usage_error("verify", "give BUNDLE... or --all");
+	/* the trust store and whether signatures are required */
+	if ((ex = cli_load_config(&cfg)))
+		return ex;
+	if ((rc = cli_archive_setup(cfg, 0))) {
+		sohoa_config_free(cfg);
+		return cli_fail(rc);
+	}
 	if (strcmp(argv[1], "--all") == 0) {
 		const char *root;
 		struct dirent *e;
 		DIR *d;
 
-		if (argc > 2)
+		if (argc > 2) {
+			sohoa_config_free(cfg);
 			return cli_usage_error("verify",
 			                       "--all takes no BUNDLE");
-		if ((ex = cli_load_config(&cfg)))
-			return ex;
+		}
 		root = sohoa_config_get(cfg, "archive.root");
 		if (!(d = opendir(root))) {
 			fprintf(stderr,
@@ -67,11 +86,11 @@ int cmd_verify(int argc, char **argv)
 			free(path);
 		}
 		closedir(d);
-		sohoa_config_free(cfg);
 	} else {
 		for (int i = 1; i < argc; i++, count++)
 			verify_one(argv[i], &bad);
 	}
+	sohoa_config_free(cfg);
 	printf("%d bundle%s checked, %d failed\n", count, count == 1 ? "" : "s",
 	       bad);
 	return bad ? SOHOA_EXIT_FAIL : SOHOA_EXIT_OK;

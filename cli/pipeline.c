@@ -218,6 +218,9 @@ int cli_job_finish(struct cli_job *job)
 
 	if (job->npages == 0)
 		return sohoa_error_set(SOHOA_EINVALID, "no pages to file");
+	/* before OCR: a signer that cannot sign stops the job early */
+	if ((rc = cli_archive_setup(job->cfg, 1)))
+		return rc;
 	pthread_mutex_init(&w.lock, NULL);
 	w.results = calloc(job->npages, sizeof(*w.results));
 	w.json = calloc(job->npages, sizeof(*w.json));
@@ -334,5 +337,41 @@ done:
 		close(fd);
 	free(path);
 	free(line);
+	return rc;
+}
+
+/* A path from the configuration: relative ones are relative to the file's
+ * folder, as for the path keys config.c resolves itself. */
+static int config_path(char **out, const sohoa_config *cfg, const char *key)
+{
+	const char *v = sohoa_config_get(cfg, key);
+	const char *file = sohoa_config_file(cfg);
+	const char *slash = file ? strrchr(file, '/') : NULL;
+
+	*out = NULL;
+	if (!v[0] || v[0] == '/' || !slash)
+		return sohoa_asprintf(out, "%s", v);
+	return sohoa_asprintf(out, "%.*s/%s", (int)(slash - file), file, v);
+}
+
+int cli_archive_setup(const sohoa_config *cfg, int signing)
+{
+	char *cert = NULL, *key = NULL, *ca = NULL;
+	int rc;
+
+	if ((rc = config_path(&cert, cfg, "archive.sign_cert")) ||
+	    (rc = config_path(&key, cfg, "archive.sign_key")) ||
+	    (rc = config_path(&ca, cfg, "archive.trust_ca")))
+		goto done;
+	if ((signing && (rc = sohoa_archive_set_signer(cert, key))) ||
+	    (rc = sohoa_archive_set_trust(
+	         ca, sohoa_config_get_bool(cfg, "archive.require_signature"))))
+		rc = sohoa_error_set(
+		    rc == SOHOA_EINVALID ? SOHOA_EINVALID : SOHOA_EENV,
+		    "[archive] signing: %s", sohoa_error_last());
+done:
+	free(cert);
+	free(key);
+	free(ca);
 	return rc;
 }

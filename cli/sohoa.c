@@ -76,8 +76,11 @@ static const struct cli_command commands[] = {
     {"verify", cmd_verify, "check case bundles",
      "usage: sohoa verify BUNDLE... | --all\n"
      "\n"
-     "Checks zip integrity, every manifest line, Payload-Oxum and the\n"
-     "metadata; exit 0 only when everything holds.\n"
+     "Checks zip integrity, every manifest line, Payload-Oxum, the\n"
+     "metadata and the signature (against [archive] trust_ca; says who\n"
+     "signed and when; an unsigned bundle is a note, or a failure with\n"
+     "[archive] require_signature = true).  Exit 0 only when\n"
+     "everything holds.\n"
      "\n"
      "example: sohoa verify --all\n"},
     {"show", cmd_show, "print a case: components, pages, revisions",

@@ -8,16 +8,20 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 static _Thread_local char last_msg[1024];
 
 int sohoa_error_set(int code, const char *fmt, ...)
 {
+	char msg[sizeof(last_msg)];
 	va_list ap;
 
+	/* via a copy: callers wrap the last message in a new one */
 	va_start(ap, fmt);
-	vsnprintf(last_msg, sizeof(last_msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	memcpy(last_msg, msg, sizeof(msg));
 	return code;
 }
 

@@ -159,5 +159,92 @@ expect_rc "extract of a damaged bundle exits 1" 1
 expect_in "the refusal says why" "$err" "fails verification"
 expect_in "the finding names the page" "$err" "to-khai/0001.png"
 
+
+# --- signatures: a throwaway CA, an operator, a forger -----------------------
+P=$T/pki
+mkdir -p "$P"
+mkcert() { # NAME SUBJECT [CA]: key and certificate, signed by CA or self
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -utf8 \
+		-keyout "$P/$1.key" -subj "$2" -out "$P/$1.csr" 2>/dev/null
+	if [ -n "${3:-}" ]; then
+		openssl x509 -req -in "$P/$1.csr" -CA "$P/$3.pem" -CAkey "$P/$3.key" \
+			-CAcreateserial -days 30 -out "$P/$1.pem" 2>/dev/null
+	else
+		openssl x509 -req -in "$P/$1.csr" -key "$P/$1.key" -days 30 \
+			-extfile <(printf 'basicConstraints=critical,CA:TRUE\nkeyUsage=keyCertSign\n') \
+			-out "$P/$1.pem" 2>/dev/null
+	fi
+}
+mkcert ca "/O=UBND xã Thạch Hà/CN=Test CA"
+mkcert lan "/O=UBND xã Thạch Hà/CN=Nguyễn Thị Lan" ca
+mkcert evil "/O=UBND xã Thạch Hà/CN=Nguyễn Thị Lan"
+[ -s "$P/lan.pem" ] && [ -s "$P/evil.pem" ] && ok "test CA and certificates made" || not_ok "test CA and certificates made"
+signconf() { # FILE CERT KEY [EXTRA LINE]
+	sed "s|^root = data/archive|root = data/archive\nsign_cert = $2\nsign_key = $3\ntrust_ca = pki/ca.pem\n${4:-}|" "$T/sohoa.conf" >"$1"
+}
+signconf "$T/lan.conf" pki/lan.pem pki/lan.key
+signconf "$T/evil.conf" pki/evil.pem pki/evil.key
+sed -i '/^trust_ca/d' "$T/evil.conf" # the forger has no trust store
+signconf "$T/evil-trusting.conf" pki/evil.pem pki/evil.key
+signconf "$T/require.conf" "" "" "require_signature = true"
+signconf "$T/mismatch.conf" pki/lan.pem pki/evil.key
+CASE3=000.00.22.H27-250701-0003
+SB=$T/data/archive/$CASE3.zip
+
+run "$BIN" --config "$T/require.conf" verify "$BUNDLE"
+expect_rc "an unsigned bundle fails when signatures are required" 1
+expect_in "the finding says the signature is missing" "$out" "signature.p7s: missing (signatures are required)"
+run "$BIN" "${C[@]}" verify "$BUNDLE"
+expect_in "an unsigned bundle verifies with a note" "$out" "ok (unsigned)"
+run "$BIN" --config "$T/require.conf" import --case "$CASE3" "$PAGE"
+expect_rc "required signatures without a signer is an environment problem" 3
+run "$BIN" --config "$T/mismatch.conf" import --case "$CASE3" "$PAGE"
+expect_rc "a key of another certificate is refused" 1
+expect_in "the refusal says they do not belong together" "$err" "does not belong to the certificate"
+[ -e "$SB" ] && not_ok "nothing written by refused signers" || ok "nothing written by refused signers"
+
+run "$BIN" --config "$T/lan.conf" import --case "$CASE3" --component "Tờ khai" "$PAGE"
+expect_rc "a signed import exits 0" 0
+run "$BIN" --config "$T/lan.conf" append --case "$CASE3" --component "Kết quả" --kind result "$PAGE"
+expect_rc "a signed append exits 0" 0
+run unzip -Z1 "$SB"
+expect_in "the bundle holds signature.p7s" "$out" "$CASE3/signature.p7s"
+run "$BIN" --config "$T/require.conf" verify "$SB"
+expect_rc "a signed bundle verifies against the trust store" 0
+expect_in "verify says who signed" "$out" "signed by CN=Nguyễn Thị Lan,O=UBND xã Thạch Hà at 20"
+expect_in "verify says the signer is trusted" "$out" ", trusted)"
+run bash "$HERE/bagit_check.sh" "$SB"
+expect_rc "a signed bundle passes the independent BagIt check" 0
+unzip -p "$SB" "$CASE3/tagmanifest-sha256.txt" >"$T/tag.txt"
+unzip -p "$SB" "$CASE3/signature.p7s" >"$T/sig.p7s"
+run openssl cms -verify -binary -inform DER -in "$T/sig.p7s" -content "$T/tag.txt" \
+	-CAfile "$P/ca.pem" -purpose any -out /dev/null
+expect_rc "openssl cms -verify agrees" 0
+run "$BIN" --config "$T/lan.conf" show "$CASE3"
+expect_in "the signing is an event of the revision" "$out" "signed     rev 2  Nguyễn Thị Lan"
+expect_in "show says who signed" "$out" "signature: CN=Nguyễn Thị Lan,O=UBND xã Thạch Hà at 20"
+
+# tampered: a page changed and every manifest rewritten to match
+python3 "$HERE/rebag.py" "$SB" "$T/tampered.zip" "$CASE3/data/to-khai/0001.png"
+run bash "$HERE/bagit_check.sh" "$T/tampered.zip"
+expect_rc "the tampered bag is valid BagIt" 0
+run "$BIN" --config "$T/lan.conf" verify "$T/tampered.zip"
+expect_rc "the tampered bundle fails verification" 1
+expect_in "the signature no longer matches the tag manifest" "$out" "signature.p7s: does not match tagmanifest-sha256.txt"
+
+# forged: signed by a key the trust store does not know
+CASE4=000.00.22.H27-250701-0004
+run "$BIN" --config "$T/evil-trusting.conf" import --case "$CASE4" "$PAGE"
+expect_rc "a writer whose signer is not trusted keeps nothing" 3
+expect_in "and says why" "$err" "new bundle failed verification: $CASE4/signature.p7s: signer"
+[ -e "$T/data/archive/$CASE4.zip" ] && not_ok "no bundle from the untrusted writer" || ok "no bundle from the untrusted writer"
+run "$BIN" --config "$T/evil.conf" import --case "$CASE4" "$PAGE"
+expect_rc "a forger can write a bundle" 0
+run "$BIN" --config "$T/lan.conf" verify "$T/data/archive/$CASE4.zip"
+expect_rc "the forged bundle fails verification" 1
+expect_in "the finding says the signer is not trusted" "$out" "signature.p7s: signer CN=Nguyễn Thị Lan,O=UBND xã Thạch Hà is not trusted"
+run "$BIN" --config "$T/lan.conf" append --case "$CASE4" --component X "$PAGE"
+expect_rc "a forged bundle is not extended" 1
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
