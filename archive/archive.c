@@ -270,8 +270,9 @@ struct job {
 	int created;
 };
 
-/* Copy every payload entry but metadata.json from the old bundle. */
-static int carry_over(struct job *j)
+/* Copy every payload entry but metadata.json and the PDF of the component
+ * being appended to (`pdf`, rebuilt) from the old bundle. */
+static int carry_over(struct job *j, const char *pdf)
 {
 	zip_int64_t i, n = zip_get_num_entries(j->old, 0);
 	size_t tl = strlen(j->norm);
@@ -290,7 +291,7 @@ static int carry_over(struct job *j)
 		rel = name + tl + 1;
 		if (strncmp(rel, "data/", 5) != 0 ||
 		    strcmp(rel, SOHOA_ARCHIVE__METADATA) == 0 ||
-		    rel[strlen(rel) - 1] == '/')
+		    strcmp(rel, pdf) == 0 || rel[strlen(rel) - 1] == '/')
 			continue;
 		zip_stat_init(&st);
 		if (zip_stat_index(j->old, (zip_uint64_t)i, 0, &st) != 0)
@@ -626,6 +627,117 @@ done:
 	return rc;
 }
 
+/* One page's master and hOCR: from its file when it is new in this
+ * revision, else from the old bundle.  *img and *hocr owned. */
+static int page_bytes(struct job *j, json_t *page, int first,
+                      unsigned char **img, size_t *n, char **hocr)
+{
+	int num = (int)json_integer_value(json_object_get(page, "page"));
+	const char *hrel = json_string_value(json_object_get(page, "hocr"));
+	char name[1024];
+	zip_int64_t idx;
+	int rc;
+
+	*img = NULL;
+	*hocr = NULL;
+	if (num >= first) {
+		const sohoa_archive_page_in *p = &j->comp->pages[num - first];
+
+		if (p->hocr && !(*hocr = strdup(p->hocr)))
+			return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+		return sohoa_fs_read_all((char **)img, n, p->image_path);
+	}
+	snprintf(name, sizeof(name), "%s/%s", j->norm,
+	         json_string_value(json_object_get(page, "image")));
+	if ((idx = zip_name_locate(j->old, name, 0)) < 0)
+		return sohoa_error_set(SOHOA_EINVALID, "%s: missing", name);
+	if ((rc = sohoa_archive__read_entry((char **)img, n, j->old,
+	                                    (zip_uint64_t)idx)))
+		return rc;
+	if (hrel) {
+		snprintf(name, sizeof(name), "%s/%s", j->norm, hrel);
+		if ((idx = zip_name_locate(j->old, name, 0)) >= 0 &&
+		    (rc = sohoa_archive__read_entry(hocr, NULL, j->old,
+		                                    (zip_uint64_t)idx)))
+			return rc;
+	}
+	return SOHOA_OK;
+}
+
+/* data/<folder>.pdf: every page of the component (image + invisible
+ * text), rebuilt whenever the component grows.  A page that is not an
+ * image Leptonica reads leaves the component without a PDF ("pdf": null
+ * and a warning), never without its masters. */
+static int add_component_pdf(struct job *j, const char *rel, int first)
+{
+	json_t *pages = json_object_get(j->meta, "pages");
+	json_t *comps = json_object_get(j->meta, "components");
+	json_t *page, *comp = NULL, *it;
+	sohoa_archive__pdf *d = NULL;
+	unsigned char *out = NULL;
+	char title[600], h256[65], h512[129];
+	size_t i, len = 0;
+	int rc;
+
+	json_array_foreach(comps, i, it)
+	{
+		const char *nm = json_string_value(json_object_get(it, "name"));
+
+		if (nm && strcmp(nm, j->comp->name) == 0)
+			comp = it;
+	}
+	snprintf(title, sizeof(title), "%s: %.500s", j->norm, j->comp->name);
+	if ((rc = sohoa_archive__pdf_new(&d, title)))
+		return rc;
+	json_array_foreach(pages, i, page)
+	{
+		const char *pc =
+		    json_string_value(json_object_get(page, "component"));
+		unsigned char *img = NULL;
+		char *hocr = NULL;
+		size_t n = 0;
+
+		if (!pc || strcmp(pc, j->comp->name) != 0)
+			continue;
+		rc = page_bytes(j, page, first, &img, &n, &hocr);
+		if (rc == SOHOA_OK)
+			rc = sohoa_archive__pdf_page(
+			    d, img, n, hocr,
+			    (int)json_integer_value(
+			        json_object_get(page, "dpi")));
+		free(img);
+		free(hocr);
+		if (rc == SOHOA_EINVALID) {
+			sohoa_log(
+			    SOHOA_LOG_WARN, "case %s: no PDF of %s: %s %s",
+			    j->norm, j->comp->name,
+			    json_string_value(json_object_get(page, "image")),
+			    sohoa_error_last());
+			json_object_set_new(comp, "pdf", json_null());
+			sohoa_archive__pdf_free(d);
+			return SOHOA_OK;
+		}
+		if (rc)
+			goto done;
+	}
+	if ((rc = sohoa_archive__pdf_finish(d, &out, &len)) ||
+	    (rc = sohoa_archive__hash_mem(out, len, h256, h512)) ||
+	    (rc = sohoa_archive__mlist_add(&j->man, rel, len, h256, h512)))
+		goto done;
+	json_object_set_new(comp, "pdf", json_string(rel));
+	{
+		zip_source_t *src = zip_source_buffer(j->za, out, len, 1);
+
+		if (src)
+			out = NULL; /* the source owns it now */
+		rc = add_source(j->za, j->norm, rel, src, ZIP_CM_STORE);
+	}
+done:
+	free(out);
+	sohoa_archive__pdf_free(d);
+	return rc;
+}
+
 /* Temp bundles of this case left by a crash (ours and libzip's).  Safe to
  * remove: every writer of the case holds its lock, and so do we. */
 static void remove_stale_temps(const struct job *j)
@@ -653,7 +765,7 @@ static void remove_stale_temps(const struct job *j)
 
 static int write_bundle(struct job *j)
 {
-	char now[21];
+	char now[21], pdf[400];
 	const char *folder;
 	int first, revision, rc, fd, zerr = 0;
 
@@ -687,10 +799,12 @@ static int write_bundle(struct job *j)
 		zip_error_fini(&ze);
 		return rc;
 	}
-	if (j->old && (rc = carry_over(j)))
+	snprintf(pdf, sizeof(pdf), "data/%s.pdf", folder);
+	if (j->old && (rc = carry_over(j, pdf)))
 		return rc;
 	if ((rc = add_new_pages(j, folder, first, revision, now)) ||
 	    (rc = sohoa_archive__meta_order(j->meta)) ||
+	    (rc = add_component_pdf(j, pdf, first)) ||
 	    (rc = record_revision(j, revision, first, now)) ||
 	    (rc = add_tag_files(j, now)))
 		return rc;

@@ -140,4 +140,20 @@ int sohoa_archive__sig_check(sohoa_archive_signature *out, const char *tag,
 int sohoa_archive__signatures_required(void);
 int sohoa_archive__trust_configured(void);
 
+/* ---- pdf.c: the searchable PDF of a component -------------------------- */
+
+typedef struct sohoa_archive__pdf sohoa_archive__pdf;
+
+/* Start a PDF (title: UTF-8).  *out owned: sohoa_archive__pdf_free. */
+int sohoa_archive__pdf_new(sohoa_archive__pdf **out, const char *title);
+/* Add a page: the master's bytes (PNG, TIFF, JPEG, PNM...), its hOCR (or
+ * NULL) and dpi (0: from the image, else 300).  SOHOA_EINVALID when the
+ * bytes are not an image Leptonica can read. */
+int sohoa_archive__pdf_page(sohoa_archive__pdf *d, const unsigned char *img,
+                            size_t n, const char *hocr, int dpi);
+/* The whole file; *out owned (free()). */
+int sohoa_archive__pdf_finish(sohoa_archive__pdf *d, unsigned char **out,
+                              size_t *len);
+void sohoa_archive__pdf_free(sohoa_archive__pdf *d);
+
 #endif /* SOHOA_ARCHIVE_INT_H */

@@ -319,6 +319,20 @@ static void check_metadata(struct vctx *v, zip_t *za)
 		        v->top);
 		goto done;
 	}
+	json_array_foreach(json_object_get(root, "components"), i, page)
+	{
+		json_t *pdf = json_object_get(page, "pdf");
+		struct ventry *e;
+
+		if (!json_is_string(pdf))
+			continue;
+		e = lookup(v, json_string_value(pdf));
+		if (!e || !e->payload)
+			problem(v,
+			        "%s/%s: named by metadata (component %zu pdf) "
+			        "but missing",
+			        v->top, json_string_value(pdf), i + 1);
+	}
 	json_array_foreach(pages, i, page)
 	{
 		check_file_ref(v, page, "image", 1, i + 1);

@@ -246,5 +246,44 @@ expect_in "the finding says the signer is not trusted" "$out" "signature.p7s: si
 run "$BIN" --config "$T/lan.conf" append --case "$CASE4" --component X "$PAGE"
 expect_rc "a forged bundle is not extended" 1
 
+# --- the searchable PDF of each component --------------------------------------
+CASE5=000.00.22.H27-250701-0005
+PB=$T/data/archive/$CASE5.zip
+pngtopnm "$DATA/text_vi.png" >"$T/vi.pgm" 2>/dev/null
+pnmtojpeg --quality=90 "$T/vi.pgm" >"$T/vi.jpg" 2>/dev/null
+pgmtopbm -threshold "$T/vi.pgm" 2>/dev/null | pnmtotiff -g4 >"$T/vi-lineart.tif" 2>/dev/null
+run "$BIN" "${C[@]}" import --case "$CASE5" --component "Tờ khai" "$DATA/text_vi.png" "$T/vi.jpg" "$T/vi-lineart.tif"
+expect_rc "import of PNG, JPEG and G4 TIFF pages" 0
+run "$BIN" "${C[@]}" import --case "$CASE5" --component "Kết quả" --kind result "$PAGE"
+expect_rc "a second component" 0
+unzip -p "$PB" "$CASE5/data/to-khai.pdf" >"$T/tk.pdf"
+unzip -p "$PB" "$CASE5/data/ket-qua.pdf" >"$T/kq1.pdf"
+run qpdf --check "$T/tk.pdf"
+expect_rc "qpdf --check passes on the component PDF" 0
+expect_eq "the PDF has one page per page" "$(pdfinfo "$T/tk.pdf" | awk '/^Pages:/ {print $2}')" 3
+expect_eq "the page size follows the dpi" "$(pdfinfo "$T/tk.pdf" | awk '/^Page size:/ {print $3 "x" $5}')" "480x168"
+expect_eq "the JPEG is passed through" "$(pdfimages -list "$T/tk.pdf" | awk 'NR == 4 {print $9}')" "jpeg"
+expect_eq "the lineart page stays 1 bit" "$(pdfimages -list "$T/tk.pdf" | awk 'NR == 5 {print $8}')" "1"
+pdftotext "$T/tk.pdf" "$T/tk.txt"
+missing=0
+for page in 0001 0002 0003; do
+	for w in $(unzip -p "$PB" "$CASE5/data/to-khai/$page.txt"); do
+		grep -qF -- "$w" "$T/tk.txt" || { missing=$((missing + 1)); echo "    not in the PDF text: $w"; }
+	done
+done
+expect_eq "every OCR word of the component extracts from the PDF" "$missing" 0
+expect_in "Vietnamese diacritics survive extraction" "$(cat "$T/tk.txt")" "NGUYỄN THỊ LIÊN"
+run "$BIN" "${C[@]}" show --json "$CASE5"
+expect_eq "metadata names the component PDF" "$(printf '%s' "$out" | jq -r '.components[0].pdf')" "data/to-khai.pdf"
+run "$BIN" "${C[@]}" append --case "$CASE5" --component "Tờ khai" "$PAGE"
+expect_rc "append to the first component" 0
+unzip -p "$PB" "$CASE5/data/to-khai.pdf" >"$T/tk2.pdf"
+expect_eq "its PDF is rebuilt with the new page" "$(pdfinfo "$T/tk2.pdf" | awk '/^Pages:/ {print $2}')" 4
+unzip -p "$PB" "$CASE5/data/ket-qua.pdf" | cmp -s - "$T/kq1.pdf" &&
+	ok "the other component's PDF is carried over unchanged" ||
+	not_ok "the other component's PDF is carried over unchanged"
+run bash "$HERE/bagit_check.sh" "$PB"
+expect_rc "the bundle with PDFs passes the independent BagIt check" 0
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
