@@ -270,6 +270,8 @@ struct job {
 	int created;
 };
 
+static int encrypt_entry(struct job *j, const char *rel, const char *key);
+
 /* Copy every payload entry but metadata.json and the PDF of the component
  * being appended to (`pdf`, rebuilt) from the old bundle. */
 static int carry_over(struct job *j, const char *pdf)
@@ -307,6 +309,15 @@ static int carry_over(struct job *j, const char *pdf)
 		if ((rc = add_source(j->za, j->norm, rel, src,
 		                     (zip_int32_t)st.comp_method)))
 			return rc;
+		/* decrypted to copy: encrypted again, same content */
+		if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) &&
+		    st.encryption_method != ZIP_EM_NONE) {
+			const char *key = NULL;
+
+			if ((rc = sohoa_archive__key(&key)) ||
+			    (rc = encrypt_entry(j, rel, key)))
+				return rc;
+		}
 		if (st.valid & ZIP_STAT_MTIME)
 			zip_file_set_mtime(
 			    j->za,
@@ -316,26 +327,95 @@ static int carry_over(struct job *j, const char *pdf)
 	return SOHOA_OK;
 }
 
+/* Encrypt the entry `rel` of the new bundle with WinZip AES-256. */
+static int encrypt_entry(struct job *j, const char *rel, const char *key)
+{
+	char name[1024];
+	zip_int64_t idx;
+
+	snprintf(name, sizeof(name), "%s/%s", j->norm, rel);
+	if ((idx = zip_name_locate(j->za, name, 0)) < 0 ||
+	    zip_file_set_encryption(j->za, (zip_uint64_t)idx, ZIP_EM_AES_256,
+	                            key) != 0)
+		return sohoa_archive__zip_fail(SOHOA_ERROR,
+		                               zip_get_error(j->za), name);
+	return SOHOA_OK;
+}
+
+/* A payload entry from memory (borrowed until zip_close): manifest line,
+ * zip entry, encrypted when `key` is not NULL. */
+static int add_mem_entry(struct job *j, const char *rel, const char *data,
+                         size_t n, const char *key)
+{
+	char h256[65], h512[129];
+	int rc;
+
+	if ((rc = sohoa_archive__hash_mem(data, n, h256, h512)) ||
+	    (rc = sohoa_archive__mlist_add(&j->man, rel, n, h256, h512)) ||
+	    (rc = add_source(j->za, j->norm, rel,
+	                     zip_source_buffer(j->za, data, n, 0),
+	                     ZIP_CM_DEFLATE)))
+		return rc;
+	return key ? encrypt_entry(j, rel, key) : SOHOA_OK;
+}
+
+/* What the metadata keeps of the analysis of an encrypted page: nothing
+ * personal (no text, codes, fields, case number). */
+static json_t *public_analysis(json_t *analysis, const char *file)
+{
+	static const char *const keep[] = {"blank", "rotation", "skew_deg",
+	                                   "document_type", "mean_confidence"};
+	json_t *o = json_object();
+	size_t i;
+
+	for (i = 0; o && i < sizeof(keep) / sizeof(*keep); i++) {
+		json_t *v = json_object_get(analysis, keep[i]);
+
+		if (v)
+			json_object_set(o, keep[i], v);
+	}
+	if (o)
+		json_object_set_new(o, "analysis_file", json_string(file));
+	return o;
+}
+
 static int add_new_pages(struct job *j, const char *folder, int first,
                          int revision, const char *now)
 {
 	const sohoa_archive_component_in *c = j->comp;
 	json_t *pages = json_object_get(j->meta, "pages");
 	size_t i;
-	int rc;
+	int rc = SOHOA_OK;
 
 	for (i = 0; i < c->npages; i++) {
 		const sohoa_archive_page_in *p = &c->pages[i];
 		int num = first + (int)i;
-		char ext[9], img[400], txt[400], hocr[400];
+		char ext[9], img[400], txt[400], hocr[400], ana[400];
 		char h256[65], h512[129];
+		const char *key = NULL;
 		zip_uint64_t size;
-		json_t *page, *analysis = NULL;
+		json_t *page, *analysis = NULL, *shown;
 
+		if (p->analysis_json)
+			analysis = json_loads(p->analysis_json, 0, NULL);
+		if (sohoa_archive__encrypts(json_string_value(
+		        json_object_get(analysis, "document_type"))) &&
+		    (rc = sohoa_archive__key(&key))) {
+			json_decref(analysis);
+			return sohoa_error_set(
+			    rc,
+			    "page %zu is a %s, to be "
+			    "encrypted: %s",
+			    i + 1,
+			    json_string_value(
+			        json_object_get(analysis, "document_type")),
+			    sohoa_error_last());
+		}
 		image_ext(ext, p->image_path);
 		snprintf(img, sizeof(img), "data/%s/%04d.%s", folder, num, ext);
 		snprintf(txt, sizeof(txt), "data/%s/%04d.txt", folder, num);
 		snprintf(hocr, sizeof(hocr), "data/%s/%04d.hocr", folder, num);
+		snprintf(ana, sizeof(ana), "data/%s/%04d.json", folder, num);
 		if ((rc = sohoa_archive__hash_file(p->image_path, &size, h256,
 		                                   h512)) ||
 		    (rc = sohoa_archive__mlist_add(&j->man, img, size, h256,
@@ -344,39 +424,26 @@ static int add_new_pages(struct job *j, const char *folder, int first,
 		         j->za, j->norm, img,
 		         zip_source_file(j->za, p->image_path, 0, -1),
 		         already_compressed(ext) ? ZIP_CM_STORE
-		                                 : ZIP_CM_DEFLATE)))
+		                                 : ZIP_CM_DEFLATE)) ||
+		    (key && (rc = encrypt_entry(j, img, key))) ||
+		    (p->text && (rc = add_mem_entry(j, txt, p->text,
+		                                    strlen(p->text), key))) ||
+		    (p->hocr && (rc = add_mem_entry(j, hocr, p->hocr,
+		                                    strlen(p->hocr), key))) ||
+		    (key && analysis &&
+		     (rc = add_mem_entry(j, ana, p->analysis_json,
+		                         strlen(p->analysis_json), key)))) {
+			json_decref(analysis);
 			return rc;
-		if (p->text) {
-			size_t n = strlen(p->text);
-
-			if ((rc = sohoa_archive__hash_mem(p->text, n, h256,
-			                                  h512)) ||
-			    (rc = sohoa_archive__mlist_add(&j->man, txt, n,
-			                                   h256, h512)) ||
-			    (rc = add_source(
-			         j->za, j->norm, txt,
-			         zip_source_buffer(j->za, p->text, n, 0),
-			         ZIP_CM_DEFLATE)))
-				return rc;
 		}
-		if (p->hocr) {
-			size_t n = strlen(p->hocr);
-
-			if ((rc = sohoa_archive__hash_mem(p->hocr, n, h256,
-			                                  h512)) ||
-			    (rc = sohoa_archive__mlist_add(&j->man, hocr, n,
-			                                   h256, h512)) ||
-			    (rc = add_source(
-			         j->za, j->norm, hocr,
-			         zip_source_buffer(j->za, p->hocr, n, 0),
-			         ZIP_CM_DEFLATE)))
-				return rc;
+		shown = analysis;
+		if (key && analysis) {
+			shown = public_analysis(analysis, ana);
+			json_decref(analysis);
 		}
-		if (p->analysis_json)
-			analysis = json_loads(p->analysis_json, 0, NULL);
 		page = json_pack(
 		    "{s:s, s:s, s:i, s:s, s:o, s:o, s:i, s:o, s:s, s:o, s:o, "
-		    "s:s, s:s, s:s, s:i, s:o}",
+		    "s:s, s:s, s:s, s:i, s:b, s:o}",
 		    "component", c->name, "kind", c->kind, "page", num, "image",
 		    img, "text", p->text ? json_string(txt) : json_null(),
 		    "hocr", p->hocr ? json_string(hocr) : json_null(), "dpi",
@@ -386,7 +453,8 @@ static int add_new_pages(struct job *j, const char *folder, int first,
 		    jstr_or_null(p->source_options), "operator",
 		    c->operator_name, "station", c->station, "capture_time",
 		    p->capture_time ? p->capture_time : now, "revision",
-		    revision, "analysis", analysis ? analysis : json_null());
+		    revision, "encrypted", key != NULL, "analysis",
+		    shown ? shown : json_null());
 		if (!page || json_array_append_new(pages, page) != 0)
 			return sohoa_error_set(SOHOA_EINVALID,
 			                       "page %zu: a field is not valid "
@@ -677,7 +745,7 @@ static int add_component_pdf(struct job *j, const char *rel, int first)
 	unsigned char *out = NULL;
 	char title[600], h256[65], h512[129];
 	size_t i, len = 0;
-	int rc;
+	int rc, secret = 0;
 
 	json_array_foreach(comps, i, it)
 	{
@@ -699,6 +767,8 @@ static int add_component_pdf(struct job *j, const char *rel, int first)
 
 		if (!pc || strcmp(pc, j->comp->name) != 0)
 			continue;
+		if (json_is_true(json_object_get(page, "encrypted")))
+			secret = 1;
 		rc = page_bytes(j, page, first, &img, &n, &hocr);
 		if (rc == SOHOA_OK)
 			rc = sohoa_archive__pdf_page(
@@ -731,6 +801,13 @@ static int add_component_pdf(struct job *j, const char *rel, int first)
 		if (src)
 			out = NULL; /* the source owns it now */
 		rc = add_source(j->za, j->norm, rel, src, ZIP_CM_STORE);
+	}
+	/* it holds the pages: encrypted when one of them is */
+	if (rc == SOHOA_OK && secret) {
+		const char *key = NULL;
+
+		if ((rc = sohoa_archive__key(&key)) == SOHOA_OK)
+			rc = encrypt_entry(j, rel, key);
 	}
 done:
 	free(out);
@@ -800,6 +877,9 @@ static int write_bundle(struct job *j)
 		return rc;
 	}
 	snprintf(pdf, sizeof(pdf), "data/%s.pdf", folder);
+	/* zip_source_zip decrypts carried entries with the key of the
+	 * archive it adds them to */
+	sohoa_archive__key_apply(j->za);
 	if (j->old && (rc = carry_over(j, pdf)))
 		return rc;
 	if ((rc = add_new_pages(j, folder, first, revision, now)) ||

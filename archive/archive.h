@@ -106,6 +106,20 @@ typedef struct sohoa_archive_signature {
 int sohoa_archive_signature_check(sohoa_archive_signature *out,
                                   const char *bundle_path);
 
+/* ---- encryption at rest ---------------------------------------------------
+ * Pages whose document type (from the OCR analysis) matches one of
+ * `patterns` (fnmatch globs separated by commas or spaces, e.g.
+ * "id_card_*") are stored with WinZip AES-256: image, text, hOCR, the
+ * full analysis, and the PDF of their component.  Their metadata keeps
+ * only what is not personal.  The password is the first line of
+ * `key_file` (at least 16 characters), which must lie outside `root`
+ * (SOHOA_EINVALID otherwise).  The key file is read when first needed:
+ * reading or writing encrypted entries without it is SOHOA_EENV naming
+ * the file.  NULL or "" key_file: nothing is encrypted (and encrypted
+ * bundles cannot be read).  Process-wide: set once at start-up. */
+int sohoa_archive_set_encryption(const char *key_file, const char *patterns,
+                                 const char *root);
+
 /* ---- reading a bundle -------------------------------------------------- */
 
 typedef struct sohoa_archive_case sohoa_archive_case;

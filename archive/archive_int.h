@@ -156,4 +156,17 @@ int sohoa_archive__pdf_finish(sohoa_archive__pdf *d, unsigned char **out,
                               size_t *len);
 void sohoa_archive__pdf_free(sohoa_archive__pdf *d);
 
+/* ---- crypt.c: encryption at rest --------------------------------------- */
+
+/* Is a page of this document type stored encrypted? */
+int sohoa_archive__encrypts(const char *document_type);
+/* The key (borrowed), read from the key file on first use.  SOHOA_EENV
+ * naming the key file when there is none. */
+int sohoa_archive__key(const char **out);
+/* Give an opened zip the key, when one is configured and readable. */
+void sohoa_archive__key_apply(zip_t *za);
+/* Error for a failed zip_fopen: SOHOA_EENV naming the key file when the
+ * entry is encrypted and there is no (right) key, else SOHOA_EINVALID. */
+int sohoa_archive__zip_read_fail(zip_error_t *ze, const char *what);
+
 #endif /* SOHOA_ARCHIVE_INT_H */

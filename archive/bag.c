@@ -99,8 +99,7 @@ int sohoa_archive__read_entry(char **out, size_t *len_out, zip_t *za,
 	if (!(buf = malloc((size_t)st.size + 1)))
 		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
 	if (!(zf = zip_fopen_index(za, idx, 0))) {
-		rc = sohoa_archive__zip_fail(SOHOA_EINVALID, zip_get_error(za),
-		                             st.name);
+		rc = sohoa_archive__zip_read_fail(zip_get_error(za), st.name);
 		goto done;
 	}
 	n = zip_fread(zf, buf, st.size);
@@ -133,8 +132,10 @@ int sohoa_archive__open_ro(zip_t **out, const char *path, int checkcons)
 	errno = 0;
 	*out =
 	    zip_open(path, ZIP_RDONLY | (checkcons ? ZIP_CHECKCONS : 0), &zerr);
-	if (*out)
+	if (*out) {
+		sohoa_archive__key_apply(*out);
 		return SOHOA_OK;
+	}
 	sys = errno;
 	zip_error_init_with_code(&ze, zerr);
 	if (zerr == ZIP_ER_NOENT)

@@ -84,6 +84,14 @@ static int hash_entry(struct vctx *v, zip_t *za, zip_uint64_t idx,
 	if ((rc = sohoa_archive__hash_init(&h)) != SOHOA_OK)
 		return rc;
 	if (!(zf = zip_fopen_index(za, idx, 0))) {
+		int zc = zip_error_code_zip(zip_get_error(za));
+
+		/* no key is not a finding about the bundle: stop, exit 3 */
+		if (zc == ZIP_ER_NOPASSWD || zc == ZIP_ER_WRONGPASSWD) {
+			rc = sohoa_archive__zip_read_fail(zip_get_error(za),
+			                                  e->name);
+			goto done;
+		}
 		problem(v, "%s: cannot open: %s", e->name,
 		        zip_error_strerror(zip_get_error(za)));
 		goto done;

@@ -156,7 +156,8 @@ int cmd_show(int argc, char **argv)
 		return cli_usage_error("show", "give one CASE");
 	if ((ex = cli_load_config(&cfg)))
 		return ex;
-	if ((rc = cli_bundle_for(&bundle, cfg, argv[optind])) ||
+	if ((rc = cli_archive_setup(cfg, 0)) ||
+	    (rc = cli_bundle_for(&bundle, cfg, argv[optind])) ||
 	    (rc = sohoa_archive_case_open(&c, bundle)))
 		goto done;
 	if (!(meta = json_loads(sohoa_archive_case_metadata(c), 0, &jerr))) {
@@ -179,8 +180,7 @@ int cmd_show(int argc, char **argv)
 		sohoa_archive_signature sig;
 
 		print_case(meta, bundle);
-		if ((rc = cli_archive_setup(cfg, 0)) ||
-		    (rc = sohoa_archive_signature_check(&sig, bundle)))
+		if ((rc = sohoa_archive_signature_check(&sig, bundle)))
 			goto done;
 		if (!sig.present)
 			printf("signature: none\n");

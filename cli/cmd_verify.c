@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int env_failures; /* bundles that could not be read: exit 3 */
+
 static int verify_one(const char *path, int *bad)
 {
 	char *report = NULL;
@@ -30,10 +32,13 @@ static int verify_one(const char *path, int *bad)
 		printf("\n");
 	} else {
 		(*bad)++;
+		if (sohoa_error_exit_code(rc) == SOHOA_EXIT_ENV)
+			env_failures++;
 		printf("%s: FAILED\n", path);
 		if (report && report[0])
 			fputs(report, stdout);
-		else
+		if (!report || !report[0] ||
+		    sohoa_error_exit_code(rc) == SOHOA_EXIT_ENV)
 			printf("  %s\n", sohoa_error_last());
 	}
 	free(report);
@@ -93,5 +98,8 @@ int cmd_verify(int argc, char **argv)
 	sohoa_config_free(cfg);
 	printf("%d bundle%s checked, %d failed\n", count, count == 1 ? "" : "s",
 	       bad);
+	if (env_failures == bad && bad)
+		return SOHOA_EXIT_ENV; /* nothing wrong found, just unreadable
+		                        */
 	return bad ? SOHOA_EXIT_FAIL : SOHOA_EXIT_OK;
 }

@@ -356,9 +356,14 @@ static int config_path(char **out, const sohoa_config *cfg, const char *key)
 
 int cli_archive_setup(const sohoa_config *cfg, int signing)
 {
-	char *cert = NULL, *key = NULL, *ca = NULL;
+	char *cert = NULL, *key = NULL, *ca = NULL, *enc = NULL;
 	int rc;
 
+	if ((rc = config_path(&enc, cfg, "archive.encrypt_key")) ||
+	    (rc = sohoa_archive_set_encryption(
+	         enc, sohoa_config_get(cfg, "archive.encrypt_types"),
+	         sohoa_config_get(cfg, "archive.root"))))
+		goto done;
 	if ((rc = config_path(&cert, cfg, "archive.sign_cert")) ||
 	    (rc = config_path(&key, cfg, "archive.sign_key")) ||
 	    (rc = config_path(&ca, cfg, "archive.trust_ca")))
@@ -373,5 +378,6 @@ done:
 	free(cert);
 	free(key);
 	free(ca);
+	free(enc);
 	return rc;
 }

@@ -42,6 +42,8 @@ static const struct keydef keys[] = {
     {"archive.sign_key", K_STR, "", 0, 0, NULL},
     {"archive.trust_ca", K_STR, "", 0, 0, NULL},
     {"archive.require_signature", K_BOOL, "false", 0, 0, NULL},
+    {"archive.encrypt_key", K_STR, "", 0, 0, NULL},
+    {"archive.encrypt_types", K_STR, "id_card_*", 0, 0, NULL},
     {"index.path", K_FILE, "sohoa-data/index.sqlite", 0, 0, NULL},
     {"spool.path", K_DIR, "sohoa-data/spool", 0, 0, NULL},
     {"hotfolder.path", K_DIR, "sohoa-data/hotfolder", 0, 0, NULL},

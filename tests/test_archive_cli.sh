@@ -285,5 +285,70 @@ unzip -p "$PB" "$CASE5/data/ket-qua.pdf" | cmp -s - "$T/kq1.pdf" &&
 run bash "$HERE/bagit_check.sh" "$PB"
 expect_rc "the bundle with PDFs passes the independent BagIt check" 0
 
+# --- encryption at rest ----------------------------------------------------------
+mkdir -p "$T/keys"
+head -c 32 /dev/urandom | base64 >"$T/keys/case.key"
+head -c 32 /dev/urandom | base64 >"$T/keys/other.key"
+encconf() { # FILE KEY TYPES
+	sed "s|^root = data/archive|root = data/archive\nencrypt_key = $2\nencrypt_types = $3|" "$T/sohoa.conf" >"$1"
+}
+encconf "$T/enc.conf" keys/case.key "other, id_card_*"
+encconf "$T/nokey.conf" keys/missing.key "id_card_*"
+encconf "$T/wrongkey.conf" keys/other.key "id_card_*"
+encconf "$T/inside.conf" data/archive/case.key "id_card_*"
+encconf "$T/receipts.conf" keys/case.key "receipt"
+CASE6=000.00.22.H27-250701-0006
+EB=$T/data/archive/$CASE6.zip
+run "$BIN" --config "$T/inside.conf" import --case "$CASE6" "$PAGE"
+expect_rc "a key file inside the archive root is refused" 1
+expect_in "the refusal says to keep it apart" "$err" "inside the archive root"
+run "$BIN" --config "$T/enc.conf" import --case "$CASE6" --component "CCCD" "$PAGE"
+expect_rc "import of a page of an encrypted type" 0
+run "$BIN" --config "$T/receipts.conf" append --case "$CASE6" --component "Tờ khai" "$PAGE"
+expect_rc "append of a page of another type" 0
+aes=$(zipinfo "$EB" | awk '$6 == "u099" {print $9}' | sed "s|^$CASE6/||" | sort | tr '\n' ' ')
+expect_eq "the encrypted page's entries and PDF are AES, nothing else" "$aes" \
+	"data/cccd.pdf data/cccd/0001.hocr data/cccd/0001.json data/cccd/0001.png data/cccd/0001.txt "
+if unzip -p "$EB" "$CASE6/data/metadata.json" | jq -e '.pages[0].analysis | has("text") or has("codes") or has("fields")' >/dev/null; then
+	not_ok "the metadata keeps nothing personal of an encrypted page"
+else ok "the metadata keeps nothing personal of an encrypted page"; fi
+expect_eq "the metadata marks the page encrypted" \
+	"$(unzip -p "$EB" "$CASE6/data/metadata.json" | jq '[.pages[].encrypted] | map(tostring) | join(",")')" '"true,false"'
+run "$BIN" --config "$T/enc.conf" verify "$EB"
+expect_rc "verify with the key passes" 0
+run "$BIN" --config "$T/nokey.conf" verify "$EB"
+expect_rc "verify without the key is an environment problem" 3
+expect_in "it names the key file" "$out" "keys/missing.key"
+run "$BIN" --config "$T/wrongkey.conf" verify "$EB"
+expect_rc "verify with the wrong key exits 3" 3
+expect_in "it says the key does not open it" "$out" "keys/other.key does not open it"
+run "$BIN" --config "$T/nokey.conf" show "$EB"
+expect_rc "show without the key exits 3" 3
+expect_in "show names the key file" "$err" "keys/missing.key"
+run "$BIN" --config "$T/enc.conf" show "$CASE6"
+expect_rc "show with the key exits 0" 0
+run "$BIN" --config "$T/nokey.conf" extract "$CASE6" "$T/enc-x"
+expect_rc "extract without the key exits 3" 3
+run "$BIN" --config "$T/enc.conf" extract "$CASE6" "$T/enc-x"
+expect_rc "extract with the key exits 0" 0
+cmp -s "$T/enc-x/cccd/0001.png" "$PAGE" && ok "the encrypted page extracts byte-identical" || not_ok "the encrypted page extracts byte-identical"
+run "$BIN" --config "$T/nokey.conf" reindex "$CASE6"
+expect_rc "reindex without the key exits 3" 3
+expect_in "reindex names the key file" "$err" "keys/missing.key"
+run "$BIN" --config "$T/enc.conf" reindex "$CASE6"
+expect_rc "reindex with the key exits 0" 0
+run "$BIN" --config "$T/nokey.conf" append --case "$CASE6" --component "Tờ khai" "$PAGE"
+expect_rc "append to an encrypted bundle without the key exits 3" 3
+run "$BIN" --config "$T/enc.conf" append --case "$CASE6" --component "CCCD" "$PAGE"
+expect_rc "append with the key exits 0" 0
+expect_eq "carried-over encrypted entries stay encrypted" \
+	"$(zipinfo "$EB" | awk '$6 == "u099"' | grep -c "data/cccd/0001\.")" 4
+run "$BIN" --config "$T/enc.conf" extract --component CCCD "$CASE6" "$T/enc-y"
+cmp -s "$T/enc-y/cccd/0001.png" "$PAGE" && cmp -s "$T/enc-y/cccd/0002.png" "$PAGE" &&
+	ok "both encrypted pages extract byte-identical after the append" ||
+	not_ok "both encrypted pages extract byte-identical after the append"
+run unzip -t "$EB"
+expect_rc "Info-ZIP unzip cannot test AES entries (documented)" 81
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
