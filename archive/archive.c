@@ -266,11 +266,65 @@ struct job {
 	zip_t *za;  /* owned, the new bundle */
 	json_t *meta;
 	sohoa_archive__mlist man;
+	sohoa_archive__mlist oldman;   /* the old bundle's manifests, sorted */
 	sohoa_archive__signer *signer; /* owned, NULL when not signing */
 	int created;
 };
 
 static int encrypt_entry(struct job *j, const char *rel, const char *key);
+
+static int cmp_rel(const void *key, const void *e)
+{
+	return strcmp((const char *)key,
+	              ((const sohoa_archive__mentry *)e)->rel);
+}
+
+/* The digests of the old bundle's payload, from its manifests: the bundle
+ * was verified just before, under the case lock, so they are the digests
+ * of its content and need not be computed again (one read of every old
+ * entry less per append; the new bundle is verified in full anyway). */
+static int load_old_manifests(struct job *j)
+{
+	static const char *const names[] = {SOHOA_ARCHIVE__MAN256,
+	                                    SOHOA_ARCHIVE__MAN512};
+	static const char no512[129]; /* filled from the second manifest */
+	int alg, rc = SOHOA_OK;
+
+	for (alg = 0; alg < 2 && rc == SOHOA_OK; alg++) {
+		char name[SOHOA_CASE_MAX + 64], *text = NULL, *line, *save;
+		zip_int64_t idx;
+
+		snprintf(name, sizeof(name), "%s/%s", j->norm, names[alg]);
+		if ((idx = zip_name_locate(j->old, name, 0)) < 0)
+			return sohoa_error_set(SOHOA_EINVALID, "no %s", name);
+		if ((rc = sohoa_archive__read_entry(&text, NULL, j->old,
+		                                    (zip_uint64_t)idx)))
+			return rc;
+		for (line = strtok_r(text, "\n", &save); line && rc == SOHOA_OK;
+		     line = strtok_r(NULL, "\n", &save)) {
+			char *sp = strstr(line, "  ");
+			sohoa_archive__mentry *e;
+
+			if (!sp)
+				continue;
+			*sp = '\0';
+			if (alg == 0) {
+				if (strlen(line) == 64)
+					rc = sohoa_archive__mlist_add(
+					    &j->oldman, sp + 2, 0, line, no512);
+				continue;
+			}
+			e = bsearch(sp + 2, j->oldman.e, j->oldman.n,
+			            sizeof(*e), cmp_rel);
+			if (e && strlen(line) == 128)
+				memcpy(e->h512, line, 129);
+		}
+		free(text);
+		if (alg == 0)
+			sohoa_archive__mlist_sort(&j->oldman);
+	}
+	return rc;
+}
 
 /* Copy every payload entry but metadata.json and the PDF of the component
  * being appended to (`pdf`, rebuilt) from the old bundle. */
@@ -299,9 +353,21 @@ static int carry_over(struct job *j, const char *pdf)
 		if (zip_stat_index(j->old, (zip_uint64_t)i, 0, &st) != 0)
 			return sohoa_archive__zip_fail(
 			    SOHOA_EINVALID, zip_get_error(j->old), name);
-		if ((rc = sohoa_archive__hash_zip_entry(j->old, (zip_uint64_t)i,
-		                                        &size, h256, h512)))
-			return rc;
+		{
+			const sohoa_archive__mentry *e =
+			    bsearch(rel, j->oldman.e, j->oldman.n,
+			            sizeof(*j->oldman.e), cmp_rel);
+
+			if (e && e->h512[0] && (st.valid & ZIP_STAT_SIZE)) {
+				size = st.size;
+				memcpy(h256, e->h256, sizeof(h256));
+				memcpy(h512, e->h512, sizeof(h512));
+			} else if ((rc = sohoa_archive__hash_zip_entry(
+			                j->old, (zip_uint64_t)i, &size, h256,
+			                h512))) {
+				return rc;
+			}
+		}
 		if ((rc = sohoa_archive__mlist_add(&j->man, rel, size, h256,
 		                                   h512)))
 			return rc;
@@ -689,6 +755,8 @@ static int load_old(struct job *j)
 		rc = sohoa_error_set(SOHOA_EINVALID, "%s: bad %s: %s",
 		                     j->final_path, name,
 		                     j->meta ? "missing arrays" : jerr.text);
+	if (rc == SOHOA_OK)
+		rc = load_old_manifests(j);
 done:
 	free(top);
 	free(text);
@@ -745,7 +813,7 @@ static int add_component_pdf(struct job *j, const char *rel, int first)
 	unsigned char *out = NULL;
 	char title[600], h256[65], h512[129];
 	size_t i, len = 0;
-	int rc, secret = 0;
+	int rc, secret = 0, resumed = 0;
 
 	json_array_foreach(comps, i, it)
 	{
@@ -754,8 +822,25 @@ static int add_component_pdf(struct job *j, const char *rel, int first)
 		if (nm && strcmp(nm, j->comp->name) == 0)
 			comp = it;
 	}
+	/* pages added to a component with a PDF: append them to it as an
+	 * incremental update instead of encoding every page again */
+	if (j->old && first > 1 &&
+	    json_is_string(json_object_get(comp, "pdf"))) {
+		char name[1024];
+		unsigned char *old = NULL;
+		size_t olen = 0;
+		zip_int64_t idx;
+
+		snprintf(name, sizeof(name), "%s/%s", j->norm, rel);
+		if ((idx = zip_name_locate(j->old, name, 0)) >= 0 &&
+		    sohoa_archive__read_entry((char **)&old, &olen, j->old,
+		                              (zip_uint64_t)idx) == SOHOA_OK &&
+		    sohoa_archive__pdf_resume(&d, old, olen, first - 1) ==
+		        SOHOA_OK)
+			resumed = 1;
+	}
 	snprintf(title, sizeof(title), "%s: %.500s", j->norm, j->comp->name);
-	if ((rc = sohoa_archive__pdf_new(&d, title)))
+	if (!resumed && (rc = sohoa_archive__pdf_new(&d, title)))
 		return rc;
 	json_array_foreach(pages, i, page)
 	{
@@ -769,6 +854,9 @@ static int add_component_pdf(struct job *j, const char *rel, int first)
 			continue;
 		if (json_is_true(json_object_get(page, "encrypted")))
 			secret = 1;
+		if (resumed &&
+		    json_integer_value(json_object_get(page, "page")) < first)
+			continue; /* already in the PDF */
 		rc = page_bytes(j, page, first, &img, &n, &hocr);
 		if (rc == SOHOA_OK)
 			rc = sohoa_archive__pdf_page(
@@ -965,6 +1053,7 @@ done:
 	free(j.final_path);
 	json_decref(j.meta);
 	sohoa_archive__mlist_dispose(&j.man);
+	sohoa_archive__mlist_dispose(&j.oldman);
 	sohoa_archive__signer_free(j.signer);
 	if (j.lock_fd >= 0)
 		close(j.lock_fd);

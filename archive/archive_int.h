@@ -151,6 +151,12 @@ int sohoa_archive__pdf_new(sohoa_archive__pdf **out, const char *title);
  * bytes are not an image Leptonica can read. */
 int sohoa_archive__pdf_page(sohoa_archive__pdf *d, const unsigned char *img,
                             size_t n, const char *hocr, int dpi);
+/* Continue a PDF this writer made, of `npages` pages, as an incremental
+ * update (the old bytes are kept, new pages appended).  Takes `old`
+ * (malloc'd) in all cases.  SOHOA_EINVALID when it does not look like
+ * one of ours. */
+int sohoa_archive__pdf_resume(sohoa_archive__pdf **out, unsigned char *old,
+                              size_t len, int npages);
 /* The whole file; *out owned (free()). */
 int sohoa_archive__pdf_finish(sohoa_archive__pdf *d, unsigned char **out,
                               size_t *len);

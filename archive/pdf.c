@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <leptonica/allheaders.h>
+#include <zlib.h>
 
 #include "archive_int.h"
 #include "config/config.h"
@@ -40,6 +41,8 @@ struct sohoa_archive__pdf {
 	size_t noff, capoff;
 	int npages;
 	int oom;
+	size_t prev_xref; /* resumed: the old file's xref offset, else 0 */
+	size_t first_new; /* resumed: first object number written now */
 };
 
 static void put(sohoa_archive__pdf *d, const void *data, size_t n)
@@ -340,6 +343,42 @@ static void text_layer(sohoa_archive__buf *c, const char *hocr, double k,
 	sohoa_archive__buf_printf(c, "ET\n");
 }
 
+/* The common case, fast: a 1-bit, 8-bit gray or RGB image without a
+ * palette, its raster Flate-compressed at zlib level 1: on a noisy A4
+ * gray scan Leptonica's level 6 took 0.84 s a page, this 0.30 s, for 9 %
+ * more bytes (the PDF is derived data; the master is the record).
+ * Returns NULL when the image is of another kind. */
+static L_COMP_DATA *fast_flate(PIX *pix)
+{
+	l_int32 depth = pixGetDepth(pix);
+	l_uint8 *raw = NULL;
+	size_t nraw = 0;
+	uLongf nz;
+	L_COMP_DATA *cid;
+
+	if (pixGetColormap(pix) || (depth != 1 && depth != 8 && depth != 32) ||
+	    pixGetRasterData(pix, &raw, &nraw) != 0)
+		return NULL;
+	nz = compressBound((uLong)nraw);
+	if (!(cid = calloc(1, sizeof(*cid))) || !(cid->datacomp = malloc(nz)) ||
+	    compress2(cid->datacomp, &nz, raw, (uLong)nraw, 1) != Z_OK) {
+		if (cid)
+			free(cid->datacomp);
+		free(cid);
+		lept_free(raw);
+		return NULL;
+	}
+	lept_free(raw);
+	cid->type = L_FLATE_ENCODE;
+	cid->nbytescomp = nz;
+	cid->w = pixGetWidth(pix);
+	cid->h = pixGetHeight(pix);
+	cid->bps = depth == 1 ? 1 : 8;
+	cid->spp = depth == 32 ? 3 : 1;
+	cid->res = pixGetXRes(pix);
+	return cid; /* l_CIDataDestroy frees it (LEPT_FREE is free) */
+}
+
 int sohoa_archive__pdf_page(sohoa_archive__pdf *d, const unsigned char *img,
                             size_t n, const char *hocr, int dpi)
 {
@@ -364,8 +403,9 @@ int sohoa_archive__pdf_page(sohoa_archive__pdf *d, const unsigned char *img,
 		memcpy(copy, img, n);
 		if (!(cid = l_generateJpegDataMem(copy, n, 0)))
 			free(copy);
-	} else if ((pix = pixReadMem(img, n)))
+	} else if ((pix = pixReadMem(img, n)) && !(cid = fast_flate(pix))) {
 		pixGenerateCIData(pix, L_FLATE_ENCODE, 0, 0, &cid);
+	}
 	pixDestroy(&pix);
 	if (!cid)
 		return sohoa_error_set(SOHOA_EINVALID,
@@ -441,6 +481,40 @@ done:
 	return rc;
 }
 
+int sohoa_archive__pdf_resume(sohoa_archive__pdf **out, unsigned char *old,
+                              size_t len, int npages)
+{
+	sohoa_archive__pdf *d;
+	const char *sx = NULL;
+	size_t i, xref = 0;
+
+	*out = NULL;
+	/* "startxref\nNNN\n%%EOF" at the end of a file we wrote */
+	for (i = len > 64 ? len - 64 : 0; i + 9 < len; i++)
+		if (memcmp(old + i, "startxref", 9) == 0)
+			sx = (const char *)old + i;
+	if (!sx || npages < 1 || len < 32 ||
+	    memcmp(old + len - 6, "%%EOF\n", 6) != 0 ||
+	    sscanf(sx, "startxref %zu", &xref) != 1 || xref == 0 ||
+	    xref >= len) {
+		free(old);
+		return sohoa_error_set(SOHOA_EINVALID,
+		                       "not a PDF this writer made");
+	}
+	if (!(d = calloc(1, sizeof(*d)))) {
+		free(old);
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	}
+	d->p = old;
+	d->len = d->cap = len;
+	d->npages = npages;
+	d->prev_xref = xref;
+	d->first_new = OBJ_FIRST_PAGE + 3 * (size_t)npages;
+	d->noff = d->first_new;
+	*out = d;
+	return SOHOA_OK;
+}
+
 int sohoa_archive__pdf_finish(sohoa_archive__pdf *d, unsigned char **out,
                               size_t *len)
 {
@@ -457,6 +531,21 @@ int sohoa_archive__pdf_finish(sohoa_archive__pdf *d, unsigned char **out,
 		putf(d, "%s%d 0 R", pg ? " " : "", OBJ_FIRST_PAGE + 3 * pg);
 	putf(d, "]>>\nendobj\n");
 	xref = d->len;
+	if (d->prev_xref) {
+		/* an incremental update: the old bytes stay as they were, the
+		 * new pages and the new page tree are added after them */
+		putf(d,
+		     "xref\n0 1\n0000000000 65535 f \n%d 1\n%010zu 00000 n \n",
+		     OBJ_PAGES, d->off[OBJ_PAGES]);
+		putf(d, "%zu %zu\n", d->first_new, d->noff - d->first_new);
+		for (i = d->first_new; i < d->noff; i++)
+			putf(d, "%010zu 00000 n \n", d->off[i]);
+		putf(d,
+		     "trailer\n<</Size %zu /Root %d 0 R /Info %d 0 R /Prev "
+		     "%zu>>\nstartxref\n%zu\n%%%%EOF\n",
+		     d->noff, OBJ_CATALOG, OBJ_INFO, d->prev_xref, xref);
+		goto out;
+	}
 	putf(d, "xref\n0 %zu\n0000000000 65535 f \n", d->noff);
 	for (i = 1; i < d->noff; i++)
 		putf(d, "%010zu 00000 n \n", d->off[i]);
@@ -464,6 +553,7 @@ int sohoa_archive__pdf_finish(sohoa_archive__pdf *d, unsigned char **out,
 	     "trailer\n<</Size %zu /Root %d 0 R /Info %d 0 R>>\nstartxref\n"
 	     "%zu\n%%%%EOF\n",
 	     d->noff, OBJ_CATALOG, OBJ_INFO, xref);
+out:
 	if (d->oom)
 		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
 	*out = d->p;

@@ -278,7 +278,13 @@ expect_eq "metadata names the component PDF" "$(printf '%s' "$out" | jq -r '.com
 run "$BIN" "${C[@]}" append --case "$CASE5" --component "Tờ khai" "$PAGE"
 expect_rc "append to the first component" 0
 unzip -p "$PB" "$CASE5/data/to-khai.pdf" >"$T/tk2.pdf"
-expect_eq "its PDF is rebuilt with the new page" "$(pdfinfo "$T/tk2.pdf" | awk '/^Pages:/ {print $2}')" 4
+expect_eq "its PDF gets the new page" "$(pdfinfo "$T/tk2.pdf" | awk '/^Pages:/ {print $2}')" 4
+cmp -s -n "$(stat -c %s "$T/tk.pdf")" "$T/tk.pdf" "$T/tk2.pdf" &&
+	ok "the new page is an incremental update (old bytes kept)" ||
+	not_ok "the new page is an incremental update (old bytes kept)"
+run qpdf --check "$T/tk2.pdf"
+expect_rc "qpdf --check passes on the updated PDF" 0
+expect_in "the new page's text extracts" "$(pdftotext -f 4 -l 4 "$T/tk2.pdf" -)" "$(unzip -p "$PB" "$CASE5/data/to-khai/0004.txt" | awk '{print $1; exit}')"
 unzip -p "$PB" "$CASE5/data/ket-qua.pdf" | cmp -s - "$T/kq1.pdf" &&
 	ok "the other component's PDF is carried over unchanged" ||
 	not_ok "the other component's PDF is carried over unchanged"
