@@ -7,7 +7,7 @@
 #  3. bundle bytes per page for lineart (G4 TIFF), gray and colour (Deflate
 #     TIFF) A4 pages at 300 dpi, as the scan module writes masters.
 # Pages are docs/samples/01-to-khai.png with Gaussian noise added (sigma 4,
-# roughly a scanner's), tinted for colour.
+# roughly a scanner's), tinted for colour (noise per channel, RGB TIFF).
 #   bench/archive.sh [PAGES]     (default 10; run after a build)
 set -eu
 cd "$(dirname "$0")/.."
@@ -25,7 +25,10 @@ pngtopnm docs/samples/01-to-khai.png 2>/dev/null | ppmtopgm >"$W/base.pgm"
 for i in 1 2 3; do
 	pamaddnoise -type gaussian -sigma1 4 -seed $i "$W/base.pgm" 2>/dev/null >"$W/g$i.pgm"
 	pnmtotiff -flate "$W/g$i.pgm" >"$W/gray$i.tif" 2>/dev/null
-	pgmtoppm '#fff4e0' "$W/g$i.pgm" 2>/dev/null | pnmtotiff -flate >"$W/colour$i.tif" 2>/dev/null
+	# noise per channel after the tint: millions of colours, as a scan
+	pgmtoppm '#fff4e0' "$W/base.pgm" 2>/dev/null |
+		pamaddnoise -type gaussian -sigma1 4 -seed $i 2>/dev/null |
+		pnmtotiff -flate -truecolor >"$W/colour$i.tif" 2>/dev/null
 	pgmtopbm -threshold "$W/base.pgm" 2>/dev/null | pnmtotiff -g4 >"$W/lineart$i.tif" 2>/dev/null
 done
 tesseract "$W/gray1.tif" "$W/ocr" -l vie+eng txt hocr >/dev/null 2>&1
