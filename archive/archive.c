@@ -862,7 +862,10 @@ static int add_component_pdf(struct job *j, const char *rel, int first)
 			rc = sohoa_archive__pdf_page(
 			    d, img, n, hocr,
 			    (int)json_integer_value(
-			        json_object_get(page, "dpi")));
+			        json_object_get(page, "dpi")),
+			    (int)json_integer_value(json_object_get(
+			        json_object_get(page, "analysis"),
+			        "rotation")));
 		free(img);
 		free(hocr);
 		if (rc == SOHOA_EINVALID) {

@@ -147,10 +147,12 @@ typedef struct sohoa_archive__pdf sohoa_archive__pdf;
 /* Start a PDF (title: UTF-8).  *out owned: sohoa_archive__pdf_free. */
 int sohoa_archive__pdf_new(sohoa_archive__pdf **out, const char *title);
 /* Add a page: the master's bytes (PNG, TIFF, JPEG, PNM...), its hOCR (or
- * NULL) and dpi (0: from the image, else 300).  SOHOA_EINVALID when the
+ * NULL), dpi (0: from the image, else 300) and the clockwise rotation
+ * (0, 90, 180, 270) that makes it upright, as OCR found it: the page shows
+ * it upright, where the hOCR boxes belong.  SOHOA_EINVALID when the
  * bytes are not an image Leptonica can read. */
 int sohoa_archive__pdf_page(sohoa_archive__pdf *d, const unsigned char *img,
-                            size_t n, const char *hocr, int dpi);
+                            size_t n, const char *hocr, int dpi, int rotation);
 /* Continue a PDF this writer made, of `npages` pages, as an incremental
  * update (the old bytes are kept, new pages appended).  Takes `old`
  * (malloc'd) in all cases.  SOHOA_EINVALID when it does not look like

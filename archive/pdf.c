@@ -380,12 +380,12 @@ static L_COMP_DATA *fast_flate(PIX *pix)
 }
 
 int sohoa_archive__pdf_page(sohoa_archive__pdf *d, const unsigned char *img,
-                            size_t n, const char *hocr, int dpi)
+                            size_t n, const char *hocr, int dpi, int rotation)
 {
 	L_COMP_DATA *cid = NULL;
 	PIX *pix = NULL;
 	sohoa_archive__buf c = {0};
-	char dict[512], cs[64];
+	char dict[512], cs[64], cm[128];
 	l_int32 format = IFF_UNKNOWN;
 	size_t pnum = OBJ_FIRST_PAGE + 3 * (size_t)d->npages;
 	double k, w, h;
@@ -413,8 +413,27 @@ int sohoa_archive__pdf_page(sohoa_archive__pdf *d, const unsigned char *img,
 	if (dpi <= 0)
 		dpi = cid->res > 0 ? cid->res : 300;
 	k = 72.0 / dpi;
-	w = cid->w * k;
+	w = cid->w * k; /* the master, in points */
 	h = cid->h * k;
+	rotation = ((rotation % 360) + 360) % 360 / 90 * 90;
+	/* the page shows the master turned upright (OCR's hOCR boxes are in
+	 * that frame): `rotation` degrees clockwise; image space is the unit
+	 * square, (0,0) its bottom left */
+	if (rotation == 90)
+		snprintf(cm, sizeof(cm), "0 %.2f %.2f 0 0 %.2f", -w, h, w);
+	else if (rotation == 180)
+		snprintf(cm, sizeof(cm), "%.2f 0 0 %.2f %.2f %.2f", -w, -h, w,
+		         h);
+	else if (rotation == 270)
+		snprintf(cm, sizeof(cm), "0 %.2f %.2f 0 %.2f 0", w, -h, h);
+	else
+		snprintf(cm, sizeof(cm), "%.2f 0 0 %.2f 0 0", w, h);
+	if (rotation == 90 || rotation == 270) {
+		double t = w;
+
+		w = h; /* the page, upright */
+		h = t;
+	}
 
 	/* page, contents, image */
 	obj(d, pnum);
@@ -423,8 +442,7 @@ int sohoa_archive__pdf_page(sohoa_archive__pdf *d, const unsigned char *img,
 	     "/Contents %zu 0 R /Resources <</XObject <</Im1 %zu 0 R>> "
 	     "/Font <</F1 %d 0 R>>>>>>\nendobj\n",
 	     OBJ_PAGES, w, h, pnum + 1, pnum + 2, OBJ_FONT);
-	sohoa_archive__buf_printf(&c, "q %.2f 0 0 %.2f 0 0 cm /Im1 Do Q\n", w,
-	                          h);
+	sohoa_archive__buf_printf(&c, "q %s cm /Im1 Do Q\n", cm);
 	if (hocr)
 		text_layer(&c, hocr, k, h);
 	if (c.oom) {

@@ -290,6 +290,23 @@ unzip -p "$PB" "$CASE5/data/ket-qua.pdf" | cmp -s - "$T/kq1.pdf" &&
 	not_ok "the other component's PDF is carried over unchanged"
 run bash "$HERE/bagit_check.sh" "$PB"
 expect_rc "the bundle with PDFs passes the independent BagIt check" 0
+# pages scanned sideways or upside down are shown upright, under their text
+pamflip -r90 "$T/vi.pgm" >"$T/r90.pgm"
+pamflip -r180 "$T/vi.pgm" >"$T/r180.pgm"
+pamflip -r270 "$T/vi.pgm" >"$T/r270.pgm"
+run "$BIN" "${C[@]}" append --case "$CASE5" --component "Xoay" "$T/r90.pgm" "$T/r180.pgm" "$T/r270.pgm"
+expect_rc "append of rotated pages" 0
+expect_eq "OCR found the rotations" \
+	"$(unzip -p "$PB" "$CASE5/data/metadata.json" | jq -c '[.pages[] | select(.component == "Xoay") | .analysis.rotation]')" "[90,180,270]"
+unzip -p "$PB" "$CASE5/data/xoay.pdf" >"$T/xoay.pdf"
+expect_eq "every rotated page is upright in the PDF" \
+	"$(pdfinfo -f 1 -l 3 "$T/xoay.pdf" | awk '/^Page.*size:/ {printf "%sx%s ", $4, $6}')" "480x168 480x168 480x168 "
+first_words=$(for p in 1 2 3; do pdftotext -f $p -l $p -bbox "$T/xoay.pdf" - | grep -m1 '<word'; done | sort -u | wc -l)
+upright_word=$(pdftotext -f 1 -l 1 -bbox "$T/tk.pdf" - | grep -m1 '<word')
+expect_eq "the text lies where the upright page has it" "$first_words" 1
+expect_in "same place as on the page scanned upright" "$(pdftotext -f 1 -l 1 -bbox "$T/xoay.pdf" - | grep -m1 '<word')" "$upright_word"
+run "$BIN" "${C[@]}" extract --component Xoay "$CASE5" "$T/xoay"
+cmp -s "$T/xoay/xoay/0001.pnm" "$T/r90.pgm" && ok "the rotated master is kept as captured" || not_ok "the rotated master is kept as captured"
 
 # --- encryption at rest ----------------------------------------------------------
 mkdir -p "$T/keys"
