@@ -53,7 +53,8 @@ static void print_fields(json_t *fields)
 	}
 }
 
-static void print_case(json_t *m, const char *bundle)
+static void print_case(json_t *m, const char *bundle,
+                       const sohoa_archive_case *c)
 {
 	json_t *a, *o;
 	size_t i;
@@ -81,6 +82,16 @@ static void print_case(json_t *m, const char *bundle)
 	{
 		json_t *an = json_object_get(o, "analysis");
 		json_t *fields = json_object_get(an, "fields");
+		json_t *full = NULL;
+		sohoa_archive_page_info pi;
+
+		/* an encrypted page: its fields are in the encrypted analysis,
+		 * which the case handle has read with the key */
+		if (json_is_string(json_object_get(an, "analysis_file")) &&
+		    sohoa_archive_case_page(&pi, c, i) == SOHOA_OK &&
+		    pi.analysis_json &&
+		    (full = json_loads(pi.analysis_json, 0, NULL)))
+			fields = json_object_get(full, "fields");
 		int dpi = (int)json_integer_value(json_object_get(o, "dpi"));
 
 		printf("  %3zu. %s p%d  %s\n", i + 1, str(o, "component", "?"),
@@ -97,6 +108,8 @@ static void print_case(json_t *m, const char *bundle)
 		if (json_is_string(json_object_get(o, "source_sha256")))
 			printf(" (sha256 %.16s...)",
 			       str(o, "source_sha256", ""));
+		if (json_is_true(json_object_get(o, "encrypted")))
+			printf(", encrypted");
 		printf("\n      captured %s by %s at %s, revision %d%s\n",
 		       str(o, "capture_time", "?"), str(o, "operator", "?"),
 		       str(o, "station", "?"),
@@ -105,6 +118,7 @@ static void print_case(json_t *m, const char *bundle)
 		                                                  : "");
 		if (json_object_size(fields))
 			print_fields(fields);
+		json_decref(full);
 	}
 
 	a = json_object_get(m, "revisions");
@@ -179,7 +193,7 @@ int cmd_show(int argc, char **argv)
 	} else {
 		sohoa_archive_signature sig;
 
-		print_case(meta, bundle);
+		print_case(meta, bundle, c);
 		if ((rc = sohoa_archive_signature_check(&sig, bundle)))
 			goto done;
 		if (!sig.present)

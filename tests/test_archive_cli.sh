@@ -350,6 +350,7 @@ expect_rc "show without the key exits 3" 3
 expect_in "show names the key file" "$err" "keys/missing.key"
 run "$BIN" --config "$T/enc.conf" show "$CASE6"
 expect_rc "show with the key exits 0" 0
+expect_in "show marks the encrypted page" "$out" "...), encrypted"
 run "$BIN" --config "$T/nokey.conf" extract "$CASE6" "$T/enc-x"
 expect_rc "extract without the key exits 3" 3
 run "$BIN" --config "$T/enc.conf" extract "$CASE6" "$T/enc-x"
