@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <zip.h>
 
@@ -94,6 +95,7 @@ int sohoa_archive__key(const char **out)
 {
 	char *text = NULL;
 	size_t n = 0;
+	struct stat st;
 	int rc;
 
 	*out = NULL;
@@ -105,6 +107,11 @@ int sohoa_archive__key(const char **out)
 		return sohoa_error_set(SOHOA_EENV,
 		                       "no key file configured ([archive] "
 		                       "encrypt_key)");
+	if (stat(key_path, &st) == 0 && (st.st_mode & 077))
+		sohoa_log(SOHOA_LOG_WARN,
+		          "key file %s can be read by others (mode %03o); "
+		          "chmod 600 it",
+		          key_path, (unsigned)(st.st_mode & 0777));
 	if ((rc = sohoa_fs_read_all(&text, &n, key_path)) != SOHOA_OK)
 		return sohoa_error_set(SOHOA_EENV, "key file %s: %s", key_path,
 		                       sohoa_error_last());

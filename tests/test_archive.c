@@ -892,6 +892,73 @@ static void signatures_are_checked(void **state)
 	assert_int_equal(sohoa_archive_set_trust(NULL, 0), SOHOA_OK);
 }
 
+/* ID card pages are stored with AES-256; the key stays outside the root. */
+static void id_cards_are_encrypted(void **state)
+{
+	struct fixture *fx = *state;
+	char key[200], inside[200], *report = NULL;
+	sohoa_archive_case *c = NULL;
+	sohoa_archive_page_info pi;
+	struct batch b;
+	zip_t *za;
+	zip_stat_t st;
+	size_t len = 0;
+	char *meta;
+
+	snprintf(key, sizeof(key), "%s/archive.key", fx->dir);
+	write_bytes(key, "0123456789abcdef0123456789abcdef\n", 33);
+	assert_int_equal(chmod(key, 0600), 0);
+	assert_int_equal(mkdir(fx->root, 0755), 0);
+	snprintf(inside, sizeof(inside), "%s/archive.key", fx->root);
+	assert_int_equal(
+	    sohoa_archive_set_encryption(inside, "id_card_*", fx->root),
+	    SOHOA_EINVALID);
+	assert_non_null(strstr(sohoa_error_last(), "inside the archive root"));
+
+	assert_int_equal(
+	    sohoa_archive_set_encryption(key, "id_card_*", fx->root), SOHOA_OK);
+	make_batch(&b, fx, "CCCD", "component", 2, 1);
+	b.pages[0].analysis_json = "{\"document_type\": \"id_card_front\", "
+	                           "\"text\": \"NGUYỄN THỊ LIÊN\", "
+	                           "\"fields\": {\"id\": \"042190001234\"}}";
+	append_ok(fx, &b, 1);
+	assert_verifies(fx->bundle);
+
+	za = zip_open(fx->bundle, ZIP_RDONLY, NULL);
+	assert_non_null(za);
+	assert_int_equal(zip_stat(za, CASE "/data/cccd/0001.png", 0, &st), 0);
+	assert_int_equal(st.encryption_method, ZIP_EM_AES_256);
+	assert_int_equal(zip_stat(za, CASE "/data/cccd/0001.json", 0, &st), 0);
+	assert_int_equal(st.encryption_method, ZIP_EM_AES_256);
+	assert_int_equal(zip_stat(za, CASE "/data/cccd/0002.tif", 0, &st), 0);
+	assert_int_equal(st.encryption_method, ZIP_EM_NONE);
+	zip_discard(za);
+	meta = zip_entry(fx->bundle, CASE "/data/metadata.json", &len);
+	assert_non_null(meta);
+	assert_null(strstr(meta, "042190001234"));
+	assert_null(strstr(meta, "LIÊN"));
+	free(meta);
+
+	/* read back with the key: byte-identical, full analysis */
+	assert_int_equal(sohoa_archive_case_open(&c, fx->bundle), SOHOA_OK);
+	assert_int_equal(sohoa_archive_case_page(&pi, c, 0), SOHOA_OK);
+	assert_non_null(strstr(pi.analysis_json, "042190001234"));
+	assert_string_equal(pi.text, b.texts[0]);
+	sohoa_archive_case_free(c);
+
+	/* without the key: an environment problem naming the key file */
+	assert_int_equal(sohoa_archive_set_encryption("/nonexistent/k",
+	                                              "id_card_*", fx->root),
+	                 SOHOA_OK);
+	assert_int_equal(sohoa_archive_verify(fx->bundle, &report), SOHOA_EENV);
+	assert_non_null(strstr(sohoa_error_last(), "/nonexistent/k"));
+	free(report);
+	assert_int_equal(sohoa_archive_case_open(&c, fx->bundle), SOHOA_EENV);
+	assert_null(c);
+	assert_int_equal(sohoa_archive_set_encryption(NULL, NULL, NULL),
+	                 SOHOA_OK);
+}
+
 /* Disk full: a 200 KiB tmpfs (needs CAP_SYS_ADMIN, else skipped). */
 static void disk_full_is_env_and_keeps_old_bundle(void **state)
 {
@@ -964,6 +1031,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(concurrent_appends_both_land, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(signatures_are_checked, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(id_cards_are_encrypted, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(held_lock_gives_busy, setup,
 	                                    teardown),
