@@ -833,8 +833,10 @@ static int add_component_pdf(struct job *j, const char *rel, int first)
 
 		snprintf(name, sizeof(name), "%s/%s", j->norm, rel);
 		if ((idx = zip_name_locate(j->old, name, 0)) >= 0 &&
-		    sohoa_archive__read_entry((char **)&old, &olen, j->old,
-		                              (zip_uint64_t)idx) == SOHOA_OK &&
+		    /* the writer holds the whole PDF in memory anyway */
+		    sohoa_archive__read_entry_max(
+		        (char **)&old, &olen, j->old, (zip_uint64_t)idx,
+		        (zip_uint64_t)1 << 32) == SOHOA_OK &&
 		    sohoa_archive__pdf_resume(&d, old, olen, first - 1) ==
 		        SOHOA_OK)
 			resumed = 1;

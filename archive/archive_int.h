@@ -35,9 +35,12 @@ int sohoa_archive__hash_final(sohoa_archive__hash *h, char hex256[65],
                               char hex512[129]);
 void sohoa_archive__hash_dispose(sohoa_archive__hash *h);
 
-/* Read a whole zip entry; *out owned and NUL-terminated. */
+/* Read a whole zip entry (at most 64 MiB, or `max` bytes); *out owned and
+ * NUL-terminated. */
 int sohoa_archive__read_entry(char **out, size_t *len_out, zip_t *za,
                               zip_uint64_t idx);
+int sohoa_archive__read_entry_max(char **out, size_t *len_out, zip_t *za,
+                                  zip_uint64_t idx, zip_uint64_t max);
 
 /* Set the error for a libzip failure: a system error goes through
  * sohoa_error_from_errno, anything else is `code`. */

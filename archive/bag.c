@@ -84,6 +84,12 @@ int sohoa_archive__zip_fail(int code, zip_error_t *ze, const char *what)
 int sohoa_archive__read_entry(char **out, size_t *len_out, zip_t *za,
                               zip_uint64_t idx)
 {
+	return sohoa_archive__read_entry_max(out, len_out, za, idx, 64u << 20);
+}
+
+int sohoa_archive__read_entry_max(char **out, size_t *len_out, zip_t *za,
+                                  zip_uint64_t idx, zip_uint64_t max)
+{
 	zip_stat_t st;
 	zip_file_t *zf = NULL;
 	char *buf = NULL;
@@ -93,7 +99,7 @@ int sohoa_archive__read_entry(char **out, size_t *len_out, zip_t *za,
 	*out = NULL;
 	zip_stat_init(&st);
 	if (zip_stat_index(za, idx, 0, &st) != 0 ||
-	    !(st.valid & ZIP_STAT_SIZE) || st.size > (64u << 20))
+	    !(st.valid & ZIP_STAT_SIZE) || st.size > max)
 		return sohoa_error_set(SOHOA_EINVALID, "%s: cannot stat entry",
 		                       zip_get_name(za, idx, 0));
 	if (!(buf = malloc((size_t)st.size + 1)))
