@@ -266,11 +266,69 @@ struct job {
 	zip_t *za;  /* owned, the new bundle */
 	json_t *meta;
 	sohoa_archive__mlist man;
+	sohoa_archive__mlist oldman;   /* the old bundle's manifests, sorted */
+	sohoa_archive__signer *signer; /* owned, NULL when not signing */
 	int created;
 };
 
-/* Copy every payload entry but metadata.json from the old bundle. */
-static int carry_over(struct job *j)
+static int encrypt_entry(struct job *j, const char *rel, const char *key);
+
+static int cmp_rel(const void *key, const void *e)
+{
+	return strcmp((const char *)key,
+	              ((const sohoa_archive__mentry *)e)->rel);
+}
+
+/* The digests of the old bundle's payload, from its manifests: the bundle
+ * was verified just before, under the case lock, so they are the digests
+ * of its content and need not be computed again (one read of every old
+ * entry less per append; the new bundle is verified in full anyway). */
+static int load_old_manifests(struct job *j)
+{
+	static const char *const names[] = {SOHOA_ARCHIVE__MAN256,
+	                                    SOHOA_ARCHIVE__MAN512};
+	static const char no512[129]; /* filled from the second manifest */
+	int alg, rc = SOHOA_OK;
+
+	for (alg = 0; alg < 2 && rc == SOHOA_OK; alg++) {
+		char name[SOHOA_CASE_MAX + 64], *text = NULL, *line, *save;
+		zip_int64_t idx;
+
+		snprintf(name, sizeof(name), "%s/%s", j->norm, names[alg]);
+		if ((idx = zip_name_locate(j->old, name, 0)) < 0)
+			return sohoa_error_set(SOHOA_EINVALID, "no %s", name);
+		if ((rc = sohoa_archive__read_entry(&text, NULL, j->old,
+		                                    (zip_uint64_t)idx)))
+			return rc;
+		for (line = strtok_r(text, "\n", &save); line && rc == SOHOA_OK;
+		     line = strtok_r(NULL, "\n", &save)) {
+			char *sp = strstr(line, "  ");
+			sohoa_archive__mentry *e;
+
+			if (!sp)
+				continue;
+			*sp = '\0';
+			if (alg == 0) {
+				if (strlen(line) == 64)
+					rc = sohoa_archive__mlist_add(
+					    &j->oldman, sp + 2, 0, line, no512);
+				continue;
+			}
+			e = bsearch(sp + 2, j->oldman.e, j->oldman.n,
+			            sizeof(*e), cmp_rel);
+			if (e && strlen(line) == 128)
+				memcpy(e->h512, line, 129);
+		}
+		free(text);
+		if (alg == 0)
+			sohoa_archive__mlist_sort(&j->oldman);
+	}
+	return rc;
+}
+
+/* Copy every payload entry but metadata.json and the PDF of the component
+ * being appended to (`pdf`, rebuilt) from the old bundle. */
+static int carry_over(struct job *j, const char *pdf)
 {
 	zip_int64_t i, n = zip_get_num_entries(j->old, 0);
 	size_t tl = strlen(j->norm);
@@ -289,15 +347,27 @@ static int carry_over(struct job *j)
 		rel = name + tl + 1;
 		if (strncmp(rel, "data/", 5) != 0 ||
 		    strcmp(rel, SOHOA_ARCHIVE__METADATA) == 0 ||
-		    rel[strlen(rel) - 1] == '/')
+		    strcmp(rel, pdf) == 0 || rel[strlen(rel) - 1] == '/')
 			continue;
 		zip_stat_init(&st);
 		if (zip_stat_index(j->old, (zip_uint64_t)i, 0, &st) != 0)
 			return sohoa_archive__zip_fail(
 			    SOHOA_EINVALID, zip_get_error(j->old), name);
-		if ((rc = sohoa_archive__hash_zip_entry(j->old, (zip_uint64_t)i,
-		                                        &size, h256, h512)))
-			return rc;
+		{
+			const sohoa_archive__mentry *e =
+			    bsearch(rel, j->oldman.e, j->oldman.n,
+			            sizeof(*j->oldman.e), cmp_rel);
+
+			if (e && e->h512[0] && (st.valid & ZIP_STAT_SIZE)) {
+				size = st.size;
+				memcpy(h256, e->h256, sizeof(h256));
+				memcpy(h512, e->h512, sizeof(h512));
+			} else if ((rc = sohoa_archive__hash_zip_entry(
+			                j->old, (zip_uint64_t)i, &size, h256,
+			                h512))) {
+				return rc;
+			}
+		}
 		if ((rc = sohoa_archive__mlist_add(&j->man, rel, size, h256,
 		                                   h512)))
 			return rc;
@@ -305,6 +375,15 @@ static int carry_over(struct job *j)
 		if ((rc = add_source(j->za, j->norm, rel, src,
 		                     (zip_int32_t)st.comp_method)))
 			return rc;
+		/* decrypted to copy: encrypted again, same content */
+		if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) &&
+		    st.encryption_method != ZIP_EM_NONE) {
+			const char *key = NULL;
+
+			if ((rc = sohoa_archive__key(&key)) ||
+			    (rc = encrypt_entry(j, rel, key)))
+				return rc;
+		}
 		if (st.valid & ZIP_STAT_MTIME)
 			zip_file_set_mtime(
 			    j->za,
@@ -314,26 +393,95 @@ static int carry_over(struct job *j)
 	return SOHOA_OK;
 }
 
+/* Encrypt the entry `rel` of the new bundle with WinZip AES-256. */
+static int encrypt_entry(struct job *j, const char *rel, const char *key)
+{
+	char name[1024];
+	zip_int64_t idx;
+
+	snprintf(name, sizeof(name), "%s/%s", j->norm, rel);
+	if ((idx = zip_name_locate(j->za, name, 0)) < 0 ||
+	    zip_file_set_encryption(j->za, (zip_uint64_t)idx, ZIP_EM_AES_256,
+	                            key) != 0)
+		return sohoa_archive__zip_fail(SOHOA_ERROR,
+		                               zip_get_error(j->za), name);
+	return SOHOA_OK;
+}
+
+/* A payload entry from memory (borrowed until zip_close): manifest line,
+ * zip entry, encrypted when `key` is not NULL. */
+static int add_mem_entry(struct job *j, const char *rel, const char *data,
+                         size_t n, const char *key)
+{
+	char h256[65], h512[129];
+	int rc;
+
+	if ((rc = sohoa_archive__hash_mem(data, n, h256, h512)) ||
+	    (rc = sohoa_archive__mlist_add(&j->man, rel, n, h256, h512)) ||
+	    (rc = add_source(j->za, j->norm, rel,
+	                     zip_source_buffer(j->za, data, n, 0),
+	                     ZIP_CM_DEFLATE)))
+		return rc;
+	return key ? encrypt_entry(j, rel, key) : SOHOA_OK;
+}
+
+/* What the metadata keeps of the analysis of an encrypted page: nothing
+ * personal (no text, codes, fields, case number). */
+static json_t *public_analysis(json_t *analysis, const char *file)
+{
+	static const char *const keep[] = {"blank", "rotation", "skew_deg",
+	                                   "document_type", "mean_confidence"};
+	json_t *o = json_object();
+	size_t i;
+
+	for (i = 0; o && i < sizeof(keep) / sizeof(*keep); i++) {
+		json_t *v = json_object_get(analysis, keep[i]);
+
+		if (v)
+			json_object_set(o, keep[i], v);
+	}
+	if (o)
+		json_object_set_new(o, "analysis_file", json_string(file));
+	return o;
+}
+
 static int add_new_pages(struct job *j, const char *folder, int first,
                          int revision, const char *now)
 {
 	const sohoa_archive_component_in *c = j->comp;
 	json_t *pages = json_object_get(j->meta, "pages");
 	size_t i;
-	int rc;
+	int rc = SOHOA_OK;
 
 	for (i = 0; i < c->npages; i++) {
 		const sohoa_archive_page_in *p = &c->pages[i];
 		int num = first + (int)i;
-		char ext[9], img[400], txt[400], hocr[400];
+		char ext[9], img[400], txt[400], hocr[400], ana[400];
 		char h256[65], h512[129];
+		const char *key = NULL;
 		zip_uint64_t size;
-		json_t *page, *analysis = NULL;
+		json_t *page, *analysis = NULL, *shown;
 
+		if (p->analysis_json)
+			analysis = json_loads(p->analysis_json, 0, NULL);
+		if (sohoa_archive__encrypts(json_string_value(
+		        json_object_get(analysis, "document_type"))) &&
+		    (rc = sohoa_archive__key(&key))) {
+			json_decref(analysis);
+			return sohoa_error_set(
+			    rc,
+			    "page %zu is a %s, to be "
+			    "encrypted: %s",
+			    i + 1,
+			    json_string_value(
+			        json_object_get(analysis, "document_type")),
+			    sohoa_error_last());
+		}
 		image_ext(ext, p->image_path);
 		snprintf(img, sizeof(img), "data/%s/%04d.%s", folder, num, ext);
 		snprintf(txt, sizeof(txt), "data/%s/%04d.txt", folder, num);
 		snprintf(hocr, sizeof(hocr), "data/%s/%04d.hocr", folder, num);
+		snprintf(ana, sizeof(ana), "data/%s/%04d.json", folder, num);
 		if ((rc = sohoa_archive__hash_file(p->image_path, &size, h256,
 		                                   h512)) ||
 		    (rc = sohoa_archive__mlist_add(&j->man, img, size, h256,
@@ -342,39 +490,26 @@ static int add_new_pages(struct job *j, const char *folder, int first,
 		         j->za, j->norm, img,
 		         zip_source_file(j->za, p->image_path, 0, -1),
 		         already_compressed(ext) ? ZIP_CM_STORE
-		                                 : ZIP_CM_DEFLATE)))
+		                                 : ZIP_CM_DEFLATE)) ||
+		    (key && (rc = encrypt_entry(j, img, key))) ||
+		    (p->text && (rc = add_mem_entry(j, txt, p->text,
+		                                    strlen(p->text), key))) ||
+		    (p->hocr && (rc = add_mem_entry(j, hocr, p->hocr,
+		                                    strlen(p->hocr), key))) ||
+		    (key && analysis &&
+		     (rc = add_mem_entry(j, ana, p->analysis_json,
+		                         strlen(p->analysis_json), key)))) {
+			json_decref(analysis);
 			return rc;
-		if (p->text) {
-			size_t n = strlen(p->text);
-
-			if ((rc = sohoa_archive__hash_mem(p->text, n, h256,
-			                                  h512)) ||
-			    (rc = sohoa_archive__mlist_add(&j->man, txt, n,
-			                                   h256, h512)) ||
-			    (rc = add_source(
-			         j->za, j->norm, txt,
-			         zip_source_buffer(j->za, p->text, n, 0),
-			         ZIP_CM_DEFLATE)))
-				return rc;
 		}
-		if (p->hocr) {
-			size_t n = strlen(p->hocr);
-
-			if ((rc = sohoa_archive__hash_mem(p->hocr, n, h256,
-			                                  h512)) ||
-			    (rc = sohoa_archive__mlist_add(&j->man, hocr, n,
-			                                   h256, h512)) ||
-			    (rc = add_source(
-			         j->za, j->norm, hocr,
-			         zip_source_buffer(j->za, p->hocr, n, 0),
-			         ZIP_CM_DEFLATE)))
-				return rc;
+		shown = analysis;
+		if (key && analysis) {
+			shown = public_analysis(analysis, ana);
+			json_decref(analysis);
 		}
-		if (p->analysis_json)
-			analysis = json_loads(p->analysis_json, 0, NULL);
 		page = json_pack(
 		    "{s:s, s:s, s:i, s:s, s:o, s:o, s:i, s:o, s:s, s:o, s:o, "
-		    "s:s, s:s, s:s, s:i, s:o}",
+		    "s:s, s:s, s:s, s:i, s:b, s:o}",
 		    "component", c->name, "kind", c->kind, "page", num, "image",
 		    img, "text", p->text ? json_string(txt) : json_null(),
 		    "hocr", p->hocr ? json_string(hocr) : json_null(), "dpi",
@@ -384,7 +519,8 @@ static int add_new_pages(struct job *j, const char *folder, int first,
 		    jstr_or_null(p->source_options), "operator",
 		    c->operator_name, "station", c->station, "capture_time",
 		    p->capture_time ? p->capture_time : now, "revision",
-		    revision, "analysis", analysis ? analysis : json_null());
+		    revision, "encrypted", key != NULL, "analysis",
+		    shown ? shown : json_null());
 		if (!page || json_array_append_new(pages, page) != 0)
 			return sohoa_error_set(SOHOA_EINVALID,
 			                       "page %zu: a field is not valid "
@@ -451,6 +587,13 @@ static int record_revision(struct job *j, int revision, int first,
 	snprintf(detail, sizeof(detail), "revision %d", revision);
 	sohoa_archive__meta_event(events, now, "packed", c->operator_name,
 	                          c->station, revision, detail);
+	/* recorded before the signature is made: the metadata is under the
+	 * manifests the signature covers */
+	if (j->signer)
+		sohoa_archive__meta_event(
+		    events, now, "signed",
+		    sohoa_archive__signer_name(j->signer), c->station, revision,
+		    "CMS signature of " SOHOA_ARCHIVE__TAGMAN);
 	return SOHOA_OK;
 }
 
@@ -532,6 +675,17 @@ static int add_tag_files(struct job *j, const char *now)
 	m512.p = NULL;
 	if (rc)
 		goto done;
+	if (j->signer) {
+		char *der = NULL;
+		size_t dlen = 0;
+
+		if ((rc = sohoa_archive__sign(&der, &dlen, j->signer, tag.p,
+		                              tag.len)))
+			goto done;
+		if ((rc = add_owned(j->za, j->norm, SOHOA_ARCHIVE__SIGNATURE,
+		                    der, dlen)))
+			goto done;
+	}
 	rc = add_owned(j->za, j->norm, SOHOA_ARCHIVE__TAGMAN, tag.p, tag.len);
 	tag.p = NULL;
 	if (rc)
@@ -601,9 +755,156 @@ static int load_old(struct job *j)
 		rc = sohoa_error_set(SOHOA_EINVALID, "%s: bad %s: %s",
 		                     j->final_path, name,
 		                     j->meta ? "missing arrays" : jerr.text);
+	if (rc == SOHOA_OK)
+		rc = load_old_manifests(j);
 done:
 	free(top);
 	free(text);
+	return rc;
+}
+
+/* One page's master and hOCR: from its file when it is new in this
+ * revision, else from the old bundle.  *img and *hocr owned. */
+static int page_bytes(struct job *j, json_t *page, int first,
+                      unsigned char **img, size_t *n, char **hocr)
+{
+	int num = (int)json_integer_value(json_object_get(page, "page"));
+	const char *hrel = json_string_value(json_object_get(page, "hocr"));
+	char name[1024];
+	zip_int64_t idx;
+	int rc;
+
+	*img = NULL;
+	*hocr = NULL;
+	if (num >= first) {
+		const sohoa_archive_page_in *p = &j->comp->pages[num - first];
+
+		if (p->hocr && !(*hocr = strdup(p->hocr)))
+			return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+		return sohoa_fs_read_all((char **)img, n, p->image_path);
+	}
+	snprintf(name, sizeof(name), "%s/%s", j->norm,
+	         json_string_value(json_object_get(page, "image")));
+	if ((idx = zip_name_locate(j->old, name, 0)) < 0)
+		return sohoa_error_set(SOHOA_EINVALID, "%s: missing", name);
+	if ((rc = sohoa_archive__read_entry((char **)img, n, j->old,
+	                                    (zip_uint64_t)idx)))
+		return rc;
+	if (hrel) {
+		snprintf(name, sizeof(name), "%s/%s", j->norm, hrel);
+		if ((idx = zip_name_locate(j->old, name, 0)) >= 0 &&
+		    (rc = sohoa_archive__read_entry(hocr, NULL, j->old,
+		                                    (zip_uint64_t)idx)))
+			return rc;
+	}
+	return SOHOA_OK;
+}
+
+/* data/<folder>.pdf: every page of the component (image + invisible
+ * text), rebuilt whenever the component grows.  A page that is not an
+ * image Leptonica reads leaves the component without a PDF ("pdf": null
+ * and a warning), never without its masters. */
+static int add_component_pdf(struct job *j, const char *rel, int first)
+{
+	json_t *pages = json_object_get(j->meta, "pages");
+	json_t *comps = json_object_get(j->meta, "components");
+	json_t *page, *comp = NULL, *it;
+	sohoa_archive__pdf *d = NULL;
+	unsigned char *out = NULL;
+	char title[600], h256[65], h512[129];
+	size_t i, len = 0;
+	int rc, secret = 0, resumed = 0;
+
+	json_array_foreach(comps, i, it)
+	{
+		const char *nm = json_string_value(json_object_get(it, "name"));
+
+		if (nm && strcmp(nm, j->comp->name) == 0)
+			comp = it;
+	}
+	/* pages added to a component with a PDF: append them to it as an
+	 * incremental update instead of encoding every page again */
+	if (j->old && first > 1 &&
+	    json_is_string(json_object_get(comp, "pdf"))) {
+		char name[1024];
+		unsigned char *old = NULL;
+		size_t olen = 0;
+		zip_int64_t idx;
+
+		snprintf(name, sizeof(name), "%s/%s", j->norm, rel);
+		if ((idx = zip_name_locate(j->old, name, 0)) >= 0 &&
+		    /* the writer holds the whole PDF in memory anyway */
+		    sohoa_archive__read_entry_max(
+		        (char **)&old, &olen, j->old, (zip_uint64_t)idx,
+		        (zip_uint64_t)1 << 32) == SOHOA_OK &&
+		    sohoa_archive__pdf_resume(&d, old, olen, first - 1) ==
+		        SOHOA_OK)
+			resumed = 1;
+	}
+	snprintf(title, sizeof(title), "%s: %.500s", j->norm, j->comp->name);
+	if (!resumed && (rc = sohoa_archive__pdf_new(&d, title)))
+		return rc;
+	json_array_foreach(pages, i, page)
+	{
+		const char *pc =
+		    json_string_value(json_object_get(page, "component"));
+		unsigned char *img = NULL;
+		char *hocr = NULL;
+		size_t n = 0;
+
+		if (!pc || strcmp(pc, j->comp->name) != 0)
+			continue;
+		if (json_is_true(json_object_get(page, "encrypted")))
+			secret = 1;
+		if (resumed &&
+		    json_integer_value(json_object_get(page, "page")) < first)
+			continue; /* already in the PDF */
+		rc = page_bytes(j, page, first, &img, &n, &hocr);
+		if (rc == SOHOA_OK)
+			rc = sohoa_archive__pdf_page(
+			    d, img, n, hocr,
+			    (int)json_integer_value(
+			        json_object_get(page, "dpi")),
+			    (int)json_integer_value(json_object_get(
+			        json_object_get(page, "analysis"),
+			        "rotation")));
+		free(img);
+		free(hocr);
+		if (rc == SOHOA_EINVALID) {
+			sohoa_log(
+			    SOHOA_LOG_WARN, "case %s: no PDF of %s: %s %s",
+			    j->norm, j->comp->name,
+			    json_string_value(json_object_get(page, "image")),
+			    sohoa_error_last());
+			json_object_set_new(comp, "pdf", json_null());
+			sohoa_archive__pdf_free(d);
+			return SOHOA_OK;
+		}
+		if (rc)
+			goto done;
+	}
+	if ((rc = sohoa_archive__pdf_finish(d, &out, &len)) ||
+	    (rc = sohoa_archive__hash_mem(out, len, h256, h512)) ||
+	    (rc = sohoa_archive__mlist_add(&j->man, rel, len, h256, h512)))
+		goto done;
+	json_object_set_new(comp, "pdf", json_string(rel));
+	{
+		zip_source_t *src = zip_source_buffer(j->za, out, len, 1);
+
+		if (src)
+			out = NULL; /* the source owns it now */
+		rc = add_source(j->za, j->norm, rel, src, ZIP_CM_STORE);
+	}
+	/* it holds the pages: encrypted when one of them is */
+	if (rc == SOHOA_OK && secret) {
+		const char *key = NULL;
+
+		if ((rc = sohoa_archive__key(&key)) == SOHOA_OK)
+			rc = encrypt_entry(j, rel, key);
+	}
+done:
+	free(out);
+	sohoa_archive__pdf_free(d);
 	return rc;
 }
 
@@ -634,7 +935,7 @@ static void remove_stale_temps(const struct job *j)
 
 static int write_bundle(struct job *j)
 {
-	char now[21];
+	char now[21], pdf[400];
 	const char *folder;
 	int first, revision, rc, fd, zerr = 0;
 
@@ -668,10 +969,15 @@ static int write_bundle(struct job *j)
 		zip_error_fini(&ze);
 		return rc;
 	}
-	if (j->old && (rc = carry_over(j)))
+	snprintf(pdf, sizeof(pdf), "data/%s.pdf", folder);
+	/* zip_source_zip decrypts carried entries with the key of the
+	 * archive it adds them to */
+	sohoa_archive__key_apply(j->za);
+	if (j->old && (rc = carry_over(j, pdf)))
 		return rc;
 	if ((rc = add_new_pages(j, folder, first, revision, now)) ||
 	    (rc = sohoa_archive__meta_order(j->meta)) ||
+	    (rc = add_component_pdf(j, pdf, first)) ||
 	    (rc = record_revision(j, revision, first, now)) ||
 	    (rc = add_tag_files(j, now)))
 		return rc;
@@ -724,6 +1030,14 @@ int sohoa_archive_append(char **bundle_out, int *created, const char *root,
 		return rc;
 	if ((rc = sohoa_archive_bundle_path(&j.final_path, root, j.norm)))
 		return rc;
+	if ((rc = sohoa_archive__signer_load(&j.signer)))
+		goto done;
+	if (!j.signer && sohoa_archive__signatures_required()) {
+		rc = sohoa_error_set(SOHOA_EENV,
+		                     "signatures are required but no signer "
+		                     "certificate and key are configured");
+		goto done;
+	}
 	if ((rc = lock_case(&j.lock_fd, root, j.norm)) || (rc = load_old(&j)) ||
 	    (rc = write_bundle(&j)))
 		goto done;
@@ -744,6 +1058,8 @@ done:
 	free(j.final_path);
 	json_decref(j.meta);
 	sohoa_archive__mlist_dispose(&j.man);
+	sohoa_archive__mlist_dispose(&j.oldman);
+	sohoa_archive__signer_free(j.signer);
 	if (j.lock_fd >= 0)
 		close(j.lock_fd);
 	return rc;

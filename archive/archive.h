@@ -60,12 +60,65 @@ int sohoa_archive_append(char **bundle_out, int *created, const char *root,
 void sohoa_archive_set_lock_timeout(int ms);
 
 /* Check a bundle: zip integrity, every manifest line, Payload-Oxum,
- * metadata.json, pages present.  SOHOA_OK when all holds; otherwise
- * SOHOA_EINVALID and the first problem in the message.  When `report` is
- * not NULL, every problem found is appended to *report, one per line
- * (owned; "" when there is none).  A bundle that does not exist or cannot
- * be read is SOHOA_ENOTFOUND / SOHOA_EIO / SOHOA_EENV, not a finding. */
+ * metadata.json, pages present, the signature when there is one (against
+ * the trust store, sohoa_archive_set_trust) or when one is required.  SOHOA_OK
+ * when all holds; otherwise SOHOA_EINVALID and the first problem in the
+ * message.  When `report` is not NULL, every problem found is appended to
+ * *report, one per line (owned; "" when there is none).  A bundle that does not
+ * exist or cannot be read is SOHOA_ENOTFOUND / SOHOA_EIO / SOHOA_EENV, not a
+ * finding. */
 int sohoa_archive_verify(const char *bundle_path, char **report);
+
+/* ---- signatures ----------------------------------------------------------
+ * A bundle may carry signature.p7s beside its tag manifest: a detached CMS
+ * (PKCS#7, DER) signature of tagmanifest-sha256.txt, which lists the
+ * manifests, which list every payload file.  Every revision is signed
+ * anew by whoever writes it (docs/bundle-format.md). */
+
+/* Sign every bundle written from now on with the certificate and private
+ * key in these PEM files (the key unencrypted); NULL or "" for both turns
+ * signing off.  The files are read and matched now: SOHOA_EENV /
+ * SOHOA_ENOTFOUND when one cannot be read, SOHOA_EINVALID when it is not a
+ * certificate or key or they do not belong together.  Process-wide: set
+ * once at start-up. */
+int sohoa_archive_set_signer(const char *cert_path, const char *key_path);
+
+/* The trust store (a PEM file of CA certificates) that sohoa_archive_verify
+ * checks signers against, and whether an unsigned bundle is a finding.
+ * "" or NULL: signatures are checked against the tag manifest only.
+ * SOHOA_ENOTFOUND / SOHOA_EENV when the file cannot be read.
+ * Process-wide: set once at start-up. */
+int sohoa_archive_set_trust(const char *ca_file, int require_signature);
+
+/* What a bundle's signature says. */
+typedef struct sohoa_archive_signature {
+	int present;           /* signature.p7s is in the bundle */
+	int valid;             /* it signs this tagmanifest-sha256.txt */
+	int trusted;           /* and its signer chains to the trust store */
+	char signer[256];      /* signer's subject (RFC 2253, UTF-8) or "" */
+	char signing_time[21]; /* its signingTime, ISO 8601 UTC, or "" */
+	char problem[512];     /* why not valid or trusted, or "" */
+} sohoa_archive_signature;
+
+/* Check the signature of a bundle (the zip is not otherwise verified).
+ * SOHOA_OK whatever the signature's state (see *out); SOHOA_ENOTFOUND,
+ * SOHOA_EINVALID (not a bundle), SOHOA_EENV (trust store unreadable). */
+int sohoa_archive_signature_check(sohoa_archive_signature *out,
+                                  const char *bundle_path);
+
+/* ---- encryption at rest ---------------------------------------------------
+ * Pages whose document type (from the OCR analysis) matches one of
+ * `patterns` (fnmatch globs separated by commas or spaces, e.g.
+ * "id_card_*") are stored with WinZip AES-256: image, text, hOCR, the
+ * full analysis, and the PDF of their component.  Their metadata keeps
+ * only what is not personal.  The password is the first line of
+ * `key_file` (at least 16 characters), which must lie outside `root`
+ * (SOHOA_EINVALID otherwise).  The key file is read when first needed:
+ * reading or writing encrypted entries without it is SOHOA_EENV naming
+ * the file.  NULL or "" key_file: nothing is encrypted (and encrypted
+ * bundles cannot be read).  Process-wide: set once at start-up. */
+int sohoa_archive_set_encryption(const char *key_file, const char *patterns,
+                                 const char *root);
 
 /* ---- reading a bundle -------------------------------------------------- */
 

@@ -12,12 +12,13 @@
 #include <openssl/evp.h>
 
 /* Tag file names inside the bag folder. */
-#define SOHOA_ARCHIVE__BAGIT    "bagit.txt"
-#define SOHOA_ARCHIVE__BAGINFO  "bag-info.txt"
-#define SOHOA_ARCHIVE__MAN256   "manifest-sha256.txt"
-#define SOHOA_ARCHIVE__MAN512   "manifest-sha512.txt"
-#define SOHOA_ARCHIVE__TAGMAN   "tagmanifest-sha256.txt"
-#define SOHOA_ARCHIVE__METADATA "data/metadata.json"
+#define SOHOA_ARCHIVE__BAGIT     "bagit.txt"
+#define SOHOA_ARCHIVE__BAGINFO   "bag-info.txt"
+#define SOHOA_ARCHIVE__MAN256    "manifest-sha256.txt"
+#define SOHOA_ARCHIVE__MAN512    "manifest-sha512.txt"
+#define SOHOA_ARCHIVE__TAGMAN    "tagmanifest-sha256.txt"
+#define SOHOA_ARCHIVE__METADATA  "data/metadata.json"
+#define SOHOA_ARCHIVE__SIGNATURE "signature.p7s"
 #define SOHOA_ARCHIVE__BAGIT_TEXT                                              \
 	"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 
@@ -34,9 +35,12 @@ int sohoa_archive__hash_final(sohoa_archive__hash *h, char hex256[65],
                               char hex512[129]);
 void sohoa_archive__hash_dispose(sohoa_archive__hash *h);
 
-/* Read a whole zip entry; *out owned and NUL-terminated. */
+/* Read a whole zip entry (at most 64 MiB, or `max` bytes); *out owned and
+ * NUL-terminated. */
 int sohoa_archive__read_entry(char **out, size_t *len_out, zip_t *za,
                               zip_uint64_t idx);
+int sohoa_archive__read_entry_max(char **out, size_t *len_out, zip_t *za,
+                                  zip_uint64_t idx, zip_uint64_t max);
 
 /* Set the error for a libzip failure: a system error goes through
  * sohoa_error_from_errno, anything else is `code`. */
@@ -117,5 +121,63 @@ void sohoa_archive__meta_event(json_t *events, const char *time,
                                const char *what, const char *who,
                                const char *station, int revision,
                                const char *detail);
+
+/* ---- sign.c: CMS signatures of the tag manifest ------------------------ */
+
+typedef struct sohoa_archive__signer sohoa_archive__signer;
+
+/* The configured signer's certificate and key; *out NULL (and SOHOA_OK)
+ * when signing is off. */
+int sohoa_archive__signer_load(sohoa_archive__signer **out);
+void sohoa_archive__signer_free(sohoa_archive__signer *s);
+/* Common name of the signer (borrowed). */
+const char *sohoa_archive__signer_name(const sohoa_archive__signer *s);
+/* Detached CMS signature (DER) of `data`; *der_out owned. */
+int sohoa_archive__sign(char **der_out, size_t *len_out,
+                        const sohoa_archive__signer *s, const char *data,
+                        size_t len);
+/* Check a signature of the tag manifest text; fills *out (present = 1).
+ * Not a finding when it fails: see out->valid, out->trusted. */
+int sohoa_archive__sig_check(sohoa_archive_signature *out, const char *tag,
+                             size_t taglen, const char *der, size_t derlen);
+int sohoa_archive__signatures_required(void);
+int sohoa_archive__trust_configured(void);
+
+/* ---- pdf.c: the searchable PDF of a component -------------------------- */
+
+typedef struct sohoa_archive__pdf sohoa_archive__pdf;
+
+/* Start a PDF (title: UTF-8).  *out owned: sohoa_archive__pdf_free. */
+int sohoa_archive__pdf_new(sohoa_archive__pdf **out, const char *title);
+/* Add a page: the master's bytes (PNG, TIFF, JPEG, PNM...), its hOCR (or
+ * NULL), dpi (0: from the image, else 300) and the clockwise rotation
+ * (0, 90, 180, 270) that makes it upright, as OCR found it: the page shows
+ * it upright, where the hOCR boxes belong.  SOHOA_EINVALID when the
+ * bytes are not an image Leptonica can read. */
+int sohoa_archive__pdf_page(sohoa_archive__pdf *d, const unsigned char *img,
+                            size_t n, const char *hocr, int dpi, int rotation);
+/* Continue a PDF this writer made, of `npages` pages, as an incremental
+ * update (the old bytes are kept, new pages appended).  Takes `old`
+ * (malloc'd) in all cases.  SOHOA_EINVALID when it does not look like
+ * one of ours. */
+int sohoa_archive__pdf_resume(sohoa_archive__pdf **out, unsigned char *old,
+                              size_t len, int npages);
+/* The whole file; *out owned (free()). */
+int sohoa_archive__pdf_finish(sohoa_archive__pdf *d, unsigned char **out,
+                              size_t *len);
+void sohoa_archive__pdf_free(sohoa_archive__pdf *d);
+
+/* ---- crypt.c: encryption at rest --------------------------------------- */
+
+/* Is a page of this document type stored encrypted? */
+int sohoa_archive__encrypts(const char *document_type);
+/* The key (borrowed), read from the key file on first use.  SOHOA_EENV
+ * naming the key file when there is none. */
+int sohoa_archive__key(const char **out);
+/* Give an opened zip the key, when one is configured and readable. */
+void sohoa_archive__key_apply(zip_t *za);
+/* Error for a failed zip_fopen: SOHOA_EENV naming the key file when the
+ * entry is encrypted and there is no (right) key, else SOHOA_EINVALID. */
+int sohoa_archive__zip_read_fail(zip_error_t *ze, const char *what);
 
 #endif /* SOHOA_ARCHIVE_INT_H */

@@ -84,6 +84,12 @@ int sohoa_archive__zip_fail(int code, zip_error_t *ze, const char *what)
 int sohoa_archive__read_entry(char **out, size_t *len_out, zip_t *za,
                               zip_uint64_t idx)
 {
+	return sohoa_archive__read_entry_max(out, len_out, za, idx, 64u << 20);
+}
+
+int sohoa_archive__read_entry_max(char **out, size_t *len_out, zip_t *za,
+                                  zip_uint64_t idx, zip_uint64_t max)
+{
 	zip_stat_t st;
 	zip_file_t *zf = NULL;
 	char *buf = NULL;
@@ -93,14 +99,13 @@ int sohoa_archive__read_entry(char **out, size_t *len_out, zip_t *za,
 	*out = NULL;
 	zip_stat_init(&st);
 	if (zip_stat_index(za, idx, 0, &st) != 0 ||
-	    !(st.valid & ZIP_STAT_SIZE) || st.size > (64u << 20))
+	    !(st.valid & ZIP_STAT_SIZE) || st.size > max)
 		return sohoa_error_set(SOHOA_EINVALID, "%s: cannot stat entry",
 		                       zip_get_name(za, idx, 0));
 	if (!(buf = malloc((size_t)st.size + 1)))
 		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
 	if (!(zf = zip_fopen_index(za, idx, 0))) {
-		rc = sohoa_archive__zip_fail(SOHOA_EINVALID, zip_get_error(za),
-		                             st.name);
+		rc = sohoa_archive__zip_read_fail(zip_get_error(za), st.name);
 		goto done;
 	}
 	n = zip_fread(zf, buf, st.size);
@@ -133,8 +138,10 @@ int sohoa_archive__open_ro(zip_t **out, const char *path, int checkcons)
 	errno = 0;
 	*out =
 	    zip_open(path, ZIP_RDONLY | (checkcons ? ZIP_CHECKCONS : 0), &zerr);
-	if (*out)
+	if (*out) {
+		sohoa_archive__key_apply(*out);
 		return SOHOA_OK;
+	}
 	sys = errno;
 	zip_error_init_with_code(&ze, zerr);
 	if (zerr == ZIP_ER_NOENT)

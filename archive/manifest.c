@@ -126,8 +126,8 @@ int sohoa_archive__hash_zip_entry(zip_t *za, zip_uint64_t idx,
 	if ((rc = sohoa_archive__hash_init(&h)) != SOHOA_OK)
 		return rc;
 	if (!(zf = zip_fopen_index(za, idx, 0))) {
-		rc = sohoa_archive__zip_fail(SOHOA_EINVALID, zip_get_error(za),
-		                             zip_get_name(za, idx, 0));
+		rc = sohoa_archive__zip_read_fail(zip_get_error(za),
+		                                  zip_get_name(za, idx, 0));
 		goto done;
 	}
 	while ((n = zip_fread(zf, buf, sizeof(buf))) > 0) {

@@ -86,10 +86,25 @@ static int load_page(struct rpage *p, json_t *jp, zip_t *za, const char *top)
 	p->document_type = dup_or(dt && *dt ? dt : NULL, "other");
 	p->capture_time =
 	    dup_or(json_string_value(json_object_get(jp, "capture_time")), "");
-	if (json_is_object(an) &&
-	    !(p->analysis_json =
-	          json_dumps(an, JSON_COMPACT | JSON_PRESERVE_ORDER)))
+	if (json_is_string(json_object_get(an, "analysis_file"))) {
+		/* an encrypted page: the full analysis is in its own entry */
+		zip_int64_t idx;
+
+		snprintf(
+		    name, sizeof(name), "%s/%s", top,
+		    json_string_value(json_object_get(an, "analysis_file")));
+		if ((idx = zip_name_locate(za, name, 0)) < 0)
+			return sohoa_error_set(SOHOA_EINVALID,
+			                       "%s: missing from the bundle",
+			                       name);
+		if ((rc = sohoa_archive__read_entry(&p->analysis_json, NULL, za,
+		                                    (zip_uint64_t)idx)))
+			return rc;
+	} else if (json_is_object(an) &&
+	           !(p->analysis_json =
+	                 json_dumps(an, JSON_COMPACT | JSON_PRESERVE_ORDER))) {
 		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	}
 	if (sohoa_asprintf(&p->entry, "%s/%s", top, img) != SOHOA_OK)
 		return SOHOA_ENOMEM;
 	if (!p->component || !p->kind || !p->document_type || !p->capture_time)
@@ -240,8 +255,7 @@ int sohoa_archive_case_extract(const sohoa_archive_case *c, const char *entry,
 		goto done;
 	}
 	if (!(zf = zip_fopen_index(za, (zip_uint64_t)idx, 0))) {
-		rc = sohoa_archive__zip_fail(SOHOA_EINVALID, zip_get_error(za),
-		                             entry);
+		rc = sohoa_archive__zip_read_fail(zip_get_error(za), entry);
 		goto done;
 	}
 	if ((rc = sohoa_asprintf(&tmp, "%s.XXXXXX", dest_path)))

@@ -84,6 +84,14 @@ static int hash_entry(struct vctx *v, zip_t *za, zip_uint64_t idx,
 	if ((rc = sohoa_archive__hash_init(&h)) != SOHOA_OK)
 		return rc;
 	if (!(zf = zip_fopen_index(za, idx, 0))) {
+		int zc = zip_error_code_zip(zip_get_error(za));
+
+		/* no key is not a finding about the bundle: stop, exit 3 */
+		if (zc == ZIP_ER_NOPASSWD || zc == ZIP_ER_WRONGPASSWD) {
+			rc = sohoa_archive__zip_read_fail(zip_get_error(za),
+			                                  e->name);
+			goto done;
+		}
 		problem(v, "%s: cannot open: %s", e->name,
 		        zip_error_strerror(zip_get_error(za)));
 		goto done;
@@ -319,6 +327,20 @@ static void check_metadata(struct vctx *v, zip_t *za)
 		        v->top);
 		goto done;
 	}
+	json_array_foreach(json_object_get(root, "components"), i, page)
+	{
+		json_t *pdf = json_object_get(page, "pdf");
+		struct ventry *e;
+
+		if (!json_is_string(pdf))
+			continue;
+		e = lookup(v, json_string_value(pdf));
+		if (!e || !e->payload)
+			problem(v,
+			        "%s/%s: named by metadata (component %zu pdf) "
+			        "but missing",
+			        v->top, json_string_value(pdf), i + 1);
+	}
 	json_array_foreach(pages, i, page)
 	{
 		check_file_ref(v, page, "image", 1, i + 1);
@@ -327,6 +349,81 @@ static void check_metadata(struct vctx *v, zip_t *za)
 	}
 done:
 	json_decref(root);
+}
+
+/* Read the tag manifest and signature.p7s of an open bundle and check
+ * one against the other.  out->present is 0 when there is no signature. */
+static int read_and_check_sig(sohoa_archive_signature *out, zip_t *za,
+                              const char *top)
+{
+	char name[1024], *tag = NULL, *der = NULL;
+	size_t taglen = 0, derlen = 0;
+	zip_int64_t ti, si;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(name, sizeof(name), "%s/" SOHOA_ARCHIVE__SIGNATURE, top);
+	if ((si = zip_name_locate(za, name, 0)) < 0)
+		return SOHOA_OK;
+	snprintf(name, sizeof(name), "%s/" SOHOA_ARCHIVE__TAGMAN, top);
+	if ((ti = zip_name_locate(za, name, 0)) < 0) {
+		out->present = 1;
+		snprintf(out->problem, sizeof(out->problem),
+		         "no " SOHOA_ARCHIVE__TAGMAN " to check it against");
+		return SOHOA_OK;
+	}
+	if ((rc = sohoa_archive__read_entry(&tag, &taglen, za,
+	                                    (zip_uint64_t)ti)) == SOHOA_OK &&
+	    (rc = sohoa_archive__read_entry(&der, &derlen, za,
+	                                    (zip_uint64_t)si)) == SOHOA_OK)
+		rc = sohoa_archive__sig_check(out, tag, taglen, der, derlen);
+	free(tag);
+	free(der);
+	return rc;
+}
+
+static int check_signature(struct vctx *v, zip_t *za)
+{
+	sohoa_archive_signature sig;
+	int rc = read_and_check_sig(&sig, za, v->top);
+
+	if (rc == SOHOA_EINVALID) {
+		/* an unreadable entry: already a finding of load_entries */
+		return SOHOA_OK;
+	}
+	if (rc != SOHOA_OK)
+		return rc;
+	if (!sig.present) {
+		if (sohoa_archive__signatures_required())
+			problem(v,
+			        "%s/" SOHOA_ARCHIVE__SIGNATURE
+			        ": missing (signatures are required)",
+			        v->top);
+	} else if (!sig.valid ||
+	           (sohoa_archive__trust_configured() && !sig.trusted)) {
+		problem(v, "%s/" SOHOA_ARCHIVE__SIGNATURE ": %s", v->top,
+		        sig.problem);
+	}
+	return SOHOA_OK;
+}
+
+int sohoa_archive_signature_check(sohoa_archive_signature *out,
+                                  const char *bundle_path)
+{
+	zip_t *za = NULL;
+	char *top = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!bundle_path)
+		return sohoa_error_set(SOHOA_EINVALID, "no bundle path");
+	if ((rc = sohoa_archive__open_ro(&za, bundle_path, 0)))
+		return rc;
+	if ((rc = sohoa_archive__find_top(&top, za)) == SOHOA_OK)
+		rc = read_and_check_sig(out, za, top);
+	free(top);
+	zip_discard(za);
+	return rc;
 }
 
 int sohoa_archive_verify(const char *bundle_path, char **report)
@@ -375,6 +472,7 @@ int sohoa_archive_verify(const char *bundle_path, char **report)
 		}
 	}
 	check_metadata(&v, za);
+	rc = check_signature(&v, za);
 done:
 	if (za)
 		zip_discard(za);

@@ -112,7 +112,33 @@ void cli_free_list(char **list, size_t n);
 int cli_review_add(const sohoa_config *cfg, const char *item,
                    const char *const *paths, size_t n, const char *why);
 
+/* `sohoa import` and `sohoa append` (cmd = their name, for messages and
+ * the spool folder): check every file, spool, OCR, append to the case's
+ * bundle, index.  With `append` the component must be named and the case
+ * must already have a bundle.  Returns the exit code. */
+int cli_import_files(const char *cmd, int append, int argc, char **argv);
+
+/* The bundle named by a command-line argument: a path to a .zip (when it
+ * contains '/' or ends in ".zip") or a case number under [archive] root.
+ * *out owned. */
+int cli_bundle_for(char **out, const sohoa_config *cfg, const char *arg);
+
+/* Append one line to the access log ARCHIVE_ROOT/access.log (who, when,
+ * what: the views and exports of personal data, Decree 13/2023). */
+int cli_access_log(const sohoa_config *cfg, const char *what,
+                   const char *case_number, const char *detail);
+
+/* Hand the archive settings of the configuration to the archive module:
+ * the trust store and whether signatures are required, and with
+ * `signing` the signer's certificate and key (read and checked now).  Relative
+ * paths are taken from the configuration file's folder.  Returns a sohoa error
+ * code (message set). */
+int cli_archive_setup(const sohoa_config *cfg, int signing);
+
 /* Subcommands. */
+int cmd_append(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_scan(int argc, char **argv);

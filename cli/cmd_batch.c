@@ -423,7 +423,9 @@ int cmd_batch(int argc, char **argv)
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
 	snprintf(b.id, sizeof(b.id), "batch-%s-%ld", stamp, (long)getpid());
-	if ((rc = gather(&files, &nfiles, argv + optind, argc - optind)) ||
+	/* a signer that cannot sign stops the batch before any work */
+	if ((rc = cli_archive_setup(cfg, 1)) ||
+	    (rc = gather(&files, &nfiles, argv + optind, argc - optind)) ||
 	    (rc = cli_job_init(&b.job, cfg, NULL, b.component, "result",
 	                       "batch")))
 		goto done;

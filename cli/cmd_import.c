@@ -1,18 +1,46 @@
-/* cmd_import.c -- `sohoa import`: image files into a case's bundle. */
+/* cmd_import.c -- `sohoa import`: image files into a case's bundle.  The
+ * same code runs `sohoa append` (cmd_append.c), which only adds that the
+ * component is named and the bundle already exists.
+ */
 #include "cli_int.h"
 
+#include "archive/archive.h"
+
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-int cmd_import(int argc, char **argv)
+/* The case must already have a bundle: append adds a revision. */
+static int require_bundle(const sohoa_config *cfg, const char *norm)
+{
+	char *path = NULL;
+	int rc;
+
+	if ((rc = sohoa_archive_bundle_path(
+	         &path, sohoa_config_get(cfg, "archive.root"), norm)))
+		return rc;
+	if (access(path, F_OK) != 0)
+		rc = errno == ENOENT
+		         ? sohoa_error_set(SOHOA_EINVALID,
+		                           "case %s has no bundle (%s); use "
+		                           "'sohoa import' to start it",
+		                           norm, path)
+		         : sohoa_error_set(sohoa_error_from_errno(errno),
+		                           "%s: %s", path, strerror(errno));
+	free(path);
+	return rc;
+}
+
+int cli_import_files(const char *cmd, int append, int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"case", required_argument, NULL, 'c'},
 	    {"component", required_argument, NULL, 'C'},
 	    {"kind", required_argument, NULL, 'k'},
 	    {NULL, 0, NULL, 0}};
-	const char *case_arg = NULL, *component = "Hồ sơ", *kind = "component";
+	const char *case_arg = NULL, *component = NULL, *kind = "component";
 	char norm[SOHOA_CASE_MAX];
 	sohoa_config *cfg = NULL;
 	struct cli_job job = {0};
@@ -32,24 +60,33 @@ int cmd_import(int argc, char **argv)
 			kind = optarg;
 			break;
 		default:
-			return cli_usage_error("import", "unknown option '%s'",
+			return cli_usage_error(cmd, "unknown option '%s'",
 			                       argv[optind - 1]);
 		}
 	}
 	if (!case_arg)
-		return cli_usage_error("import", "--case CASE is required");
+		return cli_usage_error(cmd, "--case CASE is required");
+	if (append && !component)
+		return cli_usage_error(cmd, "--component NAME is required");
+	if (!component)
+		component = "Hồ sơ";
 	if (optind >= argc)
-		return cli_usage_error("import", "no FILE given");
+		return cli_usage_error(cmd, "no FILE given");
 	if (strcmp(kind, "component") != 0 && strcmp(kind, "result") != 0)
-		return cli_usage_error("import",
+		return cli_usage_error(cmd,
 		                       "--kind must be component or result");
 	if (!component[0])
-		return cli_usage_error("import", "--component is empty");
+		return cli_usage_error(cmd, "--component is empty");
 	/* the case number is checked before anything else happens */
 	if ((rc = sohoa_case_normalize(norm, case_arg)))
 		return cli_fail(rc);
 	if ((ex = cli_load_config(&cfg)))
 		return ex;
+	if ((rc = cli_archive_setup(cfg, 1)) ||
+	    (append && (rc = require_bundle(cfg, norm)))) {
+		sohoa_config_free(cfg);
+		return cli_fail(rc);
+	}
 	/* every file is decoded before anything is written */
 	for (int i = optind; i < argc; i++) {
 		int n;
@@ -66,7 +103,7 @@ int cmd_import(int argc, char **argv)
 		sohoa_config_free(cfg);
 		return SOHOA_EXIT_FAIL;
 	}
-	if ((rc = cli_job_init(&job, cfg, norm, component, kind, "import")))
+	if ((rc = cli_job_init(&job, cfg, norm, component, kind, cmd)))
 		goto done;
 	for (int i = optind; i < argc; i++)
 		if ((rc = sohoa_scan_import_file(argv[i], job.spool_dir,
@@ -87,4 +124,9 @@ done:
 	cli_job_dispose(&job);
 	sohoa_config_free(cfg);
 	return ex;
+}
+
+int cmd_import(int argc, char **argv)
+{
+	return cli_import_files("import", 0, argc, argv);
 }

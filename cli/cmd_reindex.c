@@ -8,12 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int env_failures; /* bundles that could not be read: exit 3 */
+
 static int reindex_path(const sohoa_config *cfg, const char *path, int *bad)
 {
 	int rc = cli_index_bundle(cfg, path);
 
 	if (rc != SOHOA_OK) {
 		(*bad)++;
+		if (sohoa_error_exit_code(rc) == SOHOA_EXIT_ENV)
+			env_failures++;
 		fprintf(stderr, "sohoa: %s: %s\n", path, sohoa_error_last());
 	}
 	return rc;
@@ -27,6 +31,10 @@ int cmd_reindex(int argc, char **argv)
 
 	if ((ex = cli_load_config(&cfg)))
 		return ex;
+	if ((ex = cli_archive_setup(cfg, 0))) { /* the key, if any */
+		sohoa_config_free(cfg);
+		return cli_fail(ex);
+	}
 	root = sohoa_config_get(cfg, "archive.root");
 	if (argc < 2 || strcmp(argv[1], "--all") == 0) {
 		char **paths = NULL;
@@ -62,5 +70,7 @@ int cmd_reindex(int argc, char **argv)
 	printf("%d case%s reindexed, %d failed\n", count - bad,
 	       count - bad == 1 ? "" : "s", bad);
 	sohoa_config_free(cfg);
+	if (bad && env_failures == bad)
+		return SOHOA_EXIT_ENV; /* a key or a disk, not the bundles */
 	return bad ? SOHOA_EXIT_FAIL : SOHOA_EXIT_OK;
 }

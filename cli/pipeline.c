@@ -10,7 +10,10 @@
 #include "index/index.h"
 #include "ocr/ocr.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -281,6 +284,9 @@ int cli_job_finish(struct cli_job *job)
 
 	if (job->npages == 0)
 		return sohoa_error_set(SOHOA_EINVALID, "no pages to file");
+	/* before OCR: a signer that cannot sign stops the job early */
+	if ((rc = cli_archive_setup(job->cfg, 1)))
+		return rc;
 	results = calloc(job->npages, sizeof(*results));
 	json = calloc(job->npages, sizeof(*json));
 	paths = calloc(job->npages, sizeof(*paths));
@@ -324,5 +330,92 @@ done:
 	free(json);
 	free(paths);
 	free(bundle);
+	return rc;
+}
+
+int cli_bundle_for(char **out, const sohoa_config *cfg, const char *arg)
+{
+	size_t n = strlen(arg);
+
+	*out = NULL;
+	if (strchr(arg, '/') || (n > 4 && strcmp(arg + n - 4, ".zip") == 0)) {
+		if (!(*out = strdup(arg)))
+			return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+		return SOHOA_OK;
+	}
+	return sohoa_archive_bundle_path(
+	    out, sohoa_config_get(cfg, "archive.root"), arg);
+}
+
+int cli_access_log(const sohoa_config *cfg, const char *what,
+                   const char *case_number, const char *detail)
+{
+	char now[21], *path = NULL, *line = NULL;
+	int fd = -1, rc;
+
+	sohoa_time_iso8601(now);
+	if ((rc = sohoa_asprintf(&path, "%s/access.log",
+	                         sohoa_config_get(cfg, "archive.root"))) ||
+	    (rc = sohoa_asprintf(&line, "%s\t%s\t%s\t%s\t%s\t%s\n", now,
+	                         sohoa_config_get(cfg, "station.operator"),
+	                         sohoa_config_get(cfg, "station.name"), what,
+	                         case_number, detail ? detail : "")))
+		goto done;
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (fd < 0 || write(fd, line, strlen(line)) != (ssize_t)strlen(line) ||
+	    fsync(fd) != 0)
+		rc =
+		    sohoa_error_set(sohoa_error_from_errno(errno),
+		                    "access log %s: %s", path, strerror(errno));
+done:
+	if (rc != SOHOA_OK)
+		sohoa_log(SOHOA_LOG_WARN, "%s not logged: %s", what,
+		          sohoa_error_last());
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	free(line);
+	return rc;
+}
+
+/* A path from the configuration: relative ones are relative to the file's
+ * folder, as for the path keys config.c resolves itself. */
+static int config_path(char **out, const sohoa_config *cfg, const char *key)
+{
+	const char *v = sohoa_config_get(cfg, key);
+	const char *file = sohoa_config_file(cfg);
+	const char *slash = file ? strrchr(file, '/') : NULL;
+
+	*out = NULL;
+	if (!v[0] || v[0] == '/' || !slash)
+		return sohoa_asprintf(out, "%s", v);
+	return sohoa_asprintf(out, "%.*s/%s", (int)(slash - file), file, v);
+}
+
+int cli_archive_setup(const sohoa_config *cfg, int signing)
+{
+	char *cert = NULL, *key = NULL, *ca = NULL, *enc = NULL;
+	int rc;
+
+	if ((rc = config_path(&enc, cfg, "archive.encrypt_key")) ||
+	    (rc = sohoa_archive_set_encryption(
+	         enc, sohoa_config_get(cfg, "archive.encrypt_types"),
+	         sohoa_config_get(cfg, "archive.root"))))
+		goto done;
+	if ((rc = config_path(&cert, cfg, "archive.sign_cert")) ||
+	    (rc = config_path(&key, cfg, "archive.sign_key")) ||
+	    (rc = config_path(&ca, cfg, "archive.trust_ca")))
+		goto done;
+	if ((signing && (rc = sohoa_archive_set_signer(cert, key))) ||
+	    (rc = sohoa_archive_set_trust(
+	         ca, sohoa_config_get_bool(cfg, "archive.require_signature"))))
+		rc = sohoa_error_set(
+		    rc == SOHOA_EINVALID ? SOHOA_EINVALID : SOHOA_EENV,
+		    "[archive] signing: %s", sohoa_error_last());
+done:
+	free(cert);
+	free(key);
+	free(ca);
+	free(enc);
 	return rc;
 }

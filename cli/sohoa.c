@@ -31,6 +31,18 @@ static const struct cli_command commands[] = {
      "\n"
      "example: sohoa import --case 000.00.22.H27-250701-0001 "
      "--component \"Tờ khai\" to-khai.png\n"},
+    {"append", cmd_append, "add a component or result to a case's bundle",
+     "usage: sohoa append --case CASE --component NAME "
+     "[--kind component|result] FILE...\n"
+     "\n"
+     "Like import, for a case that already has a bundle: the files are\n"
+     "checked, recognized and added as a new revision (a supplement, or\n"
+     "the result with --kind result); earlier entries are carried over\n"
+     "byte-identical.  Pages of an existing component go after its\n"
+     "pages.  A case without a bundle is refused (use import).\n"
+     "\n"
+     "example: sohoa append --case 000.00.22.H27-250701-0001 "
+     "--component \"Kết quả\" --kind result giay-phep.tif\n"},
     {"scan", cmd_scan, "scan paper from a SANE scanner into a case",
      "usage: sohoa scan --case CASE [--component NAME] [--device DEV]\n"
      "                  [--source flatbed|adf|duplex] [--dpi N]\n"
@@ -91,10 +103,33 @@ static const struct cli_command commands[] = {
     {"verify", cmd_verify, "check case bundles",
      "usage: sohoa verify BUNDLE... | --all\n"
      "\n"
-     "Checks zip integrity, every manifest line, Payload-Oxum and the\n"
-     "metadata; exit 0 only when everything holds.\n"
+     "Checks zip integrity, every manifest line, Payload-Oxum, the\n"
+     "metadata and the signature (against [archive] trust_ca; says who\n"
+     "signed and when; an unsigned bundle is a note, or a failure with\n"
+     "[archive] require_signature = true).  Exit 0 only when\n"
+     "everything holds.\n"
      "\n"
      "example: sohoa verify --all\n"},
+    {"show", cmd_show, "print a case: components, pages, revisions",
+     "usage: sohoa show [--json] CASE\n"
+     "\n"
+     "Prints the case from its bundle: components, pages (image, dpi,\n"
+     "colour mode, document type, source, capture), fields, revisions\n"
+     "and events.  --json prints the bundle's data/metadata.json.\n"
+     "CASE is a case number (bundle under [archive] root) or a path to\n"
+     "a bundle.  Each show is recorded in ARCHIVE_ROOT/access.log.\n"
+     "\n"
+     "example: sohoa show 000.00.22.H27-250701-0001\n"},
+    {"extract", cmd_extract, "copy a case's page masters out",
+     "usage: sohoa extract [--component NAME] CASE DIR\n"
+     "\n"
+     "Verifies the bundle, then writes every page master (or those of\n"
+     "one component) byte-identical as DIR/<folder>/NNNN.<ext>, the\n"
+     "names they have in the bundle, and prints each path.  Existing\n"
+     "files of the same name are replaced.  Each extract is recorded\n"
+     "in ARCHIVE_ROOT/access.log.\n"
+     "\n"
+     "example: sohoa extract 000.00.22.H27-250701-0001 /tmp/out\n"},
     {"reindex", cmd_reindex, "rebuild the index from the bundles",
      "usage: sohoa reindex [--all | CASE...]\n"
      "\n"

@@ -789,6 +789,176 @@ static void unwritable_root_is_env_and_leaves_nothing(void **state)
 	free(now);
 }
 
+/* A throwaway CA (openssl CLI) in the fixture folder: ca, op (issued by
+ * ca) and evil (self-signed, same name). */
+static void make_pki(const struct fixture *fx)
+{
+	char cmd[2048];
+
+	snprintf(
+	    cmd, sizeof(cmd),
+	    "set -e; cd '%s'; "
+	    "for n in ca op evil; do openssl req -newkey ec -pkeyopt "
+	    "ec_paramgen_curve:P-256 -nodes -keyout $n.key -subj \"/CN=$n\" "
+	    "-out $n.csr 2>/dev/null; done; "
+	    "printf 'basicConstraints=critical,CA:TRUE\\n' >ca.ext; "
+	    "openssl x509 -req -in ca.csr -key ca.key -days 30 -extfile ca.ext "
+	    "-out ca.pem 2>/dev/null; "
+	    "openssl x509 -req -in evil.csr -key evil.key -days 30 "
+	    "-out evil.pem 2>/dev/null; "
+	    "openssl x509 -req -in op.csr -CA ca.pem -CAkey ca.key "
+	    "-CAcreateserial -days 30 -out op.pem 2>/dev/null",
+	    fx->dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void signatures_are_checked(void **state)
+{
+	struct fixture *fx = *state;
+	char cert[200], key[200], ca[200], evil[200], evkey[200];
+	sohoa_archive_signature sig;
+	struct batch a, b;
+	size_t len = 0;
+	char *tag;
+
+	make_pki(fx);
+	snprintf(cert, sizeof(cert), "%s/op.pem", fx->dir);
+	snprintf(key, sizeof(key), "%s/op.key", fx->dir);
+	snprintf(ca, sizeof(ca), "%s/ca.pem", fx->dir);
+	snprintf(evil, sizeof(evil), "%s/evil.pem", fx->dir);
+	snprintf(evkey, sizeof(evkey), "%s/evil.key", fx->dir);
+
+	/* a key that is not the certificate's is refused at once */
+	assert_int_equal(sohoa_archive_set_signer(cert, evkey), SOHOA_EINVALID);
+	assert_non_null(strstr(sohoa_error_last(), "does not belong"));
+	assert_int_equal(sohoa_archive_set_signer(cert, "/nonexistent.key"),
+	                 SOHOA_ENOTFOUND);
+
+	/* valid */
+	assert_int_equal(sohoa_archive_set_signer(cert, key), SOHOA_OK);
+	assert_int_equal(sohoa_archive_set_trust(ca, 1), SOHOA_OK);
+	make_batch(&a, fx, "Tờ khai", "component", 2, 1);
+	append_ok(fx, &a, 1);
+	make_batch(&b, fx, "Kết quả", "result", 1, 2);
+	append_ok(fx, &b, 0); /* the old signature is checked, a new made */
+	assert_verifies(fx->bundle);
+	assert_int_equal(sohoa_archive_signature_check(&sig, fx->bundle),
+	                 SOHOA_OK);
+	assert_true(sig.present && sig.valid && sig.trusted);
+	assert_string_equal(sig.signer, "CN=op");
+	assert_int_equal(strlen(sig.signing_time), 20);
+	assert_string_equal(sig.problem, "");
+
+	/* tampered tag manifest: one line dropped */
+	tag = zip_entry(fx->bundle, CASE "/tagmanifest-sha256.txt", &len);
+	assert_non_null(tag);
+	*strrchr(tag, '\n') = '\0';
+	*(strrchr(tag, '\n') + 1) = '\0';
+	zip_replace_entry(fx->bundle, CASE "/tagmanifest-sha256.txt", tag,
+	                  strlen(tag));
+	free(tag);
+	assert_finding(fx->bundle, CASE "/signature.p7s: does not match "
+	                                "tagmanifest-sha256.txt");
+	assert_int_equal(sohoa_archive_signature_check(&sig, fx->bundle),
+	                 SOHOA_OK);
+	assert_true(sig.present && !sig.valid && !sig.trusted);
+	assert_int_equal(unlink(fx->bundle), 0);
+
+	/* forged: signed by a key the trust store does not know */
+	assert_int_equal(sohoa_archive_set_signer(evil, evkey), SOHOA_OK);
+	assert_int_equal(sohoa_archive_set_trust(NULL, 0), SOHOA_OK);
+	append_ok(fx, &a, 1);
+	assert_int_equal(sohoa_archive_signature_check(&sig, fx->bundle),
+	                 SOHOA_OK);
+	assert_true(sig.valid && !sig.trusted); /* no trust store: unchecked */
+	assert_non_null(strstr(sig.problem, "no trust store"));
+	assert_int_equal(sohoa_archive_set_trust(ca, 0), SOHOA_OK);
+	assert_finding(fx->bundle,
+	               CASE "/signature.p7s: signer CN=evil is not trusted");
+
+	/* unsigned: a note, or a finding when signatures are required */
+	assert_int_equal(unlink(fx->bundle), 0);
+	assert_int_equal(sohoa_archive_set_signer(NULL, NULL), SOHOA_OK);
+	append_ok(fx, &a, 1);
+	assert_verifies(fx->bundle);
+	assert_int_equal(sohoa_archive_signature_check(&sig, fx->bundle),
+	                 SOHOA_OK);
+	assert_false(sig.present);
+	assert_int_equal(sohoa_archive_set_trust(ca, 1), SOHOA_OK);
+	assert_finding(fx->bundle, CASE "/signature.p7s: missing");
+	assert_int_equal(
+	    sohoa_archive_append(NULL, NULL, fx->root, CASE, &b.comp),
+	    SOHOA_EENV);
+	assert_int_equal(sohoa_archive_set_trust(NULL, 0), SOHOA_OK);
+}
+
+/* ID card pages are stored with AES-256; the key stays outside the root. */
+static void id_cards_are_encrypted(void **state)
+{
+	struct fixture *fx = *state;
+	char key[200], inside[200], *report = NULL;
+	sohoa_archive_case *c = NULL;
+	sohoa_archive_page_info pi;
+	struct batch b;
+	zip_t *za;
+	zip_stat_t st;
+	size_t len = 0;
+	char *meta;
+
+	snprintf(key, sizeof(key), "%s/archive.key", fx->dir);
+	write_bytes(key, "0123456789abcdef0123456789abcdef\n", 33);
+	assert_int_equal(chmod(key, 0600), 0);
+	assert_int_equal(mkdir(fx->root, 0755), 0);
+	snprintf(inside, sizeof(inside), "%s/archive.key", fx->root);
+	assert_int_equal(
+	    sohoa_archive_set_encryption(inside, "id_card_*", fx->root),
+	    SOHOA_EINVALID);
+	assert_non_null(strstr(sohoa_error_last(), "inside the archive root"));
+
+	assert_int_equal(
+	    sohoa_archive_set_encryption(key, "id_card_*", fx->root), SOHOA_OK);
+	make_batch(&b, fx, "CCCD", "component", 2, 1);
+	b.pages[0].analysis_json = "{\"document_type\": \"id_card_front\", "
+	                           "\"text\": \"NGUYỄN THỊ LIÊN\", "
+	                           "\"fields\": {\"id\": \"042190001234\"}}";
+	append_ok(fx, &b, 1);
+	assert_verifies(fx->bundle);
+
+	za = zip_open(fx->bundle, ZIP_RDONLY, NULL);
+	assert_non_null(za);
+	assert_int_equal(zip_stat(za, CASE "/data/cccd/0001.png", 0, &st), 0);
+	assert_int_equal(st.encryption_method, ZIP_EM_AES_256);
+	assert_int_equal(zip_stat(za, CASE "/data/cccd/0001.json", 0, &st), 0);
+	assert_int_equal(st.encryption_method, ZIP_EM_AES_256);
+	assert_int_equal(zip_stat(za, CASE "/data/cccd/0002.tif", 0, &st), 0);
+	assert_int_equal(st.encryption_method, ZIP_EM_NONE);
+	zip_discard(za);
+	meta = zip_entry(fx->bundle, CASE "/data/metadata.json", &len);
+	assert_non_null(meta);
+	assert_null(strstr(meta, "042190001234"));
+	assert_null(strstr(meta, "LIÊN"));
+	free(meta);
+
+	/* read back with the key: byte-identical, full analysis */
+	assert_int_equal(sohoa_archive_case_open(&c, fx->bundle), SOHOA_OK);
+	assert_int_equal(sohoa_archive_case_page(&pi, c, 0), SOHOA_OK);
+	assert_non_null(strstr(pi.analysis_json, "042190001234"));
+	assert_string_equal(pi.text, b.texts[0]);
+	sohoa_archive_case_free(c);
+
+	/* without the key: an environment problem naming the key file */
+	assert_int_equal(sohoa_archive_set_encryption("/nonexistent/k",
+	                                              "id_card_*", fx->root),
+	                 SOHOA_OK);
+	assert_int_equal(sohoa_archive_verify(fx->bundle, &report), SOHOA_EENV);
+	assert_non_null(strstr(sohoa_error_last(), "/nonexistent/k"));
+	free(report);
+	assert_int_equal(sohoa_archive_case_open(&c, fx->bundle), SOHOA_EENV);
+	assert_null(c);
+	assert_int_equal(sohoa_archive_set_encryption(NULL, NULL, NULL),
+	                 SOHOA_OK);
+}
+
 /* Disk full: a 200 KiB tmpfs (needs CAP_SYS_ADMIN, else skipped). */
 static void disk_full_is_env_and_keeps_old_bundle(void **state)
 {
@@ -859,6 +1029,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(invalid_input_is_refused, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(concurrent_appends_both_land, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(signatures_are_checked, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(id_cards_are_encrypted, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(held_lock_gives_busy, setup,
 	                                    teardown),

@@ -339,6 +339,19 @@ static void atomic_write_replaces_whole_files(void **state)
 	free(dir);
 }
 
+/* A message may wrap the last one (the archive does, "new bundle failed
+ * verification: %s"); formatting must not read what it is writing. */
+static void error_message_may_wrap_the_last_one(void **state)
+{
+	(void)state;
+	sohoa_error_set(SOHOA_EINVALID, "signature.p7s: %s", "does not match");
+	sohoa_error_set(SOHOA_EIO, "new bundle failed verification: %s",
+	                sohoa_error_last());
+	assert_string_equal(sohoa_error_last(),
+	                    "new bundle failed verification: "
+	                    "signature.p7s: does not match");
+}
+
 static void error_codes_map_to_exit_codes(void **state)
 {
 	(void)state;
@@ -376,6 +389,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(atomic_write_replaces_whole_files,
 	                                    setup, teardown),
 	    cmocka_unit_test(error_codes_map_to_exit_codes),
+	    cmocka_unit_test(error_message_may_wrap_the_last_one),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,378 @@
+#!/usr/bin/env bash
+# test_archive_cli.sh -- the bundle commands end to end through the real
+# binary: append (a new revision of an existing bundle), show (text and
+# --json), extract (byte-identical masters), on real zips checked with
+# unzip -t and tests/bagit_check.sh, with real Tesseract on a small page.
+set -u
+BIN=${SOHOA_BIN:?set SOHOA_BIN to the sohoa binary}
+HERE=$(cd "$(dirname "$0")" && pwd)
+DATA=$HERE/data
+unset SOHOA_CONFIG
+T=$(mktemp -d /tmp/sohoa-test-archive-cli-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+not_ok() { fail=$((fail + 1)); echo "not ok - $1"; }
+run() {
+	"$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	out=$(cat "$T/out")
+	err=$(cat "$T/err")
+}
+expect_rc() { # NAME WANT
+	if [ "$rc" -eq "$2" ]; then ok "$1"; else
+		not_ok "$1 (exit $rc, want $2)"
+		sed 's/^/    stdout: /' "$T/out" | head -20
+		sed 's/^/    stderr: /' "$T/err" | head -20
+	fi
+}
+expect_in() { # NAME HAYSTACK NEEDLE
+	if printf '%s' "$2" | grep -qF -- "$3"; then ok "$1"; else
+		not_ok "$1 (no '$3' in: $(printf '%s' "$2" | head -c 600))"
+	fi
+}
+expect_eq() { # NAME GOT WANT
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1 (got '$2', want '$3')"; fi
+}
+
+cat >"$T/sohoa.conf" <<CONF
+[station]
+name = quay-2
+operator = lan
+[ocr]
+workers = 2
+[archive]
+root = data/archive
+[index]
+path = data/index.sqlite
+[spool]
+path = data/spool
+[hotfolder]
+path = data/hot
+CONF
+C=(--config "$T/sohoa.conf")
+CASE=000.00.22.H27-250701-0001
+BUNDLE=$T/data/archive/$CASE.zip
+PAGE=$DATA/one_line.png
+pngtopnm "$PAGE" >"$T/page.pgm" 2>/dev/null
+pnmtotiff -flate "$T/page.pgm" >"$T/page.tif" 2>/dev/null
+
+# --- append: usage and refusals -------------------------------------------
+run "$BIN" "${C[@]}" append --case "$CASE" "$PAGE"
+expect_rc "append without --component is a usage error" 2
+expect_in "the usage error names --component" "$err" "--component NAME is required"
+run "$BIN" "${C[@]}" append --case "$CASE" --component "Tờ khai" "$PAGE"
+expect_rc "append to a case without a bundle is refused" 1
+expect_in "the refusal says to use import" "$err" "use 'sohoa import'"
+[ -e "$BUNDLE" ] && not_ok "no bundle after the refusal" || ok "no bundle after the refusal"
+run "$BIN" "${C[@]}" append --case "$CASE" --component X --kind other "$PAGE"
+expect_rc "append with a bad --kind is a usage error" 2
+
+# --- import, then append a supplement and a result --------------------------
+run "$BIN" "${C[@]}" import --case "$CASE" --component "Tờ khai" "$PAGE"
+expect_rc "import starts the bundle" 0
+cp "$BUNDLE" "$T/rev1.zip"
+run "$BIN" "${C[@]}" append --case "$CASE" --component "Tờ khai" "$T/page.tif"
+expect_rc "append adds a page to an existing component" 0
+expect_in "append reports the page" "$out" "1 page added to component \"Tờ khai\""
+run "$BIN" "${C[@]}" append --case "$CASE" --component "Kết quả" --kind result "$T/page.pgm"
+expect_rc "append adds a result" 0
+run unzip -tq "$BUNDLE"
+expect_rc "unzip -t passes after the appends" 0
+run bash "$HERE/bagit_check.sh" "$BUNDLE"
+expect_rc "the independent BagIt check passes after the appends" 0
+run "$BIN" "${C[@]}" verify "$BUNDLE"
+expect_rc "sohoa verify passes after the appends" 0
+# revision 1's entries are carried over byte-identical
+for e in "$CASE/data/to-khai/0001.png" "$CASE/data/to-khai/0001.txt"; do
+	if cmp -s <(unzip -p "$T/rev1.zip" "$e") <(unzip -p "$BUNDLE" "$e"); then
+		ok "carried over unchanged: ${e#*/}"
+	else not_ok "carried over unchanged: ${e#*/}"; fi
+done
+run "$BIN" "${C[@]}" append --case "$CASE" --component "Tờ khai" --kind result "$PAGE"
+expect_rc "a component cannot change kind" 1
+
+# --- show --------------------------------------------------------------------
+run "$BIN" "${C[@]}" show "$CASE"
+expect_rc "show exits 0" 0
+expect_in "show names the case" "$out" "case $CASE"
+expect_in "show lists the component with its pages" "$out" "1. Tờ khai [component] folder to-khai, 2 pages"
+expect_in "show lists the result" "$out" "2. Kết quả [result] folder ket-qua, 1 page"
+expect_in "show lists pages" "$out" "data/to-khai/0002.tif"
+expect_in "show gives the page source" "$out" "import:page.pgm"
+expect_in "show counts revisions" "$out" "revisions: 3"
+expect_in "show lists revision 3" "$out" "3. "
+expect_in "show lists events" "$out" "verified"
+expect_in "show names who" "$out" "lan at quay-2"
+run "$BIN" "${C[@]}" show --json "$CASE"
+expect_rc "show --json exits 0" 0
+expect_eq "show --json: 3 revisions" "$(printf '%s' "$out" | jq '.revisions | length')" 3
+expect_eq "show --json: 3 pages" "$(printf '%s' "$out" | jq '.pages | length')" 3
+expect_eq "show --json: revision 2 is the supplement" \
+	"$(printf '%s' "$out" | jq -r '.revisions[1].component')" "Tờ khai"
+expect_eq "show --json: case number" "$(printf '%s' "$out" | jq -r .case_number)" "$CASE"
+run "$BIN" "${C[@]}" show "$BUNDLE"
+expect_rc "show takes a bundle path too" 0
+run "$BIN" "${C[@]}" show 000.00.22.H27-250701-0002
+expect_rc "show of a case without a bundle exits 1" 1
+expect_in "the message names the bundle" "$err" "000.00.22.H27-250701-0002.zip"
+run "$BIN" "${C[@]}" show
+expect_rc "show without CASE is a usage error" 2
+
+# --- extract -------------------------------------------------------------------
+run "$BIN" "${C[@]}" extract "$CASE" "$T/x1"
+expect_rc "extract exits 0" 0
+expect_eq "extract prints 3 paths" "$(printf '%s\n' "$out" | wc -l)" 3
+cmp -s "$T/x1/to-khai/0001.png" "$PAGE" && ok "page 1 byte-identical" || not_ok "page 1 byte-identical"
+cmp -s "$T/x1/to-khai/0002.tif" "$T/page.tif" && ok "page 2 byte-identical" || not_ok "page 2 byte-identical"
+cmp -s "$T/x1/ket-qua/0001.pnm" "$T/page.pgm" && ok "the result byte-identical" || not_ok "the result byte-identical"
+run "$BIN" "${C[@]}" extract --component "Kết quả" "$CASE" "$T/only"
+expect_rc "extract --component exits 0" 0
+expect_eq "extract --component writes that component only" \
+	"$(cd "$T/only" && find . -type f | sort | tr '\n' ' ')" "./ket-qua/0001.pnm "
+run "$BIN" "${C[@]}" extract "$CASE" --component "Nope" "$T/none"
+expect_rc "extract of an unknown component exits 1" 1
+expect_in "the message names the component" "$err" "no component \"Nope\""
+[ -e "$T/none" ] && not_ok "nothing written for an unknown component" || ok "nothing written for an unknown component"
+run "$BIN" "${C[@]}" extract "$CASE"
+expect_rc "extract without DIR is a usage error" 2
+logged=$(grep -c $'\textract\t'"$CASE" "$T/data/archive/access.log")
+expect_eq "every extract that wrote pages is in the access log" "$logged" 2
+expect_in "show is in the access log" "$(cat "$T/data/archive/access.log")" $'lan\tquay-2\tshow'
+
+# a damaged bundle is not exported
+cp "$BUNDLE" "$T/damaged.zip"
+python3 - "$T/damaged.zip" <<'PY'
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+info = [i for i in z.infolist() if i.filename.endswith('to-khai/0001.png')][0]
+z.close()
+with open(sys.argv[1], 'r+b') as f:
+    f.seek(info.header_offset + 30 + len(info.filename) + len(info.extra) + 100)
+    b = f.read(1)
+    f.seek(-1, 1)
+    f.write(bytes([b[0] ^ 0xff]))
+PY
+run "$BIN" "${C[@]}" extract "$T/damaged.zip" "$T/bad"
+expect_rc "extract of a damaged bundle exits 1" 1
+expect_in "the refusal says why" "$err" "fails verification"
+expect_in "the finding names the page" "$err" "to-khai/0001.png"
+
+
+# --- signatures: a throwaway CA, an operator, a forger -----------------------
+P=$T/pki
+mkdir -p "$P"
+mkcert() { # NAME SUBJECT [CA]: key and certificate, signed by CA or self
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -utf8 \
+		-keyout "$P/$1.key" -subj "$2" -out "$P/$1.csr" 2>/dev/null
+	if [ -n "${3:-}" ]; then
+		openssl x509 -req -in "$P/$1.csr" -CA "$P/$3.pem" -CAkey "$P/$3.key" \
+			-CAcreateserial -days 30 -out "$P/$1.pem" 2>/dev/null
+	else
+		openssl x509 -req -in "$P/$1.csr" -key "$P/$1.key" -days 30 \
+			-extfile <(printf 'basicConstraints=critical,CA:TRUE\nkeyUsage=keyCertSign\n') \
+			-out "$P/$1.pem" 2>/dev/null
+	fi
+}
+mkcert ca "/O=UBND xã Thạch Hà/CN=Test CA"
+mkcert lan "/O=UBND xã Thạch Hà/CN=Nguyễn Thị Lan" ca
+mkcert evil "/O=UBND xã Thạch Hà/CN=Nguyễn Thị Lan"
+[ -s "$P/lan.pem" ] && [ -s "$P/evil.pem" ] && ok "test CA and certificates made" || not_ok "test CA and certificates made"
+signconf() { # FILE CERT KEY [EXTRA LINE]
+	sed "s|^root = data/archive|root = data/archive\nsign_cert = $2\nsign_key = $3\ntrust_ca = pki/ca.pem\n${4:-}|" "$T/sohoa.conf" >"$1"
+}
+signconf "$T/lan.conf" pki/lan.pem pki/lan.key
+signconf "$T/evil.conf" pki/evil.pem pki/evil.key
+sed -i '/^trust_ca/d' "$T/evil.conf" # the forger has no trust store
+signconf "$T/evil-trusting.conf" pki/evil.pem pki/evil.key
+signconf "$T/require.conf" "" "" "require_signature = true"
+signconf "$T/mismatch.conf" pki/lan.pem pki/evil.key
+CASE3=000.00.22.H27-250701-0003
+SB=$T/data/archive/$CASE3.zip
+
+run "$BIN" --config "$T/require.conf" verify "$BUNDLE"
+expect_rc "an unsigned bundle fails when signatures are required" 1
+expect_in "the finding says the signature is missing" "$out" "signature.p7s: missing (signatures are required)"
+run "$BIN" "${C[@]}" verify "$BUNDLE"
+expect_in "an unsigned bundle verifies with a note" "$out" "ok (unsigned)"
+run "$BIN" --config "$T/require.conf" import --case "$CASE3" "$PAGE"
+expect_rc "required signatures without a signer is an environment problem" 3
+run "$BIN" --config "$T/mismatch.conf" import --case "$CASE3" "$PAGE"
+expect_rc "a key of another certificate is refused" 1
+expect_in "the refusal says they do not belong together" "$err" "does not belong to the certificate"
+[ -e "$SB" ] && not_ok "nothing written by refused signers" || ok "nothing written by refused signers"
+
+run "$BIN" --config "$T/lan.conf" import --case "$CASE3" --component "Tờ khai" "$PAGE"
+expect_rc "a signed import exits 0" 0
+run "$BIN" --config "$T/lan.conf" append --case "$CASE3" --component "Kết quả" --kind result "$PAGE"
+expect_rc "a signed append exits 0" 0
+run unzip -Z1 "$SB"
+expect_in "the bundle holds signature.p7s" "$out" "$CASE3/signature.p7s"
+run "$BIN" --config "$T/require.conf" verify "$SB"
+expect_rc "a signed bundle verifies against the trust store" 0
+expect_in "verify says who signed" "$out" "signed by CN=Nguyễn Thị Lan,O=UBND xã Thạch Hà at 20"
+expect_in "verify says the signer is trusted" "$out" ", trusted)"
+run bash "$HERE/bagit_check.sh" "$SB"
+expect_rc "a signed bundle passes the independent BagIt check" 0
+unzip -p "$SB" "$CASE3/tagmanifest-sha256.txt" >"$T/tag.txt"
+unzip -p "$SB" "$CASE3/signature.p7s" >"$T/sig.p7s"
+run openssl cms -verify -binary -inform DER -in "$T/sig.p7s" -content "$T/tag.txt" \
+	-CAfile "$P/ca.pem" -purpose any -out /dev/null
+expect_rc "openssl cms -verify agrees" 0
+run "$BIN" --config "$T/lan.conf" show "$CASE3"
+expect_in "the signing is an event of the revision" "$out" "signed     rev 2  Nguyễn Thị Lan"
+expect_in "show says who signed" "$out" "signature: CN=Nguyễn Thị Lan,O=UBND xã Thạch Hà at 20"
+
+# tampered: a page changed and every manifest rewritten to match
+python3 "$HERE/rebag.py" "$SB" "$T/tampered.zip" "$CASE3/data/to-khai/0001.png"
+run bash "$HERE/bagit_check.sh" "$T/tampered.zip"
+expect_rc "the tampered bag is valid BagIt" 0
+run "$BIN" --config "$T/lan.conf" verify "$T/tampered.zip"
+expect_rc "the tampered bundle fails verification" 1
+expect_in "the signature no longer matches the tag manifest" "$out" "signature.p7s: does not match tagmanifest-sha256.txt"
+
+# forged: signed by a key the trust store does not know
+CASE4=000.00.22.H27-250701-0004
+run "$BIN" --config "$T/evil-trusting.conf" import --case "$CASE4" "$PAGE"
+expect_rc "a writer whose signer is not trusted keeps nothing" 3
+expect_in "and says why" "$err" "new bundle failed verification: $CASE4/signature.p7s: signer"
+[ -e "$T/data/archive/$CASE4.zip" ] && not_ok "no bundle from the untrusted writer" || ok "no bundle from the untrusted writer"
+run "$BIN" --config "$T/evil.conf" import --case "$CASE4" "$PAGE"
+expect_rc "a forger can write a bundle" 0
+run "$BIN" --config "$T/lan.conf" verify "$T/data/archive/$CASE4.zip"
+expect_rc "the forged bundle fails verification" 1
+expect_in "the finding says the signer is not trusted" "$out" "signature.p7s: signer CN=Nguyễn Thị Lan,O=UBND xã Thạch Hà is not trusted"
+run "$BIN" --config "$T/lan.conf" append --case "$CASE4" --component X "$PAGE"
+expect_rc "a forged bundle is not extended" 1
+
+# --- the searchable PDF of each component --------------------------------------
+CASE5=000.00.22.H27-250701-0005
+PB=$T/data/archive/$CASE5.zip
+pngtopnm "$DATA/text_vi.png" >"$T/vi.pgm" 2>/dev/null
+pnmtojpeg --quality=90 "$T/vi.pgm" >"$T/vi.jpg" 2>/dev/null
+pgmtopbm -threshold "$T/vi.pgm" 2>/dev/null | pnmtotiff -g4 >"$T/vi-lineart.tif" 2>/dev/null
+run "$BIN" "${C[@]}" import --case "$CASE5" --component "Tờ khai" "$DATA/text_vi.png" "$T/vi.jpg" "$T/vi-lineart.tif"
+expect_rc "import of PNG, JPEG and G4 TIFF pages" 0
+run "$BIN" "${C[@]}" import --case "$CASE5" --component "Kết quả" --kind result "$PAGE"
+expect_rc "a second component" 0
+unzip -p "$PB" "$CASE5/data/to-khai.pdf" >"$T/tk.pdf"
+unzip -p "$PB" "$CASE5/data/ket-qua.pdf" >"$T/kq1.pdf"
+run qpdf --check "$T/tk.pdf"
+expect_rc "qpdf --check passes on the component PDF" 0
+expect_eq "the PDF has one page per page" "$(pdfinfo "$T/tk.pdf" | awk '/^Pages:/ {print $2}')" 3
+expect_eq "the page size follows the dpi" "$(pdfinfo "$T/tk.pdf" | awk '/^Page size:/ {print $3 "x" $5}')" "480x168"
+expect_eq "the JPEG is passed through" "$(pdfimages -list "$T/tk.pdf" | awk 'NR == 4 {print $9}')" "jpeg"
+expect_eq "the lineart page stays 1 bit" "$(pdfimages -list "$T/tk.pdf" | awk 'NR == 5 {print $8}')" "1"
+pdftotext "$T/tk.pdf" "$T/tk.txt"
+missing=0
+for page in 0001 0002 0003; do
+	for w in $(unzip -p "$PB" "$CASE5/data/to-khai/$page.txt"); do
+		grep -qF -- "$w" "$T/tk.txt" || { missing=$((missing + 1)); echo "    not in the PDF text: $w"; }
+	done
+done
+expect_eq "every OCR word of the component extracts from the PDF" "$missing" 0
+expect_in "Vietnamese diacritics survive extraction" "$(cat "$T/tk.txt")" "NGUYỄN THỊ LIÊN"
+run "$BIN" "${C[@]}" show --json "$CASE5"
+expect_eq "metadata names the component PDF" "$(printf '%s' "$out" | jq -r '.components[0].pdf')" "data/to-khai.pdf"
+run "$BIN" "${C[@]}" append --case "$CASE5" --component "Tờ khai" "$PAGE"
+expect_rc "append to the first component" 0
+unzip -p "$PB" "$CASE5/data/to-khai.pdf" >"$T/tk2.pdf"
+expect_eq "its PDF gets the new page" "$(pdfinfo "$T/tk2.pdf" | awk '/^Pages:/ {print $2}')" 4
+cmp -s -n "$(stat -c %s "$T/tk.pdf")" "$T/tk.pdf" "$T/tk2.pdf" &&
+	ok "the new page is an incremental update (old bytes kept)" ||
+	not_ok "the new page is an incremental update (old bytes kept)"
+run qpdf --check "$T/tk2.pdf"
+expect_rc "qpdf --check passes on the updated PDF" 0
+expect_in "the new page's text extracts" "$(pdftotext -f 4 -l 4 "$T/tk2.pdf" -)" "$(unzip -p "$PB" "$CASE5/data/to-khai/0004.txt" | awk '{print $1; exit}')"
+unzip -p "$PB" "$CASE5/data/ket-qua.pdf" | cmp -s - "$T/kq1.pdf" &&
+	ok "the other component's PDF is carried over unchanged" ||
+	not_ok "the other component's PDF is carried over unchanged"
+run bash "$HERE/bagit_check.sh" "$PB"
+expect_rc "the bundle with PDFs passes the independent BagIt check" 0
+# pages scanned sideways or upside down are shown upright, under their text
+pamflip -r90 "$T/vi.pgm" >"$T/r90.pgm"
+pamflip -r180 "$T/vi.pgm" >"$T/r180.pgm"
+pamflip -r270 "$T/vi.pgm" >"$T/r270.pgm"
+run "$BIN" "${C[@]}" append --case "$CASE5" --component "Xoay" "$T/r90.pgm" "$T/r180.pgm" "$T/r270.pgm"
+expect_rc "append of rotated pages" 0
+expect_eq "OCR found the rotations" \
+	"$(unzip -p "$PB" "$CASE5/data/metadata.json" | jq -c '[.pages[] | select(.component == "Xoay") | .analysis.rotation]')" "[90,180,270]"
+unzip -p "$PB" "$CASE5/data/xoay.pdf" >"$T/xoay.pdf"
+expect_eq "every rotated page is upright in the PDF" \
+	"$(pdfinfo -f 1 -l 3 "$T/xoay.pdf" | awk '/^Page.*size:/ {printf "%sx%s ", $4, $6}')" "480x168 480x168 480x168 "
+first_words=$(for p in 1 2 3; do pdftotext -f $p -l $p -bbox "$T/xoay.pdf" - | grep -m1 '<word'; done | sort -u | wc -l)
+upright_word=$(pdftotext -f 1 -l 1 -bbox "$T/tk.pdf" - | grep -m1 '<word')
+expect_eq "the text lies where the upright page has it" "$first_words" 1
+expect_in "same place as on the page scanned upright" "$(pdftotext -f 1 -l 1 -bbox "$T/xoay.pdf" - | grep -m1 '<word')" "$upright_word"
+run "$BIN" "${C[@]}" extract --component Xoay "$CASE5" "$T/xoay"
+cmp -s "$T/xoay/xoay/0001.pnm" "$T/r90.pgm" && ok "the rotated master is kept as captured" || not_ok "the rotated master is kept as captured"
+
+# --- encryption at rest ----------------------------------------------------------
+mkdir -p "$T/keys"
+head -c 32 /dev/urandom | base64 >"$T/keys/case.key"
+head -c 32 /dev/urandom | base64 >"$T/keys/other.key"
+encconf() { # FILE KEY TYPES
+	sed "s|^root = data/archive|root = data/archive\nencrypt_key = $2\nencrypt_types = $3|" "$T/sohoa.conf" >"$1"
+}
+encconf "$T/enc.conf" keys/case.key "other, id_card_*"
+encconf "$T/nokey.conf" keys/missing.key "id_card_*"
+encconf "$T/wrongkey.conf" keys/other.key "id_card_*"
+encconf "$T/inside.conf" data/archive/case.key "id_card_*"
+encconf "$T/receipts.conf" keys/case.key "receipt"
+CASE6=000.00.22.H27-250701-0006
+EB=$T/data/archive/$CASE6.zip
+run "$BIN" --config "$T/inside.conf" import --case "$CASE6" "$PAGE"
+expect_rc "a key file inside the archive root is refused" 1
+expect_in "the refusal says to keep it apart" "$err" "inside the archive root"
+run "$BIN" --config "$T/enc.conf" import --case "$CASE6" --component "CCCD" "$PAGE"
+expect_rc "import of a page of an encrypted type" 0
+run "$BIN" --config "$T/receipts.conf" append --case "$CASE6" --component "Tờ khai" "$PAGE"
+expect_rc "append of a page of another type" 0
+aes=$(zipinfo "$EB" | awk '$6 == "u099" {print $9}' | sed "s|^$CASE6/||" | sort | tr '\n' ' ')
+expect_eq "the encrypted page's entries and PDF are AES, nothing else" "$aes" \
+	"data/cccd.pdf data/cccd/0001.hocr data/cccd/0001.json data/cccd/0001.png data/cccd/0001.txt "
+if unzip -p "$EB" "$CASE6/data/metadata.json" | jq -e '.pages[0].analysis | has("text") or has("codes") or has("fields")' >/dev/null; then
+	not_ok "the metadata keeps nothing personal of an encrypted page"
+else ok "the metadata keeps nothing personal of an encrypted page"; fi
+expect_eq "the metadata marks the page encrypted" \
+	"$(unzip -p "$EB" "$CASE6/data/metadata.json" | jq '[.pages[].encrypted] | map(tostring) | join(",")')" '"true,false"'
+run "$BIN" --config "$T/enc.conf" verify "$EB"
+expect_rc "verify with the key passes" 0
+run "$BIN" --config "$T/nokey.conf" verify "$EB"
+expect_rc "verify without the key is an environment problem" 3
+expect_in "it names the key file" "$out" "keys/missing.key"
+run "$BIN" --config "$T/wrongkey.conf" verify "$EB"
+expect_rc "verify with the wrong key exits 3" 3
+expect_in "it says the key does not open it" "$out" "keys/other.key does not open it"
+run "$BIN" --config "$T/nokey.conf" show "$EB"
+expect_rc "show without the key exits 3" 3
+expect_in "show names the key file" "$err" "keys/missing.key"
+run "$BIN" --config "$T/enc.conf" show "$CASE6"
+expect_rc "show with the key exits 0" 0
+expect_in "show marks the encrypted page" "$out" "...), encrypted"
+run "$BIN" --config "$T/nokey.conf" extract "$CASE6" "$T/enc-x"
+expect_rc "extract without the key exits 3" 3
+run "$BIN" --config "$T/enc.conf" extract "$CASE6" "$T/enc-x"
+expect_rc "extract with the key exits 0" 0
+cmp -s "$T/enc-x/cccd/0001.png" "$PAGE" && ok "the encrypted page extracts byte-identical" || not_ok "the encrypted page extracts byte-identical"
+run "$BIN" --config "$T/nokey.conf" reindex "$CASE6"
+expect_rc "reindex without the key exits 3" 3
+expect_in "reindex names the key file" "$err" "keys/missing.key"
+run "$BIN" --config "$T/enc.conf" reindex "$CASE6"
+expect_rc "reindex with the key exits 0" 0
+run "$BIN" --config "$T/nokey.conf" append --case "$CASE6" --component "Tờ khai" "$PAGE"
+expect_rc "append to an encrypted bundle without the key exits 3" 3
+run "$BIN" --config "$T/enc.conf" append --case "$CASE6" --component "CCCD" "$PAGE"
+expect_rc "append with the key exits 0" 0
+expect_eq "carried-over encrypted entries stay encrypted" \
+	"$(zipinfo "$EB" | awk '$6 == "u099"' | grep -c "data/cccd/0001\.")" 4
+run "$BIN" --config "$T/enc.conf" extract --component CCCD "$CASE6" "$T/enc-y"
+cmp -s "$T/enc-y/cccd/0001.png" "$PAGE" && cmp -s "$T/enc-y/cccd/0002.png" "$PAGE" &&
+	ok "both encrypted pages extract byte-identical after the append" ||
+	not_ok "both encrypted pages extract byte-identical after the append"
+run unzip -t "$EB"
+expect_rc "Info-ZIP unzip cannot test AES entries (documented)" 81
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
