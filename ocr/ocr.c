@@ -35,7 +35,14 @@ struct sohoa_ocr {
 	TessBaseAPI *osd;           /* owned: orientation, NULL without osd */
 	zbar_image_scanner_t *zbar; /* owned */
 	double max_mp;              /* page size limit, megapixels */
+	sohoa_ocr__data *data;      /* owned: provinces, names lexicon */
 };
+
+/* Data folders tried in turn when none is configured: the installed one,
+ * then the source tree's (a build used in place). */
+#ifndef SOHOA_OCR_DATA_DIRS
+#define SOHOA_OCR_DATA_DIRS "/usr/local/share/sohoa/ocr"
+#endif
 
 static pthread_once_t env_once = PTHREAD_ONCE_INIT;
 static pthread_once_t osd_warn_once = PTHREAD_ONCE_INIT;
@@ -155,6 +162,8 @@ int sohoa_ocr_create(sohoa_ocr **out, const char *languages,
 	if (!(ocr = calloc(1, sizeof(*ocr))))
 		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
 	ocr->max_mp = DEFAULT_MAX_MP;
+	if ((rc = sohoa_ocr_set_data_dir(ocr, NULL)) != SOHOA_OK)
+		goto fail;
 	if ((rc = tess_open(&ocr->api, tessdata, languages, OEM_DEFAULT)) !=
 	    SOHOA_OK)
 		goto fail;
@@ -189,6 +198,43 @@ fail:
 	return rc;
 }
 
+int sohoa_ocr_set_data_dir(sohoa_ocr *ocr, const char *dir)
+{
+	sohoa_ocr__data *d = NULL;
+	char buf[4096], probe[4200];
+	const char *p = SOHOA_OCR_DATA_DIRS;
+	size_t n;
+	int rc;
+
+	assert(ocr);
+	if (!dir || !*dir) {
+		/* first folder of the list that holds the data */
+		dir = NULL;
+		while (*p) {
+			n = strcspn(p, ":");
+			snprintf(buf, sizeof(buf), "%.*s", (int)n, p);
+			snprintf(probe, sizeof(probe), "%s/provinces.tsv", buf);
+			if (!dir || access(probe, R_OK) == 0)
+				dir = buf;
+			if (access(probe, R_OK) == 0)
+				break;
+			p += n;
+			if (*p)
+				p++;
+		}
+	}
+	if ((rc = sohoa_ocr__data_load(&d, dir)) != SOHOA_OK)
+		return rc;
+	sohoa_ocr__data_free(ocr->data);
+	ocr->data = d;
+	return SOHOA_OK;
+}
+
+const sohoa_ocr__data *sohoa_ocr__data_of(const sohoa_ocr *ocr)
+{
+	return ocr->data;
+}
+
 static void tess_close(TessBaseAPI *api)
 {
 	if (api) {
@@ -203,6 +249,7 @@ void sohoa_ocr_free(sohoa_ocr *ocr)
 		return;
 	tess_close(ocr->api);
 	tess_close(ocr->osd);
+	sohoa_ocr__data_free(ocr->data);
 	if (ocr->zbar)
 		zbar_image_scanner_destroy(ocr->zbar);
 	free(ocr);
@@ -235,12 +282,79 @@ void sohoa_ocr_result_dispose(sohoa_ocr_result *r)
 		free(r->codes[i].data);
 	}
 	free(r->codes);
+	sohoa_ocr__fields_dispose(r);
 	memset(r, 0, sizeof(*r));
 }
 
-/* Recognize `pix`: NFC text, hOCR and mean confidence into r. */
-static int recognize(sohoa_ocr_result *r, TessBaseAPI *api, PIX *pix, int dpi,
-                     int page)
+struct lines {
+	sohoa_ocr__line *v; /* owned array */
+	size_t n, cap;
+};
+
+static void lines_free(struct lines *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i].text);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/* The text lines of the last recognition, NFC, with their confidence and
+ * box, in Tesseract's reading order. */
+static int get_lines(struct lines *out, TessBaseAPI *api)
+{
+	TessResultIterator *it = TessBaseAPIGetIterator(api);
+	TessPageIterator *pit;
+	char *t, *nfc;
+	size_t len;
+	int rc = SOHOA_OK;
+
+	if (!it)
+		return SOHOA_OK;
+	pit = TessResultIteratorGetPageIterator(it);
+	do {
+		sohoa_ocr__line *l;
+
+		if (!(t = TessResultIteratorGetUTF8Text(it, RIL_TEXTLINE)))
+			continue;
+		len = strlen(t);
+		while (len && (t[len - 1] == '\n' || t[len - 1] == ' '))
+			t[--len] = '\0';
+		nfc = NULL;
+		if (len && sohoa_text_nfc(&nfc, t) != SOHOA_OK)
+			nfc = NULL;
+		TessDeleteText(t);
+		if (!nfc)
+			continue;
+		if (out->n == out->cap) {
+			size_t ncap = out->cap ? 2 * out->cap : 64;
+			void *g = realloc(out->v, ncap * sizeof(*out->v));
+
+			if (!g) {
+				free(nfc);
+				rc = sohoa_error_set(SOHOA_ENOMEM,
+				                     "out of memory");
+				break;
+			}
+			out->v = g;
+			out->cap = ncap;
+		}
+		l = &out->v[out->n++];
+		l->text = nfc;
+		l->conf =
+		    TessResultIteratorConfidence(it, RIL_TEXTLINE) / 100.0;
+		TessPageIteratorBoundingBox(pit, RIL_TEXTLINE, &l->x0, &l->y0,
+		                            &l->x1, &l->y1);
+	} while (TessPageIteratorNext(pit, RIL_TEXTLINE));
+	TessResultIteratorDelete(it);
+	return rc;
+}
+
+/* Recognize `pix`: NFC text, hOCR, lines and mean confidence into r. */
+static int recognize(sohoa_ocr_result *r, struct lines *lines, TessBaseAPI *api,
+                     PIX *pix, int dpi, int page)
 {
 	char *t = NULL, *h = NULL;
 	int rc = SOHOA_OK, conf;
@@ -266,6 +380,7 @@ static int recognize(sohoa_ocr_result *r, TessBaseAPI *api, PIX *pix, int dpi,
 	}
 	conf = TessBaseAPIMeanTextConf(api);
 	r->mean_confidence = conf > 0 ? conf / 100.0 : 0.0;
+	rc = get_lines(lines, api);
 done:
 	TessDeleteText(t);
 	TessDeleteText(h);
@@ -303,6 +418,7 @@ int sohoa_ocr_page(sohoa_ocr_result *out, sohoa_ocr *ocr, const char *path,
 	sohoa_ocr_result res;
 	PIX *pix = NULL, *gray = NULL, *upright = NULL, *straight = NULL;
 	PIX *scaled = NULL;
+	struct lines lines = {NULL, 0, 0};
 	size_t found = 0;
 	int rc, dpi = 0, tess_dpi;
 
@@ -345,8 +461,8 @@ int sohoa_ocr_page(sohoa_ocr_result *out, sohoa_ocr *ocr, const char *path,
 		goto done;
 	res.width = pixGetWidth(straight);
 	res.height = pixGetHeight(straight);
-	if ((rc = recognize(&res, ocr->api, straight, tess_dpi, page)) !=
-	    SOHOA_OK)
+	if ((rc = recognize(&res, &lines, ocr->api, straight, tess_dpi,
+	                    page)) != SOHOA_OK)
 		goto done;
 
 	/* No code on the page as scanned: try it straightened, then at
@@ -368,8 +484,26 @@ int sohoa_ocr_page(sohoa_ocr_result *out, sohoa_ocr *ocr, const char *path,
 	if ((rc = sohoa_ocr__find_case_number(&res.case_number, &res)) !=
 	    SOHOA_OK)
 		goto done;
-	rc = sohoa_ocr__classify(&res.document_type, res.text);
+	{
+		double mm = 25.4 / tess_dpi;
+		const char *qr = sohoa_ocr__id_qr(&res);
+		const char *t;
+
+		if ((rc = sohoa_ocr__classify(&res.document_type, res.text,
+		                              qr != NULL, res.width * mm,
+		                              res.height * mm)) != SOHOA_OK)
+			goto done;
+		t = res.document_type;
+		/* Identity fields on identity papers and forms only: a
+		 * receipt or a result names people too, but not as the
+		 * subject of the page. */
+		if (qr || !strncmp(t, "id_card", 7) ||
+		    !strcmp(t, "application_form"))
+			rc = sohoa_ocr__extract_fields(&res, ocr->data, qr,
+			                               lines.v, lines.n);
+	}
 done:
+	lines_free(&lines);
 	pixDestroy(&scaled);
 	pixDestroy(&straight);
 	pixDestroy(&upright);
