@@ -73,6 +73,15 @@ int cli_job_add_page(const sohoa_scan_page *pg, void *job);
  * folder.  Prints a summary to stdout. */
 int cli_job_finish(struct cli_job *job);
 
+/* A recognizer set up from the [ocr] section (languages, tessdata,
+ * data, max_megapixels).  *out owned: sohoa_ocr_free(). */
+struct sohoa_ocr;
+int cli_ocr_create(struct sohoa_ocr **out, const sohoa_config *cfg);
+
+/* Number of OCR worker threads for `units` pages ([ocr] workers, 0 = one
+ * per core). */
+int cli_ocr_workers(const sohoa_config *cfg, size_t units);
+
 /* Index a case from its bundle (used by import, scan and reindex). */
 int cli_index_bundle(const sohoa_config *cfg, const char *bundle_path);
 

@@ -94,19 +94,35 @@ struct ocr_work {
 	pthread_mutex_t lock;
 };
 
-static void *ocr_worker(void *arg)
+int cli_ocr_create(sohoa_ocr **out, const sohoa_config *cfg)
 {
-	struct ocr_work *w = arg;
-	const sohoa_config *cfg = w->job->cfg;
 	const char *tessdata = sohoa_config_get(cfg, "ocr.tessdata");
+	const char *data = sohoa_config_get(cfg, "ocr.data");
 	sohoa_ocr *ocr = NULL;
 	int rc;
 
+	*out = NULL;
 	rc = sohoa_ocr_create(&ocr, sohoa_config_get(cfg, "ocr.languages"),
 	                      tessdata[0] ? tessdata : NULL);
-	if (rc == SOHOA_OK)
-		sohoa_ocr_set_max_megapixels(
-		    ocr, sohoa_config_get_int(cfg, "ocr.max_megapixels"));
+	if (rc == SOHOA_OK && data[0])
+		rc = sohoa_ocr_set_data_dir(ocr, data);
+	if (rc != SOHOA_OK) {
+		sohoa_ocr_free(ocr);
+		return rc;
+	}
+	sohoa_ocr_set_max_megapixels(
+	    ocr, sohoa_config_get_int(cfg, "ocr.max_megapixels"));
+	*out = ocr;
+	return SOHOA_OK;
+}
+
+static void *ocr_worker(void *arg)
+{
+	struct ocr_work *w = arg;
+	sohoa_ocr *ocr = NULL;
+	int rc;
+
+	rc = cli_ocr_create(&ocr, w->job->cfg);
 	for (;;) {
 		size_t i;
 
@@ -134,7 +150,7 @@ static void *ocr_worker(void *arg)
 	return NULL;
 }
 
-static int workers_for(const sohoa_config *cfg, size_t npages)
+int cli_ocr_workers(const sohoa_config *cfg, size_t npages)
 {
 	long n = sohoa_config_get_int(cfg, "ocr.workers");
 
@@ -144,12 +160,14 @@ static int workers_for(const sohoa_config *cfg, size_t npages)
 		n = 1;
 	if ((size_t)n > npages)
 		n = (long)npages;
-	return (int)n;
+	if (n > 64)
+		n = 64;
+	return n < 1 ? 1 : (int)n;
 }
 
 static int run_ocr(struct ocr_work *w)
 {
-	int n = workers_for(w->job->cfg, w->job->npages);
+	int n = cli_ocr_workers(w->job->cfg, w->job->npages);
 	pthread_t th[64];
 	int started = 0;
 
