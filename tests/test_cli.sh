@@ -124,6 +124,10 @@ expect_absent "the spool is empty once the bundle is verified" "$T/data/spool"
 entry=$(unzip -Z1 "$BUNDLE" | grep -E '0001\.png$' | head -1)
 unzip -p "$BUNDLE" "$entry" | cmp -s - "$DATA/text_vi.png" &&
 	ok "the PNG master is byte-identical" || not_ok "the PNG master is byte-identical ($entry)"
+# the page analysis in the bundle carries the identity fields unchanged
+meta=$(unzip -p "$BUNDLE" '*.json' 2>/dev/null)
+expect_in "the bundle's page analysis has the fields" "$meta" '"place_of_residence"'
+expect_in "the bundle's page analysis has needs_review" "$meta" '"needs_review"'
 
 # --- search ---------------------------------------------------------------
 run "$BIN" "${C[@]}" search "Thạch Hà"
