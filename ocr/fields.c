@@ -982,7 +982,7 @@ static int shape_value(char **out, int f, const char *raw)
 	case F_NAT:
 		if (!(fold = fold_clean(raw, strlen(raw))))
 			break;
-		if (!strcmp(fold, "vietnam"))
+		if (levenshtein(fold, "vietnam") <= 1)
 			*out = strdup("Việt Nam");
 		else if (*fold)
 			*out = strdup(raw);
