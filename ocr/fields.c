@@ -247,6 +247,8 @@ struct name_entry {
 
 struct sohoa_ocr__data {
 	char provinces[1000]; /* 1 for a known code */
+	char *pname[1000];    /* owned: province names, NFC, or NULL */
+	char *pfold[1000];    /* owned: the same folded to [a-z] */
 	struct name_entry *names;
 	size_t nnames;
 };
@@ -257,6 +259,10 @@ void sohoa_ocr__data_free(sohoa_ocr__data *d)
 
 	if (!d)
 		return;
+	for (i = 0; i < 1000; i++) {
+		free(d->pname[i]);
+		free(d->pfold[i]);
+	}
 	for (i = 0; i < d->nnames; i++) {
 		free(d->names[i].word);
 		free(d->names[i].lower);
@@ -288,14 +294,27 @@ static int load_provinces(sohoa_ocr__data *d, const char *dir)
 
 	if ((rc = open_data(&fp, dir, "provinces.tsv")) != SOHOA_OK)
 		return rc;
-	while (fgets(line, sizeof(line), fp))
-		if (isdigit((unsigned char)line[0]) &&
-		    isdigit((unsigned char)line[1]) &&
-		    isdigit((unsigned char)line[2]) &&
-		    (line[3] == '\t' || line[3] == ' '))
-			d->provinces[(line[0] - '0') * 100 +
-			             (line[1] - '0') * 10 + (line[2] - '0')] =
-			    1;
+	while (fgets(line, sizeof(line), fp)) {
+		int code;
+		char *name = line + 4, *nfc = NULL;
+
+		if (!(isdigit((unsigned char)line[0]) &&
+		      isdigit((unsigned char)line[1]) &&
+		      isdigit((unsigned char)line[2]) &&
+		      (line[3] == '\t' || line[3] == ' ')))
+			continue;
+		code = (line[0] - '0') * 100 + (line[1] - '0') * 10 +
+		       (line[2] - '0');
+		d->provinces[code] = 1;
+		name[strcspn(name, "\t\r\n")] = '\0';
+		if (!strncmp(name, "TP ", 3))
+			name += 3;
+		if (*name && !d->pname[code] &&
+		    sohoa_text_nfc(&nfc, name) == SOHOA_OK) {
+			d->pname[code] = nfc;
+			d->pfold[code] = fold_clean(nfc, strlen(nfc));
+		}
+	}
 	fclose(fp);
 	return SOHOA_OK;
 }
@@ -460,6 +479,73 @@ static int repair_name(char **out, const sohoa_ocr__data *d, const char *raw)
 	free(copy);
 	*out = buf;
 	return SOHOA_OK;
+}
+
+/* Province names in a place ("Hải Chau, Quang Ngãi"): a part whose
+ * letters are those of a province name gets the name's tone marks.  The
+ * prefixes tỉnh / thành phố stay as read.  *out owned. */
+static char *repair_place(const sohoa_ocr__data *d, const char *raw)
+{
+	size_t len = strlen(raw), cap = len * 2 + 64, o = 0, n, k;
+	char *out = malloc(cap), *f;
+	const char *p = raw, *part;
+
+	if (!out)
+		return NULL;
+	while (*p) {
+		n = strcspn(p, ",");
+		part = p;
+		/* keep "tỉnh " / "thành phố " / "TP " before the name */
+		for (k = 0; k < n; k++) {
+			f = fold_clean(part, k);
+			if (f &&
+			    (!strcmp(f, "tinh") || !strcmp(f, "thanhpho") ||
+			     !strcmp(f, "tp")) &&
+			    part[k] == ' ') {
+				free(f);
+				k++;
+				break;
+			}
+			free(f);
+		}
+		if (k >= n)
+			k = 0;
+		while (k < n && part[k] == ' ')
+			k++;
+		memcpy(out + o, part, k);
+		o += k;
+		f = d ? fold_clean(part + k, n - k) : NULL;
+		{
+			const char *rep = NULL;
+			int c;
+
+			for (c = 0; f && *f && c < 1000; c++)
+				if (d->pfold[c] && !strcmp(d->pfold[c], f)) {
+					rep = d->pname[c];
+					break;
+				}
+			if (rep && o + strlen(rep) + 1 < cap) {
+				size_t e = n - k;
+
+				/* trailing spaces of the part stay */
+				while (e > 0 && part[k + e - 1] == ' ')
+					e--;
+				memcpy(out + o, rep, strlen(rep));
+				o += strlen(rep);
+				memcpy(out + o, part + k + e, n - k - e);
+				o += n - k - e;
+			} else {
+				memcpy(out + o, part + k, n - k);
+				o += n - k;
+			}
+		}
+		free(f);
+		p += n;
+		if (*p)
+			out[o++] = *p++;
+	}
+	out[o] = '\0';
+	return out;
 }
 
 /* ---- dates and numbers --------------------------------------------------- */
@@ -982,7 +1068,9 @@ static int shape_value(char **out, int f, const char *raw)
 	case F_NAT:
 		if (!(fold = fold_clean(raw, strlen(raw))))
 			break;
-		if (levenshtein(fold, "vietnam") <= 1)
+		if (levenshtein(fold, "vietnam") <= 1 ||
+		    (!strncmp(fold, "viet", 4) && strlen(fold) >= 6 &&
+		     levenshtein(fold, "vietnam") <= 2))
 			*out = strdup("Việt Nam");
 		else if (*fold)
 			*out = strdup(raw);
@@ -1077,6 +1165,13 @@ static int take_value(struct collect *c, const sohoa_ocr__data *d,
 	if (f == F_NAME) {
 		if ((rc = repair_name(&repaired, d, value)) != SOHOA_OK)
 			goto done;
+		free(value);
+		value = repaired;
+	} else if (is_place(f)) {
+		if (!(repaired = repair_place(d, value))) {
+			rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+			goto done;
+		}
 		free(value);
 		value = repaired;
 	}

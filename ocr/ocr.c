@@ -412,6 +412,111 @@ static int orient(sohoa_ocr *ocr, PIX *gray, int dpi)
 	return 360 - deg;
 }
 
+/* Mean word confidence under which a page is suspected of being read
+ * the wrong way up. */
+#define LOW_CONFIDENCE 0.70
+
+static int try_upside_down(sohoa_ocr_result *res, struct lines *lines,
+                           PIX **straight, sohoa_ocr *ocr, int dpi, int page)
+{
+	sohoa_ocr_result alt;
+	struct lines alt_lines = {NULL, 0, 0};
+	PIX *turned = pixRotateOrth(*straight, 2);
+	int rc;
+
+	if (!turned)
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	sohoa_ocr_result_init(&alt);
+	rc = recognize(&alt, &alt_lines, ocr->api, turned, dpi, page);
+	if (rc == SOHOA_OK &&
+	    alt.mean_confidence > res->mean_confidence + 0.1) {
+		char *t = res->text, *h = res->hocr;
+		struct lines l = *lines;
+
+		res->text = alt.text;
+		res->hocr = alt.hocr;
+		res->mean_confidence = alt.mean_confidence;
+		res->rotation = 180;
+		alt.text = t;
+		alt.hocr = h;
+		*lines = alt_lines;
+		alt_lines = l;
+		pixDestroy(straight);
+		*straight = turned;
+		turned = NULL;
+	}
+	lines_free(&alt_lines);
+	sohoa_ocr_result_dispose(&alt);
+	pixDestroy(&turned);
+	return rc;
+}
+
+static int has_field(const sohoa_ocr_result *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfields; i++)
+		if (!strcmp(r->fields[i].name, name))
+			return 1;
+	return 0;
+}
+
+/* A card page that lacks a field its kind prints. */
+static int card_fields_missing(const sohoa_ocr_result *r, const char *type)
+{
+	static const char *const front[] = {"id_number", "full_name",
+	                                    "date_of_birth", "sex"};
+	size_t i;
+
+	if (!strcmp(type, "id_card_back"))
+		return !has_field(r, "date_of_issue");
+	for (i = 0; i < sizeof(front) / sizeof(front[0]); i++)
+		if (!has_field(r, front[i]))
+			return 1;
+	/* the 2021 front prints an expiry under the photo */
+	return !has_field(r, "date_of_expiry") && r->text &&
+	       (strstr(r->text, "expiry") || strstr(r->text, "Citizen") ||
+	        strstr(r->text, "đến"));
+}
+
+/* Recognize the page again with sparse-text segmentation and read the
+ * fields from both line sets (the first reading wins where both have a
+ * value). */
+static int second_look(sohoa_ocr_result *res, struct lines *lines,
+                       sohoa_ocr *ocr, PIX *pix, int dpi, const char *qr)
+{
+	sohoa_ocr_result alt;
+	struct lines more = {NULL, 0, 0};
+	int rc;
+
+	sohoa_ocr_result_init(&alt);
+	TessBaseAPISetPageSegMode(ocr->api, PSM_SPARSE_TEXT);
+	rc = recognize(&alt, &more, ocr->api, pix, dpi, 0);
+	TessBaseAPISetPageSegMode(ocr->api, PSM_AUTO);
+	sohoa_ocr_result_dispose(&alt);
+	if (rc != SOHOA_OK)
+		goto done;
+	if (more.n) {
+		size_t n = lines->n + more.n;
+		sohoa_ocr__line *v = realloc(lines->v, n * sizeof(*v));
+
+		if (!v) {
+			rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+			goto done;
+		}
+		memcpy(v + lines->n, more.v, more.n * sizeof(*v));
+		lines->v = v;
+		lines->n = lines->cap = n;
+		free(more.v); /* the texts now belong to *lines */
+		more.v = NULL;
+		more.n = 0;
+	}
+	rc = sohoa_ocr__extract_fields(res, ocr->data, qr, lines->v, lines->n);
+done:
+	lines_free(&more);
+	return rc;
+}
+
 int sohoa_ocr_page(sohoa_ocr_result *out, sohoa_ocr *ocr, const char *path,
                    int page)
 {
@@ -464,6 +569,14 @@ int sohoa_ocr_page(sohoa_ocr_result *out, sohoa_ocr *ocr, const char *path,
 	if ((rc = recognize(&res, &lines, ocr->api, straight, tess_dpi,
 	                    page)) != SOHOA_OK)
 		goto done;
+	/* OSD is unsure on pages with little text (a card on an A4 sheet):
+	 * when the text reads badly and OSD turned nothing, try the page
+	 * upside down and keep what reads better. */
+	if (res.rotation == 0 && ocr->osd &&
+	    res.mean_confidence < LOW_CONFIDENCE &&
+	    (rc = try_upside_down(&res, &lines, &straight, ocr, tess_dpi,
+	                          page)) != SOHOA_OK)
+		goto done;
 
 	/* No code on the page as scanned: try it straightened, then at
 	 * another scale (zbar misses very large and very small modules). */
@@ -501,6 +614,13 @@ int sohoa_ocr_page(sohoa_ocr_result *out, sohoa_ocr *ocr, const char *path,
 		    !strcmp(t, "application_form"))
 			rc = sohoa_ocr__extract_fields(&res, ocr->data, qr,
 			                               lines.v, lines.n);
+		/* Tesseract's layout analysis sometimes drops a short value
+		 * beside a photo or merges two columns: a second look at a
+		 * card with sparse-text segmentation fills the gaps only. */
+		if (rc == SOHOA_OK && !strncmp(t, "id_card", 7) &&
+		    card_fields_missing(&res, t))
+			rc = second_look(&res, &lines, ocr, straight, tess_dpi,
+			                 qr);
 	}
 done:
 	lines_free(&lines);

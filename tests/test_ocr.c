@@ -905,6 +905,15 @@ static void name_tone_marks_are_repaired_when_unambiguous(void **state)
 	assert_string_equal(value(&r, "full_name"), "NGUYỄN THỊ LIÊN");
 	assert_string_equal(field(&r, "full_name")->raw, "NGUYÊN THI LIÊN");
 	sohoa_ocr_result_dispose(&r);
+	/* province names get their marks back; other words stay */
+	from_text(&r, NULL,
+	          "Quê quán: Hải Chau, Quang Ngãi\n"
+	          "Nơi thường trú: Thôn Đông, xã Thạch Ha, tinh Ha Tinh");
+	assert_string_equal(value(&r, "place_of_origin"),
+	                    "Hải Chau, Quảng Ngãi");
+	assert_string_equal(value(&r, "place_of_residence"),
+	                    "Thôn Đông, xã Thạch Ha, tinh Hà Tĩnh");
+	sohoa_ocr_result_dispose(&r);
 	from_text(&r, NULL, "Họ và tên: NGUYỄN THỊ HUONG");
 	assert_string_equal(value(&r, "full_name"), "NGUYỄN THỊ HUONG");
 	assert_string_equal(field(&r, "full_name")->raw, "NGUYỄN THỊ HUONG");
