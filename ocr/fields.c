@@ -1182,6 +1182,83 @@ done:
 	return rc;
 }
 
+/* ICAO 9303 check digit of s[0..n): weights 7, 3, 1; '<' counts 0. */
+static int mrz_check(const char *s, size_t n)
+{
+	static const int w[3] = {7, 3, 1};
+	size_t i;
+	int sum = 0, v;
+
+	for (i = 0; i < n; i++) {
+		char ch = s[i];
+
+		v = ch >= '0' && ch <= '9'   ? ch - '0'
+		    : ch >= 'A' && ch <= 'Z' ? ch - 'A' + 10
+		                             : 0;
+		sum += v * w[i % 3];
+	}
+	return '0' + sum % 10;
+}
+
+/* An MRZ line with spaces taken out and OCR's '«' read as '<'. */
+static void mrz_clean(char *out, size_t size, const char *s)
+{
+	size_t o = 0;
+
+	for (; *s && o + 1 < size; s++) {
+		if (*s == ' ')
+			continue;
+		if (!strncmp(s, "«", 2)) {
+			out[o++] = '<'; /* after the fields we read */
+			s++;
+			continue;
+		}
+		out[o++] = *s;
+	}
+	out[o] = '\0';
+}
+
+/* The ICAO TD1 machine-readable zone on the back of both cards: line 1
+ * IDVNM + the last 9 digits of the number + check + the 12-digit number;
+ * line 2 birth YYMMDD + check, sex M/F.  Taken only where the check
+ * digits hold (OCR errors do not pass), and only to fill gaps. */
+static int read_mrz(struct collect *c, const sohoa_ocr__line *src, size_t n)
+{
+	char l1[128], l2[128], idn[13], iso[24];
+	size_t i;
+	int rc = SOHOA_OK, g, cent;
+
+	for (i = 0; i + 1 < n; i++) {
+		mrz_clean(l1, sizeof(l1), src[i].text);
+		if (strncmp(l1, "IDVNM", 5) != 0 || strlen(l1) < 30)
+			continue;
+		if (l1[14] != mrz_check(l1 + 5, 9) || !all_digits(l1 + 15, 12))
+			continue;
+		memcpy(idn, l1 + 15, 12);
+		idn[12] = '\0';
+		if (strncmp(idn + 3, l1 + 5, 9) != 0)
+			continue;
+		if ((rc = set_val(&c->ocr[F_ID], idn, l1, src[i].conf)))
+			return rc;
+		mrz_clean(l2, sizeof(l2), src[i + 1].text);
+		if (strlen(l2) < 15 || !all_digits(l2, 6) ||
+		    l2[6] != mrz_check(l2, 6))
+			return SOHOA_OK;
+		g = idn[3] - '0';
+		cent = 19 + g / 2;
+		snprintf(iso, sizeof(iso), "%02d%.2s-%.2s-%.2s", cent % 100, l2,
+		         l2 + 2, l2 + 4);
+		if ((rc = set_val(&c->ocr[F_DOB], iso, l2, src[i + 1].conf)))
+			return rc;
+		if (l2[7] == 'M' || l2[7] == 'F')
+			rc =
+			    set_val(&c->ocr[F_SEX], l2[7] == 'M' ? "Nam" : "Nữ",
+			            l2, src[i + 1].conf);
+		return rc;
+	}
+	return SOHOA_OK;
+}
+
 static int read_lines(struct collect *c, const sohoa_ocr__data *d,
                       const sohoa_ocr__line *src, size_t n)
 {
@@ -1211,6 +1288,8 @@ static int read_lines(struct collect *c, const sohoa_ocr__data *d,
 			from = end > h.start ? end : h.start + 1;
 		}
 	}
+	if ((rc = read_mrz(c, src, n)) != SOHOA_OK)
+		goto done;
 	/* No labelled number: the first 12-digit number of the page (a card
 	 * has one; on a form the applicant's comes first). */
 	for (i = 0; i < n && !c->ocr[F_ID].value; i++)

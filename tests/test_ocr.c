@@ -945,6 +945,29 @@ static void form_labels_are_read(void **state)
 	sohoa_ocr_result_dispose(&r);
 }
 
+static void mrz_gives_number_birth_and_sex(void **state)
+{
+	sohoa_ocr_result r;
+	(void)state;
+
+	from_text(&r, NULL,
+	          "Đặc điểm nhân dạng / Personal identification:\n"
+	          "IDVNM1690297248048169029724<<<\n"
+	          "6904041F2904043VNM<<<<<<<<<<<6\n"
+	          "NGUYEN<<THI<NHAN<<<<<<<<<<<<<<\n");
+	assert_string_equal(value(&r, "id_number"), "048169029724");
+	assert_string_equal(value(&r, "date_of_birth"), "1969-04-04");
+	assert_string_equal(value(&r, "sex"), "Nữ");
+	assert_int_equal(r.nneeds_review, 0);
+	sohoa_ocr_result_dispose(&r);
+	/* a misread digit breaks the check digit: nothing is taken */
+	from_text(&r, NULL,
+	          "IDVNM1690297848048169029724<<<\n"
+	          "6904041F2904043VNM<<<<<<<<<<<6\n");
+	assert_null(field(&r, "date_of_birth"));
+	sohoa_ocr_result_dispose(&r);
+}
+
 static void missing_data_dir_is_named(void **state)
 {
 	(void)state;
@@ -1053,6 +1076,7 @@ int main(void)
 	    cmocka_unit_test(qr_and_text_conflict_is_reported),
 	    cmocka_unit_test(name_tone_marks_are_repaired_when_unambiguous),
 	    cmocka_unit_test(form_labels_are_read),
+	    cmocka_unit_test(mrz_gives_number_birth_and_sex),
 	    cmocka_unit_test(missing_data_dir_is_named),
 	    cmocka_unit_test(id_card_fields_end_to_end),
 	    cmocka_unit_test(form_fields_end_to_end),

@@ -164,13 +164,23 @@ def lv(d, x, y, label, value, fl, fv):
     return x + d.textlength(nfc(value), font=fv)
 
 
+def mrz_check(s):
+    v = lambda ch: int(ch) if ch.isdigit() else (ord(ch) - 55 if ch.isalpha() else 0)
+    return str(sum(v(ch) * (7, 3, 1)[i % 3] for i, ch in enumerate(s)) % 10)
+
+
 def mrz(p):
-    nm = gs.fold(p["full_name"]).upper().replace(" ", "<")
-    parts = nm.split("<", 1)
-    name_line = (parts[0] + "<<" + (parts[1] if len(parts) > 1 else "")).ljust(30, "<")[:30]
-    l1 = ("IDVNM" + p["id_number"][3:] + "0" + p["id_number"]).ljust(30, "<")[:30]
-    exp = p["expiry"].strftime("%y%m%d") if p["expiry"] else "991231"
-    l2 = (p["dob"].strftime("%y%m%d") + "0" + ("M" if p["sex"] == "Nam" else "F") + exp + "0VNM").ljust(29, "<") + "0"
+    """ICAO TD1 lines as on the cards: line 1 holds the last 9 digits of the number, a check
+    digit and the full 12-digit number; line 2 birth, sex, expiry; line 3 the name."""
+    nm = gs.fold(p["full_name"]).upper().split(" ")
+    name_line = (nm[0] + "<<" + "<".join(nm[1:])).ljust(30, "<")[:30]
+    doc = p["id_number"][3:]
+    l1 = ("IDVNM" + doc + mrz_check(doc) + p["id_number"]).ljust(30, "<")[:30]
+    b = p["dob"].strftime("%y%m%d")
+    e = p["expiry"].strftime("%y%m%d") if p["expiry"] else "<<<<<<"
+    l2 = b + mrz_check(b) + ("M" if p["sex"] == "Nam" else "F") + e + mrz_check(e) + "VNM"
+    l2 = l2.ljust(29, "<")
+    l2 += mrz_check(l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29])
     return [l1, l2, name_line]
 
 
@@ -250,7 +260,9 @@ def card_2021_back(rnd, p, fonts):
     mono = gs.font("DejaVuSansMono.ttf", 40)
     for i, line in enumerate(mrz(p)):
         text(d, (40, 430 + 60 * i), line, mono)
-    return card, {"date_of_issue": iso(p["issue"])}
+    # the MRZ carries the number, birth date and sex
+    return card, {"date_of_issue": iso(p["issue"]), "id_number": p["id_number"],
+                  "date_of_birth": iso(p["dob"]), "sex": p["sex"]}
 
 
 def card_2024_front(rnd, p, fonts, qr_ok):
@@ -292,12 +304,12 @@ def card_2024_back(rnd, p, fonts, qr_ok):
     mono = gs.font("DejaVuSansMono.ttf", 40)
     for i, line in enumerate(mrz(p)):
         text(d, (40, 430 + 60 * i), line, mono)
-    f = {"place_of_residence": p["residence"], "date_of_issue": iso(p["issue"])}
+    f = {"place_of_residence": p["residence"], "date_of_issue": iso(p["issue"]),
+         "id_number": p["id_number"], "date_of_birth": iso(p["dob"]), "sex": p["sex"]}
     if p["expiry"]:
         f["date_of_expiry"] = iso(p["expiry"])
     if qr_ok:
-        f.update({"id_number": p["id_number"], "full_name": p["full_name"],
-                  "date_of_birth": iso(p["dob"]), "sex": p["sex"]})
+        f["full_name"] = p["full_name"]
     return card, f
 
 
