@@ -1353,15 +1353,59 @@ static sohoa_ocr_field *field_of(sohoa_ocr_result *r, int f)
 	return NULL;
 }
 
+/* Share of the words of `ocr` (folded) that occur among the words of
+ * `qr`, 0..1. */
+static double words_in(const char *qr, const char *ocr)
+{
+	char *q = NULL, *o = NULL, *w, *save = NULL;
+	size_t n = 0, found = 0;
+	char key[128];
+
+	if (sohoa_text_fold(&q, qr) != SOHOA_OK ||
+	    sohoa_text_fold(&o, ocr) != SOHOA_OK) {
+		free(q);
+		return 0;
+	}
+	for (w = q; *w; w++)
+		if (*w == ',' || *w == '.')
+			*w = ' ';
+	for (w = strtok_r(o, " ,.;_|", &save); w;
+	     w = strtok_r(NULL, " ,.;_|", &save)) {
+		const char *hit = q;
+		size_t len = strlen(w);
+
+		if (len >= sizeof(key) - 2)
+			continue;
+		n++;
+		snprintf(key, sizeof(key), "%s", w);
+		while ((hit = strstr(hit, key)) != NULL) {
+			if ((hit == q || hit[-1] == ' ') &&
+			    (hit[len] == '\0' || hit[len] == ' ')) {
+				found++;
+				break;
+			}
+			hit += len;
+		}
+	}
+	free(q);
+	free(o);
+	return n ? (double)found / n : 0;
+}
+
 /* Compare for the cross-check: the same text (spaces and commas
  * squeezed) is agreement; for names and places, the same letters with
  * other tone marks are OCR noise, not a conflict (the QR's marks are
- * error-corrected, Tesseract's are not). */
+ * error-corrected, Tesseract's are not).  A printed address often comes
+ * out cut short or with a neighbouring column's words run in (the expiry
+ * beside it): when most printed words are words of the QR's address, it
+ * does not contradict it. */
 static int agree(int f, const char *a, const char *b)
 {
 	char *fa, *fb;
 	int same;
 
+	if (is_place(f) && strcmp(a, b) != 0 && words_in(a, b) >= 0.7)
+		return 1;
 	if (!strcmp(a, b))
 		return 1;
 	if (f != F_NAME && !is_place(f) && f != F_NAT)

@@ -875,6 +875,24 @@ static void qr_and_text_conflict_is_reported(void **state)
 	assert_string_equal(field(&r, "nationality")->source, "ocr");
 	assert_false(in_review(&r, "date_of_birth"));
 	sohoa_ocr_result_dispose(&r);
+
+	/* an address cut short or run into the next column is no conflict;
+	 * another address is */
+	from_text(&r, CARD_QR,
+	          "Nơi thường trú: Thôn Đông, Không thời hạn xã Thạch Hà, "
+	          "tỉnh Hà Tĩnh");
+	assert_true(field(&r, "place_of_residence")->valid);
+	assert_string_equal(field(&r, "place_of_residence")->source, "qr+ocr");
+	sohoa_ocr_result_dispose(&r);
+	from_text(&r, CARD_QR, "Nơi thường trú: Thôn Đông,");
+	assert_true(field(&r, "place_of_residence")->valid);
+	sohoa_ocr_result_dispose(&r);
+	from_text(&r, CARD_QR,
+	          "Nơi thường trú: Số 8 ngõ 21 phố Huế, phường Hải Châu, "
+	          "thành phố Đà Nẵng");
+	assert_false(field(&r, "place_of_residence")->valid);
+	assert_true(in_review(&r, "place_of_residence"));
+	sohoa_ocr_result_dispose(&r);
 }
 
 static void name_tone_marks_are_repaired_when_unambiguous(void **state)
