@@ -1230,7 +1230,10 @@ static int read_mrz(struct collect *c, const sohoa_ocr__line *src, size_t n)
 
 	for (i = 0; i + 1 < n; i++) {
 		mrz_clean(l1, sizeof(l1), src[i].text);
-		if (strncmp(l1, "IDVNM", 5) != 0 || strlen(l1) < 30)
+		/* "ID" is often read "TD" or "1D": the check digits below
+		 * decide */
+		if (strlen(l1) < 30 || strncmp(l1 + 2, "VNM", 3) != 0 ||
+		    !(l1[0] == 'I' || l1[1] == 'D'))
 			continue;
 		if (l1[14] != mrz_check(l1 + 5, 9) || !all_digits(l1 + 15, 12))
 			continue;

@@ -978,6 +978,13 @@ static void mrz_gives_number_birth_and_sex(void **state)
 	assert_string_equal(value(&r, "sex"), "Nữ");
 	assert_int_equal(r.nneeds_review, 0);
 	sohoa_ocr_result_dispose(&r);
+	/* "ID" read as "TD" is still the zone: the check digits hold */
+	from_text(&r, NULL,
+	          "TDVNM1690297248048169029724<<<\n"
+	          "6904041F2904043VNM<<<<<<<<<<<6\n");
+	assert_string_equal(value(&r, "id_number"), "048169029724");
+	assert_string_equal(value(&r, "sex"), "Nữ");
+	sohoa_ocr_result_dispose(&r);
 	/* a misread digit breaks the check digit: nothing is taken */
 	from_text(&r, NULL,
 	          "IDVNM1690297848048169029724<<<\n"
