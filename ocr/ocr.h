@@ -73,7 +73,8 @@ void sohoa_ocr_set_max_megapixels(sohoa_ocr *ocr, double mp);
 
 /* Folder of the ocr data files (provinces.tsv, names.tsv).  By default
  * the installed share/sohoa/ocr folder, else the source tree's ocr/data.
- * SOHOA_EENV naming the file when one is missing or unreadable. */
+ * SOHOA_EENV naming the file when one is missing or unreadable; the data
+ * loaded before then stays in use. */
 int sohoa_ocr_set_data_dir(sohoa_ocr *ocr, const char *dir);
 
 /* Identity fields from a card's QR payload (NULL when none) and from
@@ -95,7 +96,8 @@ int sohoa_ocr_repair_name(char **out, const sohoa_ocr *ocr, const char *raw);
 int sohoa_ocr_count_pages(int *n_out, const char *path);
 
 /* Analyse and recognize page `page` (0-based) of the image at `path`:
- * orientation, skew, blankness, codes, text.  `out` must be initialized;
+ * orientation, skew, blankness, codes, text, document type, and the
+ * identity fields on ID cards and application forms.  `out` must be initialized;
  * it is filled on SOHOA_OK and left empty otherwise.  SOHOA_EINVALID for an
  * unreadable, truncated or oversized image (message names the file). */
 int sohoa_ocr_page(sohoa_ocr_result *out, sohoa_ocr *ocr, const char *path,
