@@ -97,9 +97,10 @@ int sohoa_ocr_count_pages(int *n_out, const char *path);
 
 /* Analyse and recognize page `page` (0-based) of the image at `path`:
  * orientation, skew, blankness, codes, text, document type, and the
- * identity fields on ID cards and application forms.  `out` must be initialized;
- * it is filled on SOHOA_OK and left empty otherwise.  SOHOA_EINVALID for an
- * unreadable, truncated or oversized image (message names the file). */
+ * identity fields on ID cards and application forms.  `out` must be
+ * initialized; it is filled on SOHOA_OK and left empty otherwise.
+ * SOHOA_EINVALID for an unreadable, truncated or oversized image (message
+ * names the file). */
 int sohoa_ocr_page(sohoa_ocr_result *out, sohoa_ocr *ocr, const char *path,
                    int page);
 
