@@ -175,10 +175,15 @@ expect_rc "an unknown device is refused" 1
 expect_in "the refusal names the device" "$err" "nosuch:9"
 
 # --- ocr ------------------------------------------------------------------
-run "$BIN" "${C[@]}" ocr --json "$DATA/text_vi.png" "$T/broken.png"
+run "$BIN" "${C[@]}" ocr --json "$DATA/text_vi.png" "$T/broken.png" "$DATA/one_line.png"
 expect_rc "ocr with one bad file exits 1" 1
 expect_in "ocr still reads the good file" "$out" "\"file\":\"$DATA/text_vi.png\""
 expect_in "ocr names the bad file" "$err" "broken.png"
+# worker threads, but the output keeps the order of the arguments
+order=$(printf '%s\n' "$out" | sed -n 's/.*"file":"\([^"]*\)".*/\1/p' | tr '\n' ' ')
+[ "$order" = "$DATA/text_vi.png $DATA/one_line.png " ] &&
+	ok "ocr prints pages in argument order" || not_ok "ocr prints pages in argument order ($order)"
+expect_in "ocr reports identity fields" "$out" '"fields":{"id_number":{"value":"042190001234"'
 printf '[ocr]\nlanguages = xyz\n[archive]\nroot = data/a\n[index]\npath = data/i.sqlite\n[spool]\npath = data/s\n[hotfolder]\npath = data/h\n' >"$T/nolang.conf"
 run "$BIN" --config "$T/nolang.conf" ocr "$DATA/text_vi.png"
 expect_rc "missing traineddata is an environment problem" 3
