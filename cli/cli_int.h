@@ -75,6 +75,15 @@ int cli_job_add_page(const sohoa_scan_page *pg, void *job);
  * folder.  Prints a summary to stdout. */
 int cli_job_finish(struct cli_job *job);
 
+/* A recognizer set up from the [ocr] section (languages, tessdata,
+ * data, max_megapixels).  *out owned: sohoa_ocr_free(). */
+struct sohoa_ocr;
+int cli_ocr_create(struct sohoa_ocr **out, const sohoa_config *cfg);
+
+/* Number of OCR worker threads for `units` pages ([ocr] workers, 0 = one
+ * per core). */
+int cli_ocr_workers(const sohoa_config *cfg, size_t units);
+
 /* OCR `n` page files with one recognizer per worker thread ([ocr]
  * workers).  results[] must be initialized; json[i] receives the analysis
  * of page i (owned).  The first failure stops the run. */

@@ -102,18 +102,35 @@ struct ocr_work {
 	pthread_mutex_t lock;
 };
 
-static void *ocr_worker(void *arg)
+int cli_ocr_create(sohoa_ocr **out, const sohoa_config *cfg)
 {
-	struct ocr_work *w = arg;
-	const char *tessdata = sohoa_config_get(w->cfg, "ocr.tessdata");
+	const char *tessdata = sohoa_config_get(cfg, "ocr.tessdata");
+	const char *data = sohoa_config_get(cfg, "ocr.data");
 	sohoa_ocr *ocr = NULL;
 	int rc;
 
-	rc = sohoa_ocr_create(&ocr, sohoa_config_get(w->cfg, "ocr.languages"),
+	*out = NULL;
+	rc = sohoa_ocr_create(&ocr, sohoa_config_get(cfg, "ocr.languages"),
 	                      tessdata[0] ? tessdata : NULL);
-	if (rc == SOHOA_OK)
-		sohoa_ocr_set_max_megapixels(
-		    ocr, sohoa_config_get_int(w->cfg, "ocr.max_megapixels"));
+	if (rc == SOHOA_OK && data[0])
+		rc = sohoa_ocr_set_data_dir(ocr, data);
+	if (rc != SOHOA_OK) {
+		sohoa_ocr_free(ocr);
+		return rc;
+	}
+	sohoa_ocr_set_max_megapixels(
+	    ocr, sohoa_config_get_int(cfg, "ocr.max_megapixels"));
+	*out = ocr;
+	return SOHOA_OK;
+}
+
+static void *ocr_worker(void *arg)
+{
+	struct ocr_work *w = arg;
+	sohoa_ocr *ocr = NULL;
+	int rc;
+
+	rc = cli_ocr_create(&ocr, w->cfg);
 	for (;;) {
 		size_t i;
 
@@ -144,7 +161,7 @@ static void *ocr_worker(void *arg)
 	return NULL;
 }
 
-static int workers_for(const sohoa_config *cfg, size_t npages)
+int cli_ocr_workers(const sohoa_config *cfg, size_t npages)
 {
 	long n = sohoa_config_get_int(cfg, "ocr.workers");
 
@@ -154,7 +171,9 @@ static int workers_for(const sohoa_config *cfg, size_t npages)
 		n = 1;
 	if ((size_t)n > npages)
 		n = (long)npages;
-	return (int)n;
+	if (n > 64)
+		n = 64;
+	return n < 1 ? 1 : (int)n;
 }
 
 int cli_ocr_pages(const sohoa_config *cfg, const char *const *paths, size_t n,
@@ -165,7 +184,7 @@ int cli_ocr_pages(const sohoa_config *cfg, const char *const *paths, size_t n,
 	                     .n = n,
 	                     .results = results,
 	                     .json = json};
-	int nth = workers_for(cfg, n), started = 0;
+	int nth = cli_ocr_workers(cfg, n), started = 0;
 	pthread_t th[64];
 
 	if (n == 0)

@@ -36,6 +36,7 @@ static const struct keydef keys[] = {
     {"ocr.languages", K_LANGS, "vie+eng", 0, 0, NULL},
     {"ocr.workers", K_INT, "0", 0, 64, NULL},
     {"ocr.tessdata", K_STR, "", 0, 0, NULL},
+    {"ocr.data", K_STR, "", 0, 0, NULL},
     {"ocr.max_megapixels", K_INT, "200", 1, 2000, NULL},
     {"archive.root", K_DIR, "sohoa-data/archive", 0, 0, NULL},
     {"archive.sign_cert", K_STR, "", 0, 0, NULL},

@@ -13,14 +13,43 @@
 #include "config/config.h"
 #include "ocr_int.h"
 
-/* Document types, first match wins.  `phrase` is folded text (lower case,
- * no diacritics, single spaces).  Add id cards and forms here. */
+/* Document types from folded keywords, first match wins.  `phrase` is
+ * folded text (lower case, no diacritics, single spaces); `head` limits
+ * the search to the first lines (titles), 0 means anywhere.  ID cards are
+ * recognised by their printed titles and labels, the back by its MRZ
+ * (raw text, upper case) and its labels. */
+#define HEAD_LINES 15
 static const struct {
 	const char *type;
 	const char *phrase;
+	int head;
 } doc_types[] = {
-    {"receipt", "giay tiep nhan ho so"},
+    {"receipt", "giay tiep nhan ho so", 0},
+    {"receipt", "hen tra ket qua", HEAD_LINES},
+    {"id_card_back", "dac diem nhan dang", 0},
+    {"id_card_back", "noi dang ky khai sinh", 0},
+    {"id_card_back", "place of birth", 0},
+    {"id_card_front", "can cuoc cong dan", 0},
+    {"id_card_front", "citizen identity card", 0},
+    {"id_card_front", "identity card", 0},
+    {"id_card_front", "personal identification number", 0},
+    {"id_card_front", "date of birth", 0},
+    {"application_form", "to khai", HEAD_LINES},
+    {"application_form", "don de nghi", HEAD_LINES},
+    {"application_form", "don xin", HEAD_LINES},
+    {"application_form", "phieu de nghi", HEAD_LINES},
+    {"result", "giay chung nhan", HEAD_LINES},
+    {"result", "quyet dinh", HEAD_LINES},
+    {"result", "giay xac nhan", HEAD_LINES},
+    {"result", "giay phep", HEAD_LINES},
+    {"result", "trich luc", HEAD_LINES},
+    {"result", "thong bao", HEAD_LINES},
+    {"result", "ket qua giai quyet", HEAD_LINES},
 };
+
+/* A card is 85.6 x 54 mm; a page whose longer side passes this holds a
+ * card among other things: a photocopy. */
+#define CARD_PAGE_MAX_MM 120.0
 
 /* Labels that announce a case number on a line, folded. */
 static const char *const case_labels[] = {"ma ho so", "ma so ho so",
@@ -218,21 +247,50 @@ int sohoa_ocr__find_case_number(char **out, const sohoa_ocr_result *r)
 	return sohoa_ocr__case_number_in_text(out, r->text);
 }
 
-int sohoa_ocr__classify(char **out, const char *text)
+/* Start of the line after the first `lines` lines of text. */
+static size_t head_len(const char *text, int lines)
 {
-	char *folded;
+	const char *p = text;
+
+	while (*p && lines > 0) {
+		p += strcspn(p, "\n");
+		if (*p)
+			p++;
+		if (p[0] != '\n')
+			lines--;
+	}
+	return (size_t)(p - text);
+}
+
+int sohoa_ocr__classify(char **out, const char *text, int has_id_qr,
+                        double width_mm, double height_mm)
+{
+	char *folded = NULL, *head = NULL;
 	size_t i;
 	const char *type = "other";
+	double longer = width_mm > height_mm ? width_mm : height_mm;
 
 	*out = NULL;
-	folded = fold_line(text ? text : "", text ? strlen(text) : 0);
-	if (folded) {
-		for (i = 0; i < sizeof(doc_types) / sizeof(doc_types[0]); i++)
-			if (strstr(folded, doc_types[i].phrase)) {
+	if (!text)
+		text = "";
+	folded = fold_line(text, strlen(text));
+	head = fold_line(text, head_len(text, HEAD_LINES));
+	if (folded && head) {
+		if (strstr(text, "IDVNM"))
+			type = "id_card_back"; /* ICAO TD1 MRZ */
+		for (i = 0; !strcmp(type, "other") &&
+		            i < sizeof(doc_types) / sizeof(doc_types[0]);
+		     i++)
+			if (strstr(doc_types[i].head ? head : folded,
+			           doc_types[i].phrase))
 				type = doc_types[i].type;
-				break;
-			}
-		free(folded);
 	}
+	if (has_id_qr &&
+	    (!strcmp(type, "other") || !strcmp(type, "application_form")))
+		type = "id_card_front";
+	if (!strncmp(type, "id_card", 7) && longer > CARD_PAGE_MAX_MM)
+		type = "id_card_copy";
+	free(folded);
+	free(head);
 	return dup_out(out, type);
 }

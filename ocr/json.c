@@ -7,6 +7,7 @@
 
 #include <assert.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <jansson.h>
 
@@ -49,6 +50,52 @@ static json_t *codes_json(const sohoa_ocr_result *r, int *bad)
 	return arr;
 }
 
+/* {"id_number": {"value", "confidence", "source", "valid", "problems"},
+ * ...}, plus "raw" when a repair changed the OCR text. */
+static json_t *fields_json(const sohoa_ocr_result *r, int *bad)
+{
+	json_t *obj = json_object(), *f, *pr;
+	size_t i, k;
+
+	if (!obj)
+		return NULL;
+	for (i = 0; i < r->nfields; i++) {
+		const sohoa_ocr_field *x = &r->fields[i];
+
+		if (!(f = json_object()) || !(pr = json_array())) {
+			json_decref(f);
+			(*bad)++;
+			break;
+		}
+		put(f, "value", json_string(x->value), bad);
+		put(f, "confidence", json_real(x->confidence), bad);
+		put(f, "source", json_string(x->source), bad);
+		put(f, "valid", json_boolean(x->valid), bad);
+		for (k = 0; k < x->nproblems; k++)
+			if (json_array_append_new(pr,
+			                          json_string(x->problems[k])))
+				(*bad)++;
+		put(f, "problems", pr, bad);
+		if (x->raw && strcmp(x->raw, x->value) != 0)
+			put(f, "raw", json_string(x->raw), bad);
+		put(obj, x->name, f, bad);
+	}
+	return obj;
+}
+
+static json_t *review_json(const sohoa_ocr_result *r, int *bad)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	if (!arr)
+		return NULL;
+	for (i = 0; i < r->nneeds_review; i++)
+		if (json_array_append_new(arr, json_string(r->needs_review[i])))
+			(*bad)++;
+	return arr;
+}
+
 int sohoa_ocr_result_json(char **out, const sohoa_ocr_result *r)
 {
 	json_t *o = NULL;
@@ -70,9 +117,8 @@ int sohoa_ocr_result_json(char **out, const sohoa_ocr_result *r)
 	put(o, "text", json_string(r->text ? r->text : ""), &bad);
 	put(o, "mean_confidence", json_real(r->mean_confidence), &bad);
 	put(o, "codes", codes_json(r, &bad), &bad);
-	/* Field extraction comes with the id card and form readers. */
-	put(o, "fields", json_object(), &bad);
-	put(o, "needs_review", json_array(), &bad);
+	put(o, "fields", fields_json(r, &bad), &bad);
+	put(o, "needs_review", review_json(r, &bad), &bad);
 	if (bad) {
 		/* Out of memory, or a string that is not UTF-8. */
 		rc = sohoa_error_set(SOHOA_ERROR,

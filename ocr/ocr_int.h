@@ -50,7 +50,40 @@ int sohoa_ocr__find_case_number(char **out, const sohoa_ocr_result *r);
  * any token of the right shape.  *out NULL when none. */
 int sohoa_ocr__case_number_in_text(char **out, const char *text);
 
-/* Document type of a recognized page ("receipt", "other"); *out owned. */
-int sohoa_ocr__classify(char **out, const char *text);
+/* One recognized text line: NFC text, confidence, box in pixels. */
+typedef struct sohoa_ocr__line {
+	char *text;  /* owned */
+	double conf; /* 0..1 */
+	int x0, y0, x1, y1;
+} sohoa_ocr__line;
+
+/* Read-only data of the fields reader (provinces, names lexicon). */
+typedef struct sohoa_ocr__data sohoa_ocr__data;
+
+/* Load provinces.tsv and names.tsv from `dir`; SOHOA_EENV naming the
+ * file when one cannot be read.  *out owned: sohoa_ocr__data_free(). */
+int sohoa_ocr__data_load(sohoa_ocr__data **out, const char *dir);
+void sohoa_ocr__data_free(sohoa_ocr__data *d);
+
+/* The data of a handle (NULL when not loaded). */
+const sohoa_ocr__data *sohoa_ocr__data_of(const sohoa_ocr *ocr);
+
+/* Identity fields from a QR payload (or NULL) and recognized lines into
+ * r->fields / r->needs_review (replaced). */
+int sohoa_ocr__extract_fields(sohoa_ocr_result *r, const sohoa_ocr__data *d,
+                              const char *qr, const sohoa_ocr__line *lines,
+                              size_t nlines);
+
+/* The payload of the first ID card QR code among r->codes, or NULL. */
+const char *sohoa_ocr__id_qr(const sohoa_ocr_result *r);
+
+/* Free the fields and needs_review of r. */
+void sohoa_ocr__fields_dispose(sohoa_ocr_result *r);
+
+/* Document type of a recognized page from its text, whether an ID card
+ * QR code was found and the page size in millimetres (0 when unknown);
+ * *out owned. */
+int sohoa_ocr__classify(char **out, const char *text, int has_id_qr,
+                        double width_mm, double height_mm);
 
 #endif /* SOHOA_OCR_INT_H */

@@ -124,6 +124,10 @@ expect_absent "the spool is empty once the bundle is verified" "$T/data/spool"
 entry=$(unzip -Z1 "$BUNDLE" | grep -E '0001\.png$' | head -1)
 unzip -p "$BUNDLE" "$entry" | cmp -s - "$DATA/text_vi.png" &&
 	ok "the PNG master is byte-identical" || not_ok "the PNG master is byte-identical ($entry)"
+# the page analysis in the bundle carries the identity fields unchanged
+meta=$(unzip -p "$BUNDLE" '*.json' 2>/dev/null)
+expect_in "the bundle's page analysis has the fields" "$meta" '"place_of_residence"'
+expect_in "the bundle's page analysis has needs_review" "$meta" '"needs_review"'
 
 # --- search ---------------------------------------------------------------
 run "$BIN" "${C[@]}" search "Thạch Hà"
@@ -179,10 +183,15 @@ run "$BIN" "${C[@]}" reindex --all
 case "$err" in *"reindex: "*) not_ok "no progress when piped" ;; *) ok "no progress when piped" ;; esac
 
 # --- ocr ------------------------------------------------------------------
-run "$BIN" "${C[@]}" ocr --json "$DATA/text_vi.png" "$T/broken.png"
+run "$BIN" "${C[@]}" ocr --json "$DATA/text_vi.png" "$T/broken.png" "$DATA/one_line.png"
 expect_rc "ocr with one bad file exits 1" 1
 expect_in "ocr still reads the good file" "$out" "\"file\":\"$DATA/text_vi.png\""
 expect_in "ocr names the bad file" "$err" "broken.png"
+# worker threads, but the output keeps the order of the arguments
+order=$(printf '%s\n' "$out" | sed -n 's/.*"file":"\([^"]*\)".*/\1/p' | tr '\n' ' ')
+[ "$order" = "$DATA/text_vi.png $DATA/one_line.png " ] &&
+	ok "ocr prints pages in argument order" || not_ok "ocr prints pages in argument order ($order)"
+expect_in "ocr reports identity fields" "$out" '"fields":{"id_number":{"value":"042190001234"'
 printf '[ocr]\nlanguages = xyz\n[archive]\nroot = data/a\n[index]\npath = data/i.sqlite\n[spool]\npath = data/s\n[hotfolder]\npath = data/h\n' >"$T/nolang.conf"
 run "$BIN" --config "$T/nolang.conf" ocr "$DATA/text_vi.png"
 expect_rc "missing traineddata is an environment problem" 3

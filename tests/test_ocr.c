@@ -31,6 +31,12 @@
 #define ONE_LINE SOHOA_TEST_DATA "/one_line.png"
 #define RECEIPT  SOHOA_SAMPLES "/03-giay-tiep-nhan.png"
 #define ID_CARD  SOHOA_SAMPLES "/02-cccd-front.png"
+#define FORM     SOHOA_SAMPLES "/01-to-khai.png"
+
+/* The QR payload of the sample card (docs/samples/README.md). */
+#define CARD_QR                                                                            \
+	"042190001234||NGUYỄN THỊ LIÊN|12031990|Nữ|Thôn Đông, xã Thạch Hà, " \
+	"tỉnh Hà Tĩnh|15082021"
 
 /* Words of text_vi.gt.txt that must come out of recognition. */
 static const char *const main_words[] = {
@@ -201,7 +207,8 @@ static void text_page_is_read(void **state)
 	assert_int_equal(r.width, 2000);
 	assert_int_equal(r.height, 700);
 	assert_int_equal(r.dpi, 300);
-	assert_string_equal(r.document_type, "other");
+	/* "ĐƠN ĐỀ NGHỊ ..." is a request form */
+	assert_string_equal(r.document_type, "application_form");
 	assert_null(r.case_number);
 	assert_int_equal(r.ncodes, 0);
 	assert_main_words(r.text);
@@ -542,7 +549,8 @@ static void result_json_has_all_keys(void **state)
 	assert_int_equal(json_integer_value(json_object_get(o, "rotation")), 0);
 	assert_true(json_is_number(json_object_get(o, "skew_deg")));
 	assert_string_equal(
-	    json_string_value(json_object_get(o, "document_type")), "other");
+	    json_string_value(json_object_get(o, "document_type")),
+	    "application_form");
 	assert_true(json_is_null(json_object_get(o, "case_number")));
 	assert_string_equal(json_string_value(json_object_get(o, "text")),
 	                    r.text);
@@ -627,6 +635,439 @@ static void id_card_qr_is_utf8(void **state)
 	sohoa_ocr_result_dispose(&r);
 }
 
+static const sohoa_ocr_field *field(const sohoa_ocr_result *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfields; i++)
+		if (!strcmp(r->fields[i].name, name))
+			return &r->fields[i];
+	return NULL;
+}
+
+static const char *value(const sohoa_ocr_result *r, const char *name)
+{
+	const sohoa_ocr_field *f = field(r, name);
+
+	return f ? f->value : "(none)";
+}
+
+static int in_review(const sohoa_ocr_result *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->nneeds_review; i++)
+		if (!strcmp(r->needs_review[i], name))
+			return 1;
+	return 0;
+}
+
+/* Does some problem of the field contain `what`? */
+static int has_problem(const sohoa_ocr_result *r, const char *name,
+                       const char *what)
+{
+	const sohoa_ocr_field *f = field(r, name);
+	size_t i;
+
+	for (i = 0; f && i < f->nproblems; i++)
+		if (strstr(f->problems[i], what))
+			return 1;
+	return 0;
+}
+
+static void from_text(sohoa_ocr_result *r, const char *qr, const char *text)
+{
+	sohoa_ocr_result_init(r);
+	assert_int_equal(sohoa_ocr_fields_from_text(r, fx.ocr, qr, text, 0.9),
+	                 SOHOA_OK);
+}
+
+static void qr_with_seven_fields_is_parsed(void **state)
+{
+	sohoa_ocr_result r;
+	const sohoa_ocr_field *f;
+	(void)state;
+
+	from_text(&r, CARD_QR, NULL);
+	assert_string_equal(value(&r, "id_number"), "042190001234");
+	assert_string_equal(value(&r, "full_name"), "NGUYỄN THỊ LIÊN");
+	assert_string_equal(value(&r, "date_of_birth"), "1990-03-12");
+	assert_string_equal(value(&r, "sex"), "Nữ");
+	assert_string_equal(value(&r, "place_of_residence"),
+	                    "Thôn Đông, xã Thạch Hà, tỉnh Hà Tĩnh");
+	assert_string_equal(value(&r, "date_of_issue"), "2021-08-15");
+	assert_null(field(&r, "old_id_number")); /* empty in the payload */
+	f = field(&r, "full_name");
+	assert_string_equal(f->source, "qr");
+	assert_true(f->valid);
+	assert_true(f->confidence > 0.9);
+	assert_int_equal(r.nneeds_review, 0);
+	sohoa_ocr_result_dispose(&r);
+
+	from_text(&r,
+	          "001085012345|123456789|Trần Văn Bình|01021985|Nam|"
+	          "Hà Nội|20052021",
+	          NULL);
+	assert_string_equal(value(&r, "old_id_number"), "123456789");
+	assert_string_equal(value(&r, "sex"), "Nam");
+	assert_string_equal(value(&r, "full_name"), "Trần Văn Bình");
+	assert_int_equal(r.nneeds_review, 0);
+	sohoa_ocr_result_dispose(&r);
+}
+
+static void qr_with_six_fields_is_parsed(void **state)
+{
+	sohoa_ocr_result r;
+	(void)state;
+
+	/* Some readers drop the empty old-number field. */
+	from_text(&r,
+	          "042190001234|NGUYỄN THỊ LIÊN|12031990|Nữ|Thôn Đông, xã "
+	          "Thạch Hà, tỉnh Hà Tĩnh|15082021",
+	          NULL);
+	assert_string_equal(value(&r, "full_name"), "NGUYỄN THỊ LIÊN");
+	assert_string_equal(value(&r, "date_of_birth"), "1990-03-12");
+	assert_string_equal(value(&r, "date_of_issue"), "2021-08-15");
+	assert_string_equal(value(&r, "sex"), "Nữ");
+	assert_null(field(&r, "old_id_number"));
+	sohoa_ocr_result_dispose(&r);
+}
+
+static void garbage_qr_gives_no_fields(void **state)
+{
+	static const char *const bad[] = {
+	    "hello|world",
+	    "",
+	    "04219000123||NGUYỄN|12031990|Nữ|x|15082021", /* 11 digits */
+	    "000.00.22.H27-250701-0001|1.004194|042190001234|Giấy tiếp "
+	    "nhận|Hệ thống|01/07/2025 08:15",
+	    "042190001234|a|b|c|d", /* no date, no sex */
+	};
+	sohoa_ocr_result r;
+	size_t i;
+	(void)state;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		from_text(&r, bad[i], NULL);
+		assert_int_equal(r.nfields, 0);
+		sohoa_ocr_result_dispose(&r);
+	}
+}
+
+static void unknown_province_is_reported(void **state)
+{
+	sohoa_ocr_result r;
+	(void)state;
+
+	from_text(&r, "099190001234||NGUYỄN THỊ LIÊN|12031990|Nữ|x|15082021",
+	          NULL);
+	assert_false(field(&r, "id_number")->valid);
+	assert_true(has_problem(&r, "id_number", "province code 099"));
+	assert_true(in_review(&r, "id_number"));
+	assert_true(field(&r, "full_name")->valid);
+	sohoa_ocr_result_dispose(&r);
+}
+
+static void century_and_sex_digit_must_agree(void **state)
+{
+	sohoa_ocr_result r;
+	(void)state;
+
+	/* digit 0: a man born in the 1900s, but the card says Nữ */
+	from_text(&r, "042090001234||NGUYỄN THỊ LIÊN|12031990|Nữ|x|15082021",
+	          NULL);
+	assert_true(has_problem(&r, "id_number", "sex"));
+	assert_true(in_review(&r, "id_number"));
+	sohoa_ocr_result_dispose(&r);
+	/* digit 3: a woman born in the 2000s, but the birth is 1990 */
+	from_text(&r, "042390001234||NGUYỄN THỊ LIÊN|12031990|Nữ|x|15082021",
+	          NULL);
+	assert_true(has_problem(&r, "id_number", "date of birth"));
+	sohoa_ocr_result_dispose(&r);
+	/* year digits 91 for a birth in 1990 */
+	from_text(&r, "042191001234||NGUYỄN THỊ LIÊN|12031990|Nữ|x|15082021",
+	          NULL);
+	assert_true(has_problem(&r, "id_number", "date of birth"));
+	sohoa_ocr_result_dispose(&r);
+	/* a man born in 2003: digit 2 */
+	from_text(&r, "001203001234||LÊ VĂN AN|01022003|Nam|x|15082021", NULL);
+	assert_true(field(&r, "id_number")->valid);
+	assert_int_equal(r.nneeds_review, 0);
+	sohoa_ocr_result_dispose(&r);
+	/* 31 February is no date */
+	from_text(&r, NULL, "Ngày sinh: 31/02/1990");
+	assert_true(has_problem(&r, "date_of_birth", "not a real date"));
+	sohoa_ocr_result_dispose(&r);
+}
+
+static void expiry_follows_renewal_ages(void **state)
+{
+	static const struct {
+		const char *text;
+		int valid;
+	} cases[] = {
+	    /* issued at 31: runs to 40 */
+	    {"Ngày sinh: 12/03/1990\nCó giá trị đến: 12/03/2030\n"
+	     "Ngày, tháng, năm cấp: 15/08/2021",
+	     1},
+	    {"Ngày sinh: 12/03/1990\nCó giá trị đến: 12/03/2031", 0},
+	    {"Ngày sinh: 12/03/1990\nCó giá trị đến: 13/03/2030", 0},
+	    /* issued within two years before 40: runs to 60 */
+	    {"Ngày sinh: 12/03/1990\nCó giá trị đến: 12/03/2030\n"
+	     "Ngày, tháng, năm cấp: 01/01/2029",
+	     0},
+	    {"Ngày sinh: 12/03/1990\nCó giá trị đến: 12/03/2050\n"
+	     "Ngày, tháng, năm cấp: 01/01/2029",
+	     1},
+	    /* issued at 20: runs to 25 */
+	    {"Ngày sinh: 12/03/2001\nCó giá trị đến: 12/03/2026\n"
+	     "Ngày, tháng, năm cấp: 10/04/2021",
+	     1},
+	    /* from 60 on: no expiry; at 45 there must be one */
+	    {"Ngày sinh: 01/01/1950\nCó giá trị đến: Không thời hạn\n"
+	     "Ngày, tháng, năm cấp: 10/04/2021",
+	     1},
+	    {"Ngày sinh: 01/01/1976\nCó giá trị đến: Không thời hạn\n"
+	     "Ngày, tháng, năm cấp: 10/04/2021",
+	     0},
+	};
+	sohoa_ocr_result r;
+	size_t i;
+	(void)state;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		from_text(&r, NULL, cases[i].text);
+		if (!field(&r, "date_of_expiry"))
+			fail_msg("no expiry in case %zu", i);
+		if (field(&r, "date_of_expiry")->valid != cases[i].valid)
+			fail_msg("case %zu: expiry %s valid %d", i,
+			         value(&r, "date_of_expiry"), !cases[i].valid);
+		assert_int_equal(in_review(&r, "date_of_expiry"),
+		                 !cases[i].valid);
+		sohoa_ocr_result_dispose(&r);
+	}
+}
+
+static void qr_and_text_conflict_is_reported(void **state)
+{
+	sohoa_ocr_result r;
+	const sohoa_ocr_field *f;
+	(void)state;
+
+	from_text(&r, CARD_QR,
+	          "Họ và tên / Full name: TRẦN THỊ LAN\n"
+	          "Ngày sinh / Date of birth: 12/03/1990\n"
+	          "Giới tính / Sex: Nữ Quốc tịch / Nationality: Việt Nam\n");
+	f = field(&r, "full_name");
+	assert_string_equal(f->source, "qr+ocr");
+	assert_string_equal(f->value, "NGUYỄN THỊ LIÊN"); /* QR preferred */
+	assert_false(f->valid);
+	assert_true(has_problem(&r, "full_name", "NGUYỄN THỊ LIÊN"));
+	assert_true(has_problem(&r, "full_name", "TRẦN THỊ LAN"));
+	assert_true(in_review(&r, "full_name"));
+	/* what agrees is confirmed */
+	f = field(&r, "date_of_birth");
+	assert_string_equal(f->source, "qr+ocr");
+	assert_true(f->valid);
+	assert_true(f->confidence > 0.99);
+	assert_string_equal(field(&r, "sex")->source, "qr+ocr");
+	assert_string_equal(value(&r, "nationality"), "Việt Nam");
+	assert_string_equal(field(&r, "nationality")->source, "ocr");
+	assert_false(in_review(&r, "date_of_birth"));
+	sohoa_ocr_result_dispose(&r);
+
+	/* an address cut short or run into the next column is no conflict;
+	 * another address is */
+	from_text(&r, CARD_QR,
+	          "Nơi thường trú: Thôn Đông, Không thời hạn xã Thạch Hà, "
+	          "tỉnh Hà Tĩnh");
+	assert_true(field(&r, "place_of_residence")->valid);
+	assert_string_equal(field(&r, "place_of_residence")->source, "qr+ocr");
+	sohoa_ocr_result_dispose(&r);
+	from_text(&r, CARD_QR, "Nơi thường trú: Thôn Đông,");
+	assert_true(field(&r, "place_of_residence")->valid);
+	sohoa_ocr_result_dispose(&r);
+	from_text(&r, CARD_QR,
+	          "Nơi thường trú: Số 8 ngõ 21 phố Huế, phường Hải Châu, "
+	          "thành phố Đà Nẵng");
+	assert_false(field(&r, "place_of_residence")->valid);
+	assert_true(in_review(&r, "place_of_residence"));
+	sohoa_ocr_result_dispose(&r);
+}
+
+static void name_tone_marks_are_repaired_when_unambiguous(void **state)
+{
+	static const char *const cases[][2] = {
+	    {"NGUYÊN THI LIÊN", "NGUYỄN THỊ LIÊN"},
+	    {"TRẤN VĂN BÌNH", "TRẦN VĂN BÌNH"},
+	    {"Nguyên Thi Liên", "Nguyễn Thị Liên"},
+	    /* Hoa / Hòa, Hương / Hường: ambiguous, left as read */
+	    {"NGUYỄN THỊ HOA", "NGUYỄN THỊ HOA"},
+	    {"PHẠM VĂN HUONG", "PHẠM VĂN HUONG"},
+	    /* already a name: not touched */
+	    {"LÊ THỊ LAN", "LÊ THỊ LAN"},
+	};
+	sohoa_ocr_result r;
+	char *out = NULL;
+	size_t i;
+	(void)state;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(
+		    sohoa_ocr_repair_name(&out, fx.ocr, cases[i][0]), SOHOA_OK);
+		assert_string_equal(out, cases[i][1]);
+		free(out);
+	}
+	/* in the fields, the raw OCR stays beside the value */
+	from_text(&r, NULL, "Họ và tên: NGUYÊN THI LIÊN");
+	assert_string_equal(value(&r, "full_name"), "NGUYỄN THỊ LIÊN");
+	assert_string_equal(field(&r, "full_name")->raw, "NGUYÊN THI LIÊN");
+	sohoa_ocr_result_dispose(&r);
+	/* province names get their marks back; other words stay */
+	from_text(&r, NULL,
+	          "Quê quán: Hải Chau, Quang Ngãi\n"
+	          "Nơi thường trú: Thôn Đông, xã Thạch Ha, tinh Ha Tinh");
+	assert_string_equal(value(&r, "place_of_origin"),
+	                    "Hải Chau, Quảng Ngãi");
+	assert_string_equal(value(&r, "place_of_residence"),
+	                    "Thôn Đông, xã Thạch Ha, tinh Hà Tĩnh");
+	sohoa_ocr_result_dispose(&r);
+	from_text(&r, NULL, "Họ và tên: NGUYỄN THỊ HUONG");
+	assert_string_equal(value(&r, "full_name"), "NGUYỄN THỊ HUONG");
+	assert_string_equal(field(&r, "full_name")->raw, "NGUYỄN THỊ HUONG");
+	sohoa_ocr_result_dispose(&r);
+}
+
+static void form_labels_are_read(void **state)
+{
+	sohoa_ocr_result r;
+	(void)state;
+
+	/* another person's labelled fields come first: not the applicant's */
+	from_text(&r, NULL,
+	          "Họ, chữ đệm và tên chủ hộ: NGUYỄN VĂN AN\n"
+	          "Số định danh cá nhân của chủ hộ: 042065004321\n"
+	          "Họ, chữ đệm và tên: NGUYỄN THỊ LIÊN\n"
+	          "Ngày, tháng, năm sinh: 12/03/1990 Giới tính: Nữ\n"
+	          "Số định danh cá nhân: 042190001234\n"
+	          "Nơi cư trú: Thôn Đông, xã Thạch Hà,\n"
+	          "tỉnh Hà Tĩnh\n"
+	          "Nội dung đề nghị: Đăng ký thường trú\n");
+	assert_string_equal(value(&r, "full_name"), "NGUYỄN THỊ LIÊN");
+	assert_string_equal(value(&r, "id_number"), "042190001234");
+	assert_string_equal(value(&r, "date_of_birth"), "1990-03-12");
+	assert_string_equal(value(&r, "sex"), "Nữ");
+	assert_string_equal(value(&r, "place_of_residence"),
+	                    "Thôn Đông, xã Thạch Hà, tỉnh Hà Tĩnh");
+	assert_int_equal(r.nneeds_review, 0);
+	sohoa_ocr_result_dispose(&r);
+}
+
+static void mrz_gives_number_birth_and_sex(void **state)
+{
+	sohoa_ocr_result r;
+	(void)state;
+
+	from_text(&r, NULL,
+	          "Đặc điểm nhân dạng / Personal identification:\n"
+	          "IDVNM1690297248048169029724<<<\n"
+	          "6904041F2904043VNM<<<<<<<<<<<6\n"
+	          "NGUYEN<<THI<NHAN<<<<<<<<<<<<<<\n");
+	assert_string_equal(value(&r, "id_number"), "048169029724");
+	assert_string_equal(value(&r, "date_of_birth"), "1969-04-04");
+	assert_string_equal(value(&r, "sex"), "Nữ");
+	assert_int_equal(r.nneeds_review, 0);
+	sohoa_ocr_result_dispose(&r);
+	/* "ID" read as "TD" is still the zone: the check digits hold */
+	from_text(&r, NULL,
+	          "TDVNM1690297248048169029724<<<\n"
+	          "6904041F2904043VNM<<<<<<<<<<<6\n");
+	assert_string_equal(value(&r, "id_number"), "048169029724");
+	assert_string_equal(value(&r, "sex"), "Nữ");
+	sohoa_ocr_result_dispose(&r);
+	/* a misread digit breaks the check digit: nothing is taken */
+	from_text(&r, NULL,
+	          "IDVNM1690297848048169029724<<<\n"
+	          "6904041F2904043VNM<<<<<<<<<<<6\n");
+	assert_null(field(&r, "date_of_birth"));
+	sohoa_ocr_result_dispose(&r);
+}
+
+static void missing_data_dir_is_named(void **state)
+{
+	(void)state;
+	assert_int_equal(sohoa_ocr_set_data_dir(fx.ocr, "/nonexistent/data"),
+	                 SOHOA_EENV);
+	assert_non_null(strstr(sohoa_error_last(), "provinces.tsv"));
+	/* the data loaded before is still there */
+	assert_int_equal(sohoa_ocr_set_data_dir(fx.ocr, NULL), SOHOA_OK);
+}
+
+static void id_card_fields_end_to_end(void **state)
+{
+	sohoa_ocr_result r;
+	char *json = NULL;
+	json_t *o, *f;
+	(void)state;
+
+	if (access(ID_CARD, R_OK) != 0)
+		skip();
+	sohoa_ocr_result_init(&r);
+	assert_int_equal(sohoa_ocr_page(&r, fx.ocr, ID_CARD, 0), SOHOA_OK);
+	/* a card photocopied on an A4 sheet */
+	assert_string_equal(r.document_type, "id_card_copy");
+	assert_string_equal(value(&r, "id_number"), "042190001234");
+	assert_string_equal(field(&r, "id_number")->source, "qr+ocr");
+	assert_string_equal(value(&r, "full_name"), "NGUYỄN THỊ LIÊN");
+	assert_string_equal(field(&r, "full_name")->source, "qr+ocr");
+	assert_string_equal(value(&r, "date_of_birth"), "1990-03-12");
+	assert_string_equal(value(&r, "sex"), "Nữ");
+	assert_string_equal(value(&r, "nationality"), "Việt Nam");
+	assert_string_equal(value(&r, "place_of_origin"), "Thạch Hà, Hà Tĩnh");
+	assert_string_equal(value(&r, "place_of_residence"),
+	                    "Thôn Đông, xã Thạch Hà, tỉnh Hà Tĩnh");
+	assert_string_equal(value(&r, "date_of_expiry"), "2030-03-12");
+	assert_string_equal(value(&r, "date_of_issue"), "2021-08-15");
+	assert_int_equal(r.nneeds_review, 0);
+	/* the JSON contract */
+	assert_int_equal(sohoa_ocr_result_json(&json, &r), SOHOA_OK);
+	assert_non_null(o = json_loads(json, 0, NULL));
+	f = json_object_get(json_object_get(o, "fields"), "full_name");
+	assert_string_equal(json_string_value(json_object_get(f, "value")),
+	                    "NGUYỄN THỊ LIÊN");
+	assert_string_equal(json_string_value(json_object_get(f, "source")),
+	                    "qr+ocr");
+	assert_true(json_is_true(json_object_get(f, "valid")));
+	assert_true(json_is_array(json_object_get(f, "problems")));
+	assert_true(json_is_number(json_object_get(f, "confidence")));
+	assert_int_equal(json_array_size(json_object_get(o, "needs_review")),
+	                 0);
+	json_decref(o);
+	free(json);
+	sohoa_ocr_result_dispose(&r);
+}
+
+static void form_fields_end_to_end(void **state)
+{
+	sohoa_ocr_result r;
+	(void)state;
+
+	if (access(FORM, R_OK) != 0)
+		skip();
+	sohoa_ocr_result_init(&r);
+	assert_int_equal(sohoa_ocr_page(&r, fx.ocr, FORM, 0), SOHOA_OK);
+	assert_string_equal(r.document_type, "application_form");
+	assert_string_equal(value(&r, "full_name"), "NGUYỄN THỊ LIÊN");
+	assert_string_equal(field(&r, "full_name")->source, "ocr");
+	assert_string_equal(value(&r, "id_number"), "042190001234");
+	assert_string_equal(value(&r, "date_of_birth"), "1990-03-12");
+	assert_string_equal(value(&r, "sex"), "Nữ");
+	assert_string_equal(value(&r, "place_of_residence"),
+	                    "Thôn Đông, xã Thạch Hà, tỉnh Hà Tĩnh");
+	assert_int_equal(r.nneeds_review, 0);
+	sohoa_ocr_result_dispose(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -651,6 +1092,19 @@ int main(void)
 	    cmocka_unit_test(blank_result_json),
 	    cmocka_unit_test(receipt_gives_case_number_and_type),
 	    cmocka_unit_test(id_card_qr_is_utf8),
+	    cmocka_unit_test(qr_with_seven_fields_is_parsed),
+	    cmocka_unit_test(qr_with_six_fields_is_parsed),
+	    cmocka_unit_test(garbage_qr_gives_no_fields),
+	    cmocka_unit_test(unknown_province_is_reported),
+	    cmocka_unit_test(century_and_sex_digit_must_agree),
+	    cmocka_unit_test(expiry_follows_renewal_ages),
+	    cmocka_unit_test(qr_and_text_conflict_is_reported),
+	    cmocka_unit_test(name_tone_marks_are_repaired_when_unambiguous),
+	    cmocka_unit_test(form_labels_are_read),
+	    cmocka_unit_test(mrz_gives_number_birth_and_sex),
+	    cmocka_unit_test(missing_data_dir_is_named),
+	    cmocka_unit_test(id_card_fields_end_to_end),
+	    cmocka_unit_test(form_fields_end_to_end),
 	};
 
 	/* Case-insensitive comparison of Vietnamese needs a UTF-8 locale. */

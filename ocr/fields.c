@@ -1,0 +1,1684 @@
+/* fields.c -- identity fields of ID cards (2021 and 2024) and application
+ * forms: the card's QR payload parsed by shape, labelled values found in
+ * recognized lines by folded fuzzy label matching, validation (DOMAIN.md),
+ * QR/OCR cross-check and repair of tone marks on names.
+ *
+ * Pure text work, no third-party handles.  Province codes and the names
+ * lexicon are data files (ocr/data) loaded at run time.
+ */
+#include "ocr/ocr.h"
+
+#include <assert.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config.h"
+#include "ocr_int.h"
+
+/* ---- fields ------------------------------------------------------------ */
+
+enum {
+	F_ID,
+	F_NAME,
+	F_DOB,
+	F_SEX,
+	F_NAT,
+	F_ORIGIN,
+	F_RESIDENCE,
+	F_EXPIRY,
+	F_ISSUE,
+	F_OLDID,
+	NFIELDS
+};
+
+static const char *const field_names[NFIELDS] = {
+    "id_number",     "full_name",       "date_of_birth",      "sex",
+    "nationality",   "place_of_origin", "place_of_residence", "date_of_expiry",
+    "date_of_issue", "old_id_number"};
+
+/* Labels, folded (lower case, no diacritics, đ -> d) and without
+ * punctuation.  `vi` variants are tried longest first; `en` is the English
+ * half of the bilingual card labels, skipped when present.  Forms and
+ * cards of both generations (DOMAIN.md). */
+static const struct label {
+	int field;
+	const char *vi;
+} labels[] = {
+    {F_ID, "so dinh danh ca nhan"},
+    {F_ID, "so can cuoc cong dan"},
+    {F_ID, "so cccd"},
+    {F_ID, "so can cuoc"},
+    {F_ID, "so"},
+    {F_NAME, "ho chu dem va ten khai sinh"},
+    {F_NAME, "ho chu dem va ten"},
+    {F_NAME, "ho va ten"},
+    {F_NAME, "ho ten"},
+    {F_DOB, "ngay thang nam sinh"},
+    {F_DOB, "ngay sinh"},
+    {F_SEX, "gioi tinh"},
+    {F_NAT, "quoc tich"},
+    {F_ORIGIN, "que quan"},
+    {F_RESIDENCE, "noi thuong tru"},
+    {F_RESIDENCE, "noi cu tru"},
+    {F_RESIDENCE, "dia chi thuong tru"},
+    {F_EXPIRY, "co gia tri den"},
+    {F_EXPIRY, "ngay thang nam het han"},
+    {F_ISSUE, "ngay thang nam cap"},
+    {F_ISSUE, "ngay cap"},
+    {F_ISSUE, "ngay thang nam"},
+    {F_OLDID, "so cmnd"},
+    {F_OLDID, "so chung minh nhan dan"},
+    /* English halves and English-only lines of the bilingual cards. */
+    {F_ID, "personal identification number"},
+    {F_ID, "no"},
+    {F_NAME, "full name"},
+    {F_DOB, "date of birth"},
+    {F_SEX, "sex"},
+    {F_NAT, "nationality"},
+    {F_ORIGIN, "place of origin"},
+    {F_RESIDENCE, "place of residence"},
+    {F_EXPIRY, "date of expiry"},
+    {F_ISSUE, "date of issue"},
+    {F_ISSUE, "date month year"},
+};
+#define NLABELS  (sizeof(labels) / sizeof(labels[0]))
+#define FIRST_EN 24 /* labels[FIRST_EN..] are English */
+
+/* ---- small UTF-8 helpers ------------------------------------------------ */
+
+static size_t utf8_dec(const char *s, unsigned *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (u[0] < 0x80) {
+		*cp = u[0];
+		return 1;
+	}
+	if ((u[0] & 0xE0) == 0xC0 && (u[1] & 0xC0) == 0x80) {
+		*cp = ((u[0] & 0x1Fu) << 6) | (u[1] & 0x3Fu);
+		return 2;
+	}
+	if ((u[0] & 0xF0) == 0xE0 && (u[1] & 0xC0) == 0x80 &&
+	    (u[2] & 0xC0) == 0x80) {
+		*cp = ((u[0] & 0x0Fu) << 12) | ((u[1] & 0x3Fu) << 6) |
+		      (u[2] & 0x3Fu);
+		return 3;
+	}
+	*cp = u[0];
+	return 1;
+}
+
+static size_t utf8_enc(char *o, unsigned cp)
+{
+	if (cp < 0x80) {
+		o[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (char)(0xC0 | (cp >> 6));
+		o[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	o[0] = (char)(0xE0 | (cp >> 12));
+	o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	o[2] = (char)(0x80 | (cp & 0x3F));
+	return 3;
+}
+
+/* Case of the letters Vietnamese uses (Latin-1, Latin Extended-A/B,
+ * Latin Extended Additional U+1EA0..U+1EF9). */
+static unsigned cp_upper(unsigned c)
+{
+	if (c >= 'a' && c <= 'z')
+		return c - 32;
+	if (c >= 0xE0 && c <= 0xFE && c != 0xF7)
+		return c - 0x20;
+	if (c >= 0x100 && c <= 0x17F && (c & 1))
+		return c - 1;
+	if (c == 0x1A1 || c == 0x1B0)
+		return c == 0x1A1 ? 0x1A0 : 0x1AF;
+	if (c >= 0x1EA0 && c <= 0x1EF9 && (c & 1))
+		return c - 1;
+	return c;
+}
+
+static unsigned cp_lower(unsigned c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c + 32;
+	if (c >= 0xC0 && c <= 0xDE && c != 0xD7)
+		return c + 0x20;
+	if (c >= 0x100 && c <= 0x17F && !(c & 1))
+		return c + 1;
+	if (c == 0x1A0 || c == 0x1AF)
+		return c == 0x1A0 ? 0x1A1 : 0x1B0;
+	if (c >= 0x1EA0 && c <= 0x1EF9 && !(c & 1))
+		return c + 1;
+	return c;
+}
+
+/* Copy of s in upper (up=1) or lower (up=0) case; NULL on no memory. */
+static char *utf8_case(const char *s, int up)
+{
+	char *o = malloc(strlen(s) * 2 + 1), *w = o;
+	unsigned cp;
+
+	if (!o)
+		return NULL;
+	while (*s) {
+		s += utf8_dec(s, &cp);
+		w += utf8_enc(w, up ? cp_upper(cp) : cp_lower(cp));
+	}
+	*w = '\0';
+	return o;
+}
+
+/* 1: all letters upper case; 0: some lower case. */
+static int all_upper(const char *s)
+{
+	unsigned cp;
+
+	while (*s) {
+		s += utf8_dec(s, &cp);
+		if (cp_upper(cp) != cp)
+			return 0;
+	}
+	return 1;
+}
+
+/* Folded copy with only [a-z0-9] kept ("Họ," -> "ho"); NULL on error. */
+static char *fold_clean(const char *s, size_t n)
+{
+	char *tmp = strndup(s, n), *f = NULL, *w, *r;
+
+	if (!tmp)
+		return NULL;
+	if (sohoa_text_fold(&f, tmp) != SOHOA_OK)
+		f = NULL;
+	free(tmp);
+	if (!f)
+		return NULL;
+	for (r = w = f; *r; r++)
+		if ((*r >= 'a' && *r <= 'z') || (*r >= '0' && *r <= '9'))
+			*w++ = *r;
+	*w = '\0';
+	return f;
+}
+
+static size_t levenshtein(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	size_t row[64], prev, tmp;
+
+	if (lb >= 64 || la >= 64)
+		return la > lb ? la : lb;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t best = prev + (a[i - 1] != b[j - 1]);
+
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			tmp = row[j];
+			row[j] = best;
+			prev = tmp;
+		}
+	}
+	return row[lb];
+}
+
+/* ---- data -------------------------------------------------------------- */
+
+struct name_entry {
+	int kind;     /* 0 family, 1 middle, 2 given */
+	char *word;   /* owned: NFC, title case */
+	char *lower;  /* owned: lower case */
+	char *folded; /* owned */
+	double weight;
+};
+
+struct sohoa_ocr__data {
+	char provinces[1000]; /* 1 for a known code */
+	char *pname[1000];    /* owned: province names, NFC, or NULL */
+	char *pfold[1000];    /* owned: the same folded to [a-z] */
+	struct name_entry *names;
+	size_t nnames;
+};
+
+void sohoa_ocr__data_free(sohoa_ocr__data *d)
+{
+	size_t i;
+
+	if (!d)
+		return;
+	for (i = 0; i < 1000; i++) {
+		free(d->pname[i]);
+		free(d->pfold[i]);
+	}
+	for (i = 0; i < d->nnames; i++) {
+		free(d->names[i].word);
+		free(d->names[i].lower);
+		free(d->names[i].folded);
+	}
+	free(d->names);
+	free(d);
+}
+
+static int open_data(FILE **out, const char *dir, const char *name)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (!(*out = fopen(path, "r")))
+		return sohoa_error_set(SOHOA_EENV,
+		                       "ocr data %s: %s (set [ocr] data to the "
+		                       "folder holding provinces.tsv and "
+		                       "names.tsv)",
+		                       path, strerror(errno));
+	return SOHOA_OK;
+}
+
+static int load_provinces(sohoa_ocr__data *d, const char *dir)
+{
+	FILE *fp;
+	char line[512];
+	int rc;
+
+	if ((rc = open_data(&fp, dir, "provinces.tsv")) != SOHOA_OK)
+		return rc;
+	while (fgets(line, sizeof(line), fp)) {
+		int code;
+		char *name = line + 4, *nfc = NULL;
+
+		if (!(isdigit((unsigned char)line[0]) &&
+		      isdigit((unsigned char)line[1]) &&
+		      isdigit((unsigned char)line[2]) &&
+		      (line[3] == '\t' || line[3] == ' ')))
+			continue;
+		code = (line[0] - '0') * 100 + (line[1] - '0') * 10 +
+		       (line[2] - '0');
+		d->provinces[code] = 1;
+		name[strcspn(name, "\t\r\n")] = '\0';
+		if (!strncmp(name, "TP ", 3))
+			name += 3;
+		if (*name && !d->pname[code] &&
+		    sohoa_text_nfc(&nfc, name) == SOHOA_OK) {
+			d->pname[code] = nfc;
+			d->pfold[code] = fold_clean(nfc, strlen(nfc));
+		}
+	}
+	fclose(fp);
+	return SOHOA_OK;
+}
+
+static int load_names(sohoa_ocr__data *d, const char *dir)
+{
+	FILE *fp;
+	char line[512], *kind, *word, *weight, *save = NULL;
+	size_t cap = 0;
+	int rc = SOHOA_OK;
+
+	if ((rc = open_data(&fp, dir, "names.tsv")) != SOHOA_OK)
+		return rc;
+	while (fgets(line, sizeof(line), fp)) {
+		struct name_entry *e;
+
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		kind = strtok_r(line, "\t\n", &save);
+		word = strtok_r(NULL, "\t\n", &save);
+		weight = strtok_r(NULL, "\t\n", &save);
+		if (!kind || !word)
+			continue;
+		if (d->nnames == cap) {
+			size_t ncap = cap ? 2 * cap : 512;
+			void *g = realloc(d->names, ncap * sizeof(*d->names));
+
+			if (!g) {
+				rc = sohoa_error_set(SOHOA_ENOMEM,
+				                     "out of memory");
+				break;
+			}
+			d->names = g;
+			cap = ncap;
+		}
+		e = &d->names[d->nnames];
+		memset(e, 0, sizeof(*e));
+		e->kind = !strcmp(kind, "family")   ? 0
+		          : !strcmp(kind, "middle") ? 1
+		                                    : 2;
+		e->weight = weight ? atof(weight) : 1.0;
+		if (sohoa_text_nfc(&e->word, word) != SOHOA_OK ||
+		    !(e->lower = utf8_case(e->word, 0)) ||
+		    !(e->folded = fold_clean(e->word, strlen(e->word)))) {
+			free(e->word);
+			free(e->lower);
+			rc = sohoa_error_set(SOHOA_EINVALID,
+			                     "ocr data %s/names.tsv: bad entry "
+			                     "\"%s\"",
+			                     dir, word);
+			break;
+		}
+		d->nnames++;
+	}
+	fclose(fp);
+	return rc;
+}
+
+int sohoa_ocr__data_load(sohoa_ocr__data **out, const char *dir)
+{
+	sohoa_ocr__data *d;
+	int rc;
+
+	*out = NULL;
+	if (!(d = calloc(1, sizeof(*d))))
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	if ((rc = load_provinces(d, dir)) != SOHOA_OK ||
+	    (rc = load_names(d, dir)) != SOHOA_OK) {
+		sohoa_ocr__data_free(d);
+		return rc;
+	}
+	*out = d;
+	return SOHOA_OK;
+}
+
+/* ---- name repair -------------------------------------------------------- */
+
+/* The repaired form of one word at position `kind` (0 first, 1 middle,
+ * 2 last), or NULL when it stays as read.  Borrowed from the lexicon. */
+static const char *repair_word(const sohoa_ocr__data *d, const char *w,
+                               int kind)
+{
+	char *low = utf8_case(w, 0), *fw = fold_clean(w, strlen(w));
+	const struct name_entry *best = NULL, *second = NULL, *exact = NULL;
+	size_t i;
+
+	if (!low || !fw)
+		goto done;
+	for (i = 0; i < d->nnames; i++) {
+		const struct name_entry *e = &d->names[i];
+		int fits = kind == e->kind || (kind == 1 && e->kind == 2);
+
+		if (!strcmp(e->lower, low) && fits)
+			exact = e;
+		if (!fits || strcmp(e->folded, fw) != 0)
+			continue;
+		if (best && !strcmp(best->word, e->word))
+			continue;
+		if (!best || e->weight > best->weight) {
+			second = best;
+			best = e;
+		} else if (!second || e->weight > second->weight) {
+			second = e;
+		}
+	}
+done:
+	free(low);
+	free(fw);
+	if (!best)
+		return NULL;
+	/* A name as read stays, unless it is a rare family name that OCR
+	 * makes out of a very common one (Nguyên for Nguyễn). */
+	if (exact)
+		return kind == 0 && best != exact &&
+		               strcmp(best->word, exact->word) != 0 &&
+		               best->weight >= 100 * exact->weight
+		           ? best->word
+		           : NULL;
+	/* Unique, or far more common than any other of the same letters. */
+	if (second && best->weight < 10 * second->weight)
+		return NULL;
+	return best->word;
+}
+
+static int repair_name(char **out, const sohoa_ocr__data *d, const char *raw)
+{
+	char *buf = NULL, *copy = NULL, *words[16], *save = NULL, *w, *o;
+	size_t n = 0, i, len = 0;
+	int upper;
+
+	*out = NULL;
+	if (!(copy = strdup(raw)))
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	for (w = strtok_r(copy, " \t", &save); w && n < 16;
+	     w = strtok_r(NULL, " \t", &save))
+		words[n++] = w;
+	for (i = 0; i < n; i++)
+		len += strlen(words[i]) * 2 + 1;
+	if (!(buf = malloc(len + 1))) {
+		free(copy);
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	}
+	buf[0] = '\0';
+	for (i = 0; i < n; i++) {
+		int kind = i == 0 && n > 1 ? 0 : i + 1 == n ? 2 : 1;
+		const char *rep = d ? repair_word(d, words[i], kind) : NULL;
+
+		if (i)
+			strcat(buf, " ");
+		if (!rep) {
+			strcat(buf, words[i]);
+			continue;
+		}
+		upper = all_upper(words[i]);
+		if (upper && (o = utf8_case(rep, 1))) {
+			strcat(buf, o);
+			free(o);
+		} else {
+			strcat(buf, rep);
+		}
+	}
+	free(copy);
+	*out = buf;
+	return SOHOA_OK;
+}
+
+/* Province names in a place ("Hải Chau, Quang Ngãi"): a part whose
+ * letters are those of a province name gets the name's tone marks.  The
+ * prefixes tỉnh / thành phố stay as read.  *out owned. */
+static char *repair_place(const sohoa_ocr__data *d, const char *raw)
+{
+	size_t len = strlen(raw), cap = len * 2 + 64, o = 0, n, k;
+	char *out = malloc(cap), *f;
+	const char *p = raw, *part;
+
+	if (!out)
+		return NULL;
+	while (*p) {
+		n = strcspn(p, ",");
+		part = p;
+		/* keep "tỉnh " / "thành phố " / "TP " before the name */
+		for (k = 0; k < n; k++) {
+			f = fold_clean(part, k);
+			if (f &&
+			    (!strcmp(f, "tinh") || !strcmp(f, "thanhpho") ||
+			     !strcmp(f, "tp")) &&
+			    part[k] == ' ') {
+				free(f);
+				k++;
+				break;
+			}
+			free(f);
+		}
+		if (k >= n)
+			k = 0;
+		while (k < n && part[k] == ' ')
+			k++;
+		memcpy(out + o, part, k);
+		o += k;
+		f = d ? fold_clean(part + k, n - k) : NULL;
+		{
+			const char *rep = NULL;
+			int c;
+
+			for (c = 0; f && *f && c < 1000; c++)
+				if (d->pfold[c] && !strcmp(d->pfold[c], f)) {
+					rep = d->pname[c];
+					break;
+				}
+			if (rep && o + strlen(rep) + 1 < cap) {
+				size_t e = n - k;
+
+				/* trailing spaces of the part stay */
+				while (e > 0 && part[k + e - 1] == ' ')
+					e--;
+				memcpy(out + o, rep, strlen(rep));
+				o += strlen(rep);
+				memcpy(out + o, part + k + e, n - k - e);
+				o += n - k - e;
+			} else {
+				memcpy(out + o, part + k, n - k);
+				o += n - k;
+			}
+		}
+		free(f);
+		p += n;
+		if (*p)
+			out[o++] = *p++;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* ---- dates and numbers --------------------------------------------------- */
+
+struct date {
+	int y, m, d;
+};
+
+static int leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int real_date(struct date t)
+{
+	static const int mdays[] = {31, 28, 31, 30, 31, 30,
+	                            31, 31, 30, 31, 30, 31};
+
+	if (t.y < 1900 || t.y > 2399 || t.m < 1 || t.m > 12 || t.d < 1)
+		return 0;
+	return t.d <= mdays[t.m - 1] + (t.m == 2 && leap(t.y));
+}
+
+static int date_cmp(struct date a, struct date b)
+{
+	if (a.y != b.y)
+		return a.y < b.y ? -1 : 1;
+	if (a.m != b.m)
+		return a.m < b.m ? -1 : 1;
+	return a.d < b.d ? -1 : a.d > b.d;
+}
+
+static int parse_iso(struct date *t, const char *s)
+{
+	return s && sscanf(s, "%4d-%2d-%2d", &t->y, &t->m, &t->d) == 3;
+}
+
+/* Digit with OCR confusions of digits inside numbers: O->0, l/I->1. */
+static int ocr_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c;
+	if (c == 'O' || c == 'o' || c == 'D')
+		return '0';
+	if (c == 'l' || c == 'I' || c == '|')
+		return '1';
+	return 0;
+}
+
+/* First date in s: d/m/yyyy (separators / . -, spaces allowed around
+ * them), or DDMMYYYY; "YYYY-MM-DD" into out[11].  1 when found. */
+static int find_date(char out[11], const char *s)
+{
+	const char *p;
+	int d, m, y, n;
+
+	for (p = s; *p; p++) {
+		if (!isdigit((unsigned char)*p) ||
+		    (p > s && isdigit((unsigned char)p[-1])))
+			continue;
+		n = 0;
+		if (sscanf(p, "%2d %*1[/.-] %2d %*1[/.-] %4d%n", &d, &m, &y,
+		           &n) == 3 &&
+		    n > 0 && y >= 1000 && y <= 9999 && m >= 0 && d >= 0) {
+			char t[40];
+
+			snprintf(t, sizeof(t), "%04d-%02d-%02d", y, m, d);
+			memcpy(out, t, 10);
+			out[10] = '\0';
+			return 1;
+		}
+		if (strspn(p, "0123456789") == 8) {
+			snprintf(out, 11, "%.4s-%.2s-%.2s", p + 4, p + 2, p);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* First run of exactly `len` digits (OCR confusions mapped) in s. */
+static int find_digits(char *out, size_t len, const char *s)
+{
+	size_t i, run = 0;
+	const char *start = s;
+
+	for (i = 0;; i++) {
+		int c = s[i] ? ocr_digit(s[i]) : 0;
+		/* a letter digit counts only inside a run of real digits */
+		if (c && !isdigit((unsigned char)s[i]) &&
+		    !(run > 0 || isdigit((unsigned char)s[i + 1])))
+			c = 0;
+		if (c) {
+			if (run++ == 0)
+				start = s + i;
+			continue;
+		}
+		if (run == len) {
+			size_t k;
+
+			for (k = 0; k < len; k++)
+				out[k] = (char)ocr_digit(start[k]);
+			out[len] = '\0';
+			return 1;
+		}
+		run = 0;
+		if (!s[i])
+			return 0;
+	}
+}
+
+/* ---- collected values -------------------------------------------------- */
+
+struct val {
+	char *value; /* owned */
+	char *raw;   /* owned, OCR only */
+	double conf;
+};
+
+struct collect {
+	struct val qr[NFIELDS];
+	struct val ocr[NFIELDS];
+};
+
+static void collect_free(struct collect *c)
+{
+	int i;
+
+	for (i = 0; i < NFIELDS; i++) {
+		free(c->qr[i].value);
+		free(c->qr[i].raw);
+		free(c->ocr[i].value);
+		free(c->ocr[i].raw);
+	}
+}
+
+static int set_val(struct val *v, const char *value, const char *raw,
+                   double conf)
+{
+	if (v->value)
+		return SOHOA_OK; /* first occurrence wins */
+	if (!(v->value = strdup(value)) || (raw && !(v->raw = strdup(raw)))) {
+		free(v->value);
+		v->value = NULL;
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	}
+	v->conf = conf;
+	return SOHOA_OK;
+}
+
+/* ---- QR payload ---------------------------------------------------------- */
+
+static int all_digits(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+	return n > 0;
+}
+
+/* Sex word: "Nam" / "Nữ" in any case and normalization; NULL otherwise. */
+static const char *sex_word(const char *s, size_t n)
+{
+	char *f = fold_clean(s, n);
+	const char *r = NULL;
+
+	if (f && !strcmp(f, "nam"))
+		r = "Nam";
+	else if (f && !strcmp(f, "nu"))
+		r = "Nữ";
+	free(f);
+	return r;
+}
+
+const char *sohoa_ocr__id_qr(const sohoa_ocr_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->ncodes; i++) {
+		const char *d = r->codes[i].data;
+
+		if (strncmp(r->codes[i].type, "QR", 2) == 0 &&
+		    all_digits(d, 12) && d[12] == '|')
+			return d;
+	}
+	return NULL;
+}
+
+/* Parse a card QR payload by shape: the 12-digit id first, then an
+ * optional old number, the name, DDMMYYYY dates, Nam|Nữ, the residence.
+ * Returns 1 when it is an ID card payload. */
+static int parse_qr(struct collect *c, const char *payload, int *rc)
+{
+	const char *p = payload, *f[16];
+	size_t len[16], n = 0, i;
+	int dates = 0, after_sex = 0;
+	char buf[512], iso[11];
+
+	*rc = SOHOA_OK;
+	while (n < 16) {
+		f[n] = p;
+		len[n] = strcspn(p, "|");
+		p += len[n];
+		n++;
+		if (!*p)
+			break;
+		p++;
+	}
+	if (n < 5 || len[0] != 12 || !all_digits(f[0], 12))
+		return 0;
+	for (i = 1; i < n; i++) {
+		if (len[i] >= sizeof(buf))
+			continue;
+		memcpy(buf, f[i], len[i]);
+		buf[len[i]] = '\0';
+		if (len[i] == 8 && all_digits(buf, 8)) {
+			snprintf(iso, sizeof(iso), "%.4s-%.2s-%.2s", buf + 4,
+			         buf + 2, buf);
+			*rc = set_val(&c->qr[dates++ == 0 ? F_DOB : F_ISSUE],
+			              iso, NULL, 0.98);
+		} else if ((len[i] == 9 || len[i] == 12) &&
+		           all_digits(buf, len[i]) && i == 1) {
+			*rc = set_val(&c->qr[F_OLDID], buf, NULL, 0.98);
+		} else if (sex_word(buf, len[i])) {
+			*rc = set_val(&c->qr[F_SEX], sex_word(buf, len[i]),
+			              NULL, 0.98);
+			after_sex = 1;
+		} else if (len[i] > 0 && !all_digits(buf, len[i])) {
+			/* text: the name before sex, the residence after */
+			if (!after_sex && !c->qr[F_NAME].value)
+				*rc = set_val(&c->qr[F_NAME], buf, NULL, 0.98);
+			else if (after_sex)
+				*rc = set_val(&c->qr[F_RESIDENCE], buf, NULL,
+				              0.98);
+		}
+		if (*rc != SOHOA_OK)
+			return 0;
+	}
+	if (!c->qr[F_DOB].value && !c->qr[F_SEX].value) {
+		/* not shaped like a card: forget the guesses */
+		for (i = 0; i < NFIELDS; i++) {
+			free(c->qr[i].value);
+			c->qr[i].value = NULL;
+		}
+		return 0;
+	}
+	memcpy(buf, f[0], 12);
+	buf[12] = '\0';
+	*rc = set_val(&c->qr[F_ID], buf, NULL, 0.98);
+	return 1;
+}
+
+/* ---- labelled lines ------------------------------------------------------ */
+
+struct tok {
+	const char *b; /* borrowed: into the line text */
+	size_t n;
+	char *fold; /* owned: [a-z0-9] folded, "" for punctuation */
+	char punct; /* ':' or '/' for a separator token, else 0 */
+};
+
+struct tline {
+	struct tok *t;
+	size_t n;
+	const sohoa_ocr__line *src;
+};
+
+static void tline_free(struct tline *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->t[i].fold);
+	free(l->t);
+	l->t = NULL;
+	l->n = 0;
+}
+
+/* Split on spaces, and cut ':' and '/' out as tokens of their own (but
+ * not '/' between digits: dates). */
+static int tokenize(struct tline *l, const sohoa_ocr__line *src)
+{
+	const char *s = src->text, *b;
+	size_t cap = strlen(s) + 1;
+
+	l->src = src;
+	l->n = 0;
+	if (!(l->t = calloc(cap, sizeof(*l->t))))
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	while (*s) {
+		struct tok *t;
+
+		while (*s && isspace((unsigned char)*s))
+			s++;
+		if (!*s)
+			break;
+		t = &l->t[l->n];
+		b = s;
+		if (*s == ':' || *s == '/') {
+			t->punct = *s++;
+		} else {
+			while (*s && !isspace((unsigned char)*s) && *s != ':' &&
+			       !(*s == '/' &&
+			         !(s > b && isdigit((unsigned char)s[-1]) &&
+			           isdigit((unsigned char)s[1]))))
+				s++;
+		}
+		t->b = b;
+		t->n = (size_t)(s - b);
+		if (!(t->fold = t->punct ? strdup("") : fold_clean(b, t->n)))
+			return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+		l->n++;
+	}
+	return SOHOA_OK;
+}
+
+/* Does label `lb` match tokens from i on?  Returns the end token (one
+ * past), or 0.  A little OCR noise is allowed: edit distance on the
+ * letters up to one in six, none for labels of three letters or fewer;
+ * OCR may split or merge words. */
+static size_t match_at(const struct tline *l, size_t i, const char *lb)
+{
+	char want[64], got[128];
+	size_t wn = 0, k, words = 1, m, best_end = 0, best_d = 99, allowed;
+	const char *p;
+
+	for (p = lb; *p && wn < sizeof(want) - 1; p++) {
+		if (*p == ' ')
+			words++;
+		else
+			want[wn++] = *p;
+	}
+	want[wn] = '\0';
+	allowed = wn <= 3 ? 0 : wn / 6;
+	for (m = words > 1 ? words - 1 : 1; m <= words + 1; m++) {
+		size_t gn = 0, d;
+
+		if (i + m > l->n)
+			break;
+		for (k = i; k < i + m; k++) {
+			size_t fl = strlen(l->t[k].fold);
+
+			if (!fl || gn + fl >= sizeof(got))
+				break;
+			memcpy(got + gn, l->t[k].fold, fl);
+			gn += fl;
+		}
+		if (k < i + m)
+			break;
+		got[gn] = '\0';
+		if (gn + allowed < wn || gn > wn + allowed)
+			continue;
+		d = levenshtein(got, want);
+		if (d <= allowed && d < best_d) {
+			best_d = d;
+			best_end = i + m;
+		}
+	}
+	return best_end;
+}
+
+struct hit {
+	int field;
+	size_t start, value; /* label start token, value start token */
+	int english_only;
+};
+
+/* English half after a Vietnamese label at token j: returns the token
+ * after it (j when there is none). */
+static size_t skip_english(const struct tline *l, size_t j, int field)
+{
+	size_t k, e, s = j;
+
+	if (s < l->n && l->t[s].punct == '/')
+		s++;
+	for (k = FIRST_EN; k < NLABELS; k++)
+		if (labels[k].field == field &&
+		    (e = match_at(l, s, labels[k].vi)))
+			return e;
+	return s > j ? s : j;
+}
+
+/* The first label at or after token `from` of line l. */
+static int find_label(struct hit *h, const struct tline *l, size_t from)
+{
+	size_t i, k, e, j, q;
+
+	for (i = from; i < l->n; i++) {
+		if (l->t[i].punct)
+			continue;
+		for (k = 0; k < NLABELS; k++) {
+			int en = k >= FIRST_EN, qualified = 0;
+
+			if (!(e = match_at(l, i, labels[k].vi)))
+				continue;
+			/* A label starts its line or is followed by ':' or
+			 * '/'; otherwise it is a word of some value.  A label
+			 * of two letters ("Số") must be followed by them. */
+			j = en ? e : skip_english(l, e, labels[k].field);
+			if ((i != 0 || strlen(labels[k].vi) <= 3) &&
+			    !(j < l->n && l->t[j].punct) &&
+			    !(e < l->n && l->t[e].punct) && j == e)
+				continue;
+			/* "Họ và tên / Full name" and an English-only label
+			 * are one label; words before a ':' that are neither
+			 * qualify it ("... của chủ hộ:"): not ours, and no
+			 * shorter label at this place either. */
+			if (j == e && j < l->n && !l->t[j].punct) {
+				for (q = j; q < l->n && q < j + 6; q++)
+					if (l->t[q].punct)
+						break;
+				qualified = q < l->n && q < j + 6 &&
+				            l->t[q].punct == ':';
+			}
+			if (qualified)
+				break;
+			while (j < l->n && l->t[j].punct)
+				j++;
+			h->field = labels[k].field;
+			h->start = i;
+			h->value = j;
+			h->english_only = en;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Text of tokens [a, b) of l as in the line; owned. */
+static char *span_text(const struct tline *l, size_t a, size_t b)
+{
+	const char *s, *e;
+	char *o;
+
+	while (a < b && l->t[a].punct)
+		a++;
+	while (b > a && l->t[b - 1].punct)
+		b--;
+	if (a >= b)
+		return strdup("");
+	s = l->t[a].b;
+	e = l->t[b - 1].b + l->t[b - 1].n;
+	while (e > s && strchr(".,;_|-", e[-1]))
+		e--;
+	if (!(o = strndup(s, (size_t)(e - s))))
+		return NULL;
+	return o;
+}
+
+/* Does line l hold a label at its start? */
+static int starts_with_label(const struct tline *l)
+{
+	struct hit h;
+
+	return find_label(&h, l, 0) && h.start == 0;
+}
+
+/* Does line l hold nothing but labels (and separators)? */
+static int only_labels(const struct tline *l)
+{
+	struct hit h;
+	size_t from = 0;
+
+	while (from < l->n && find_label(&h, l, from)) {
+		if (h.start != from)
+			return 0;
+		from = h.value;
+		if (from == h.start)
+			return 0;
+	}
+	return from >= l->n;
+}
+
+/* Normalize a raw OCR value of field f; *out owned or NULL when the
+ * value has no usable shape. */
+static int shape_value(char **out, int f, const char *raw)
+{
+	char buf[16];
+	const char *sx;
+	char *fold;
+
+	*out = NULL;
+	switch (f) {
+	case F_ID:
+		if (find_digits(buf, 12, raw))
+			*out = strdup(buf);
+		break;
+	case F_OLDID:
+		if (find_digits(buf, 9, raw) || find_digits(buf, 12, raw))
+			*out = strdup(buf);
+		break;
+	case F_DOB:
+	case F_EXPIRY:
+	case F_ISSUE:
+		if (find_date(buf, raw))
+			*out = strdup(buf);
+		else if (f == F_EXPIRY &&
+		         (fold = fold_clean(raw, strlen(raw)))) {
+			if (strstr(fold, "khongthoihan"))
+				*out = strdup("Không thời hạn");
+			free(fold);
+		}
+		break;
+	case F_SEX:
+		if (!(fold = fold_clean(raw, strlen(raw))))
+			break;
+		sx = NULL;
+		/* "NỮ", "ÑNỮ": the last letters decide */
+		if (strlen(fold) >= 2 && !strcmp(fold + strlen(fold) - 2, "nu"))
+			sx = "Nữ";
+		else if (strstr(fold, "nam"))
+			sx = "Nam";
+		else if (strstr(fold, "nu"))
+			sx = "Nữ";
+		free(fold);
+		if (sx)
+			*out = strdup(sx);
+		break;
+	case F_NAT:
+		if (!(fold = fold_clean(raw, strlen(raw))))
+			break;
+		if (levenshtein(fold, "vietnam") <= 1 ||
+		    (!strncmp(fold, "viet", 4) && strlen(fold) >= 6 &&
+		     levenshtein(fold, "vietnam") <= 2))
+			*out = strdup("Việt Nam");
+		else if (*fold)
+			*out = strdup(raw);
+		free(fold);
+		break;
+	default:
+		if (*raw)
+			*out = strdup(raw);
+		break;
+	}
+	return SOHOA_OK;
+}
+
+/* Continue a place over the next lines: the value ends with ',' or the
+ * next line starts in lower case, and the next line holds no label. */
+static char *continue_place(char *value, const struct tline *lines, size_t nl,
+                            size_t next)
+{
+	size_t k;
+
+	for (k = next; k < nl && k < next + 2; k++) {
+		const char *t = lines[k].src->text;
+		const char *prev = lines[k - 1].src->text;
+		size_t vl = strlen(value), pl = strlen(prev);
+		int comma = pl && prev[pl - 1] == ',';
+		unsigned cp;
+		char *joined;
+
+		if (!vl || starts_with_label(&lines[k]) || !*t)
+			break;
+		utf8_dec(t, &cp);
+		if (!comma && cp_upper(cp) == cp)
+			break;
+		if (!(joined = malloc(vl + strlen(t) + 3)))
+			break;
+		sprintf(joined, "%s%s %s", value,
+		        comma && value[vl - 1] != ',' ? "," : "", t);
+		free(value);
+		value = joined;
+	}
+	return value;
+}
+
+static int is_place(int f)
+{
+	return f == F_ORIGIN || f == F_RESIDENCE;
+}
+
+/* Value of a label hit: on its line up to the next label, or on the
+ * next lines when the line has none. */
+static int take_value(struct collect *c, const sohoa_ocr__data *d,
+                      const struct tline *lines, size_t nl, size_t li,
+                      const struct hit *h, size_t end)
+{
+	char *raw = NULL, *value = NULL, *repaired = NULL;
+	size_t k, used = li;
+	double conf = lines[li].src->conf;
+	int rc = SOHOA_OK, f = h->field;
+
+	if (c->ocr[f].value)
+		return SOHOA_OK;
+	if (!(raw = span_text(&lines[li], h->value, end)))
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	shape_value(&value, f, raw);
+	/* Nothing usable here: look at the next lines, past English-only
+	 * label lines, up to another label. */
+	for (k = li + 1; !value && k < nl && k <= li + 3; k++) {
+		if (only_labels(&lines[k]))
+			continue;
+		if (starts_with_label(&lines[k]))
+			break;
+		free(raw);
+		if (!(raw = strdup(lines[k].src->text)))
+			return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+		shape_value(&value, f, raw);
+		conf = lines[k].src->conf;
+		used = k;
+		if (!value && f != F_DOB && f != F_EXPIRY && f != F_ISSUE &&
+		    f != F_ID)
+			break;
+	}
+	if (!value)
+		goto done;
+	if (is_place(f) && end >= lines[li].n) {
+		value = continue_place(value, lines, nl, used + 1);
+		free(raw);
+		if (!(raw = strdup(value))) {
+			rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+			goto done;
+		}
+	}
+	if (f == F_NAME) {
+		if ((rc = repair_name(&repaired, d, value)) != SOHOA_OK)
+			goto done;
+		free(value);
+		value = repaired;
+	} else if (is_place(f)) {
+		if (!(repaired = repair_place(d, value))) {
+			rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+			goto done;
+		}
+		free(value);
+		value = repaired;
+	}
+	rc = set_val(&c->ocr[f], value, raw, conf);
+done:
+	free(raw);
+	free(value);
+	return rc;
+}
+
+/* ICAO 9303 check digit of s[0..n): weights 7, 3, 1; '<' counts 0. */
+static int mrz_check(const char *s, size_t n)
+{
+	static const int w[3] = {7, 3, 1};
+	size_t i;
+	int sum = 0, v;
+
+	for (i = 0; i < n; i++) {
+		char ch = s[i];
+
+		v = ch >= '0' && ch <= '9'   ? ch - '0'
+		    : ch >= 'A' && ch <= 'Z' ? ch - 'A' + 10
+		                             : 0;
+		sum += v * w[i % 3];
+	}
+	return '0' + sum % 10;
+}
+
+/* An MRZ line with spaces taken out and OCR's '«' read as '<'. */
+static void mrz_clean(char *out, size_t size, const char *s)
+{
+	size_t o = 0;
+
+	for (; *s && o + 1 < size; s++) {
+		if (*s == ' ')
+			continue;
+		if (!strncmp(s, "«", 2)) {
+			out[o++] = '<'; /* after the fields we read */
+			s++;
+			continue;
+		}
+		out[o++] = *s;
+	}
+	out[o] = '\0';
+}
+
+/* The ICAO TD1 machine-readable zone on the back of both cards: line 1
+ * IDVNM + the last 9 digits of the number + check + the 12-digit number;
+ * line 2 birth YYMMDD + check, sex M/F.  Taken only where the check
+ * digits hold (OCR errors do not pass), and only to fill gaps. */
+static int read_mrz(struct collect *c, const sohoa_ocr__line *src, size_t n)
+{
+	char l1[128], l2[128], idn[13], iso[24];
+	size_t i;
+	int rc = SOHOA_OK, g, cent;
+
+	for (i = 0; i + 1 < n; i++) {
+		mrz_clean(l1, sizeof(l1), src[i].text);
+		/* "ID" is often read "TD" or "1D": the check digits below
+		 * decide */
+		if (strlen(l1) < 30 || strncmp(l1 + 2, "VNM", 3) != 0 ||
+		    !(l1[0] == 'I' || l1[1] == 'D'))
+			continue;
+		if (l1[14] != mrz_check(l1 + 5, 9) || !all_digits(l1 + 15, 12))
+			continue;
+		memcpy(idn, l1 + 15, 12);
+		idn[12] = '\0';
+		if (strncmp(idn + 3, l1 + 5, 9) != 0)
+			continue;
+		if ((rc = set_val(&c->ocr[F_ID], idn, l1, src[i].conf)))
+			return rc;
+		mrz_clean(l2, sizeof(l2), src[i + 1].text);
+		if (strlen(l2) < 15 || !all_digits(l2, 6) ||
+		    l2[6] != mrz_check(l2, 6))
+			return SOHOA_OK;
+		g = idn[3] - '0';
+		cent = 19 + g / 2;
+		snprintf(iso, sizeof(iso), "%02d%.2s-%.2s-%.2s", cent % 100, l2,
+		         l2 + 2, l2 + 4);
+		if ((rc = set_val(&c->ocr[F_DOB], iso, l2, src[i + 1].conf)))
+			return rc;
+		if (l2[7] == 'M' || l2[7] == 'F')
+			rc =
+			    set_val(&c->ocr[F_SEX], l2[7] == 'M' ? "Nam" : "Nữ",
+			            l2, src[i + 1].conf);
+		return rc;
+	}
+	return SOHOA_OK;
+}
+
+static int read_lines(struct collect *c, const sohoa_ocr__data *d,
+                      const sohoa_ocr__line *src, size_t n)
+{
+	struct tline *lines = calloc(n ? n : 1, sizeof(*lines));
+	size_t i, from;
+	struct hit h, next;
+	char buf[16];
+	int rc = SOHOA_OK;
+
+	if (!lines)
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	for (i = 0; i < n; i++)
+		if ((rc = tokenize(&lines[i], &src[i])) != SOHOA_OK)
+			goto done;
+	for (i = 0; i < n; i++) {
+		for (from = 0; find_label(&h, &lines[i], from);) {
+			size_t end = lines[i].n;
+
+			if (find_label(&next, &lines[i],
+			               h.value > h.start ? h.value
+			                                 : h.start + 1))
+				end = next.start;
+			if (!h.english_only || h.value < end || h.start == 0)
+				if ((rc = take_value(c, d, lines, n, i, &h,
+				                     end)) != SOHOA_OK)
+					goto done;
+			from = end > h.start ? end : h.start + 1;
+		}
+	}
+	if ((rc = read_mrz(c, src, n)) != SOHOA_OK)
+		goto done;
+	/* No labelled number: the first 12-digit number of the page (a card
+	 * has one; on a form the applicant's comes first). */
+	for (i = 0; i < n && !c->ocr[F_ID].value; i++)
+		if (find_digits(buf, 12, src[i].text))
+			rc = set_val(&c->ocr[F_ID], buf, buf, src[i].conf);
+done:
+	for (i = 0; i < n; i++)
+		tline_free(&lines[i]);
+	free(lines);
+	return rc;
+}
+
+/* ---- result building ----------------------------------------------------- */
+
+static int add_problem(sohoa_ocr_field *f, const char *fmt, ...)
+    SOHOA_PRINTF(2, 3);
+
+static int add_problem(sohoa_ocr_field *f, const char *fmt, ...)
+{
+	va_list ap;
+	char buf[512], **g;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (!(g = realloc(f->problems, (f->nproblems + 1) * sizeof(*g))))
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	f->problems = g;
+	if (!(g[f->nproblems] = strdup(buf)))
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	f->nproblems++;
+	f->valid = 0;
+	return SOHOA_OK;
+}
+
+void sohoa_ocr__fields_dispose(sohoa_ocr_result *r)
+{
+	size_t i, k;
+
+	for (i = 0; i < r->nfields; i++) {
+		free(r->fields[i].value);
+		free(r->fields[i].raw);
+		for (k = 0; k < r->fields[i].nproblems; k++)
+			free(r->fields[i].problems[k]);
+		free(r->fields[i].problems);
+	}
+	free(r->fields);
+	free(r->needs_review);
+	r->fields = NULL;
+	r->needs_review = NULL;
+	r->nfields = r->nneeds_review = 0;
+}
+
+static sohoa_ocr_field *field_of(sohoa_ocr_result *r, int f)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfields; i++)
+		if (r->fields[i].name == field_names[f])
+			return &r->fields[i];
+	return NULL;
+}
+
+/* Share of the words of `ocr` (folded) that occur among the words of
+ * `qr`, 0..1. */
+static double words_in(const char *qr, const char *ocr)
+{
+	char *q = NULL, *o = NULL, *w, *save = NULL;
+	size_t n = 0, found = 0;
+	char key[128];
+
+	if (sohoa_text_fold(&q, qr) != SOHOA_OK ||
+	    sohoa_text_fold(&o, ocr) != SOHOA_OK) {
+		free(q);
+		return 0;
+	}
+	for (w = q; *w; w++)
+		if (*w == ',' || *w == '.')
+			*w = ' ';
+	for (w = strtok_r(o, " ,.;_|", &save); w;
+	     w = strtok_r(NULL, " ,.;_|", &save)) {
+		const char *hit = q;
+		size_t len = strlen(w);
+
+		if (len >= sizeof(key) - 2)
+			continue;
+		n++;
+		snprintf(key, sizeof(key), "%s", w);
+		while ((hit = strstr(hit, key)) != NULL) {
+			if ((hit == q || hit[-1] == ' ') &&
+			    (hit[len] == '\0' || hit[len] == ' ')) {
+				found++;
+				break;
+			}
+			hit += len;
+		}
+	}
+	free(q);
+	free(o);
+	return n ? (double)found / n : 0;
+}
+
+/* Compare for the cross-check: the same text (spaces and commas
+ * squeezed) is agreement; for names and places, the same letters with
+ * other tone marks are OCR noise, not a conflict (the QR's marks are
+ * error-corrected, Tesseract's are not).  A printed address often comes
+ * out cut short or with a neighbouring column's words run in (the expiry
+ * beside it): when most printed words are words of the QR's address, it
+ * does not contradict it. */
+static int agree(int f, const char *a, const char *b)
+{
+	char *fa, *fb;
+	int same;
+
+	if (is_place(f) && strcmp(a, b) != 0 && words_in(a, b) >= 0.7)
+		return 1;
+	if (!strcmp(a, b))
+		return 1;
+	if (f != F_NAME && !is_place(f) && f != F_NAT)
+		return 0;
+	fa = fold_clean(a, strlen(a));
+	fb = fold_clean(b, strlen(b));
+	same = fa && fb && !strcmp(fa, fb);
+	free(fa);
+	free(fb);
+	return same;
+}
+
+static int merge(sohoa_ocr_result *r, struct collect *c)
+{
+	int f, rc;
+
+	r->fields = calloc(NFIELDS, sizeof(*r->fields));
+	if (!r->fields)
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	for (f = 0; f < NFIELDS; f++) {
+		struct val *q = &c->qr[f], *o = &c->ocr[f];
+		sohoa_ocr_field *x;
+
+		if (!q->value && !o->value)
+			continue;
+		x = &r->fields[r->nfields++];
+		x->name = field_names[f];
+		x->valid = 1;
+		if (q->value && o->value) {
+			x->source = "qr+ocr";
+			x->value = q->value;
+			q->value = NULL;
+			x->raw = o->raw;
+			o->raw = NULL;
+			if (agree(f, x->value, o->value)) {
+				x->confidence =
+				    1.0 - (1.0 - q->conf) * (1.0 - o->conf);
+			} else {
+				x->confidence = q->conf * 0.5;
+				if ((rc = add_problem(
+				         x,
+				         "conflict: QR code says \"%s\", "
+				         "printed text says \"%s\"",
+				         x->value, o->value)) != SOHOA_OK)
+					return rc;
+			}
+		} else if (q->value) {
+			x->source = "qr";
+			x->value = q->value;
+			q->value = NULL;
+			x->confidence = q->conf;
+		} else {
+			x->source = "ocr";
+			x->value = o->value;
+			o->value = NULL;
+			x->raw = o->raw;
+			o->raw = NULL;
+			x->confidence = o->conf;
+		}
+	}
+	return SOHOA_OK;
+}
+
+/* ---- validation (DOMAIN.md) ---------------------------------------------- */
+
+static int validate(sohoa_ocr_result *r, const sohoa_ocr__data *d)
+{
+	sohoa_ocr_field *id = field_of(r, F_ID), *dob = field_of(r, F_DOB);
+	sohoa_ocr_field *sex = field_of(r, F_SEX), *exp = field_of(r, F_EXPIRY);
+	sohoa_ocr_field *iss = field_of(r, F_ISSUE);
+	sohoa_ocr_field *old = field_of(r, F_OLDID);
+	struct date b = {0, 0, 0}, e, t;
+	int have_b = 0, rc = SOHOA_OK, f;
+
+	for (f = F_DOB; f <= F_ISSUE; f++) {
+		sohoa_ocr_field *x = field_of(r, f);
+
+		if (!x || (f != F_DOB && f != F_EXPIRY && f != F_ISSUE))
+			continue;
+		if (f == F_EXPIRY && !strcmp(x->value, "Không thời hạn"))
+			continue;
+		if (!parse_iso(&t, x->value) || !real_date(t))
+			if ((rc = add_problem(x, "not a real date: %s",
+			                      x->value)) != SOHOA_OK)
+				return rc;
+	}
+	if (dob && parse_iso(&b, dob->value) && real_date(b))
+		have_b = 1;
+	if (id) {
+		const char *v = id->value;
+
+		if (strlen(v) != 12 || !all_digits(v, 12)) {
+			if ((rc = add_problem(id, "not 12 digits: %s", v)))
+				return rc;
+		} else {
+			int prov = (v[0] - '0') * 100 + (v[1] - '0') * 10 +
+			           (v[2] - '0');
+			int g = v[3] - '0', yy = (v[4] - '0') * 10 + v[5] - '0';
+
+			if (d && !d->provinces[prov] &&
+			    (rc = add_problem(id, "unknown province code %.3s",
+			                      v)))
+				return rc;
+			if (have_b) {
+				int century = 1900 + 100 * (g / 2);
+
+				if (century != b.y / 100 * 100 ||
+				    yy != b.y % 100)
+					if ((rc = add_problem(
+					         id,
+					         "digits %.3s (century, year) "
+					         "disagree with date of birth "
+					         "%s",
+					         v + 3, dob->value)))
+						return rc;
+			}
+			if (sex && ((g % 2 == 0) != !strcmp(sex->value, "Nam")))
+				if ((rc = add_problem(
+				         id,
+				         "digit %c (%s) disagrees with sex %s",
+				         v[3], g % 2 ? "female" : "male",
+				         sex->value)))
+					return rc;
+		}
+	}
+	if (old && !((strlen(old->value) == 9 || strlen(old->value) == 12) &&
+	             all_digits(old->value, strlen(old->value))))
+		if ((rc = add_problem(old, "not 9 or 12 digits: %s",
+		                      old->value)))
+			return rc;
+	if (exp && have_b) {
+		static const int ages[] = {25, 40, 60};
+		int ok = 0, k,
+		    issued = iss && parse_iso(&t, iss->value) && real_date(t);
+
+		if (!strcmp(exp->value, "Không thời hạn")) {
+			/* only for cards issued from 58 on (2-year rule) */
+			struct date at58 = {b.y + 58, b.m, b.d};
+
+			ok = !issued || date_cmp(t, at58) >= 0;
+		} else if (parse_iso(&e, exp->value) && real_date(e)) {
+			for (k = 0; k < 3; k++) {
+				struct date due = {b.y + ages[k], b.m, b.d};
+
+				if (due.m == 2 && due.d == 29 && !leap(due.y))
+					due.d = 28;
+				if (date_cmp(e, due) != 0)
+					continue;
+				ok = 1;
+				if (!issued)
+					break;
+				/* issued before the card's own age minus two
+				 * years and after the previous age minus two
+				 * years (else it would run to another age) */
+				{
+					struct date lo = {
+					    b.y + (k ? ages[k - 1] : 0) - 2,
+					    b.m, b.d};
+					struct date hi = {b.y + ages[k] - 2,
+					                  b.m, b.d};
+
+					if (date_cmp(t, hi) >= 0 ||
+					    (k && date_cmp(t, lo) < 0))
+						ok = 0;
+				}
+				break;
+			}
+		} else {
+			ok = 1; /* already reported as not a date */
+		}
+		if (!ok &&
+		    (rc = add_problem(
+		         exp,
+		         "expiry %s does not match the renewal ages "
+		         "25/40/60 for birth %s%s%s",
+		         exp->value, dob->value, issued ? " and issue " : "",
+		         issued ? iss->value : "")))
+			return rc;
+	}
+	return SOHOA_OK;
+}
+
+static int list_review(sohoa_ocr_result *r)
+{
+	size_t i;
+
+	if (!r->nfields)
+		return SOHOA_OK;
+	if (!(r->needs_review = calloc(r->nfields, sizeof(char *))))
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	for (i = 0; i < r->nfields; i++)
+		if (!r->fields[i].valid || r->fields[i].confidence < 0.6)
+			r->needs_review[r->nneeds_review++] = r->fields[i].name;
+	return SOHOA_OK;
+}
+
+int sohoa_ocr__extract_fields(sohoa_ocr_result *r, const sohoa_ocr__data *d,
+                              const char *qr, const sohoa_ocr__line *lines,
+                              size_t nlines)
+{
+	struct collect c;
+	int rc = SOHOA_OK;
+
+	memset(&c, 0, sizeof(c));
+	sohoa_ocr__fields_dispose(r);
+	if (qr) {
+		parse_qr(&c, qr, &rc);
+		if (rc != SOHOA_OK)
+			goto done;
+	}
+	if (lines && (rc = read_lines(&c, d, lines, nlines)) != SOHOA_OK)
+		goto done;
+	if ((rc = merge(r, &c)) != SOHOA_OK ||
+	    (rc = validate(r, d)) != SOHOA_OK)
+		goto done;
+	rc = list_review(r);
+done:
+	collect_free(&c);
+	if (rc != SOHOA_OK)
+		sohoa_ocr__fields_dispose(r);
+	return rc;
+}
+
+/* ---- public wrappers ----------------------------------------------------- */
+
+int sohoa_ocr_fields_from_text(sohoa_ocr_result *r, const sohoa_ocr *ocr,
+                               const char *qr_payload, const char *text,
+                               double text_conf)
+{
+	sohoa_ocr__line *lines = NULL;
+	size_t n = 0, cap = 0, i;
+	const char *p, *eol;
+	int rc = SOHOA_OK;
+
+	assert(r && ocr);
+	for (p = text; p && *p; p = *eol ? eol + 1 : eol) {
+		eol = p + strcspn(p, "\n");
+		if (eol == p)
+			continue;
+		if (n == cap) {
+			size_t ncap = cap ? 2 * cap : 32;
+			void *g = realloc(lines, ncap * sizeof(*lines));
+
+			if (!g) {
+				rc = sohoa_error_set(SOHOA_ENOMEM,
+				                     "out of memory");
+				goto done;
+			}
+			lines = g;
+			cap = ncap;
+		}
+		memset(&lines[n], 0, sizeof(lines[n]));
+		lines[n].conf = text_conf;
+		if (!(lines[n].text = strndup(p, (size_t)(eol - p)))) {
+			rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+			goto done;
+		}
+		n++;
+	}
+	rc = sohoa_ocr__extract_fields(r, sohoa_ocr__data_of(ocr), qr_payload,
+	                               text ? lines : NULL, n);
+done:
+	for (i = 0; i < n; i++)
+		free(lines[i].text);
+	free(lines);
+	return rc;
+}
+
+int sohoa_ocr_repair_name(char **out, const sohoa_ocr *ocr, const char *raw)
+{
+	assert(out && ocr && raw);
+	return repair_name(out, sohoa_ocr__data_of(ocr), raw);
+}
