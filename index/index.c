@@ -514,6 +514,49 @@ done:
 	return rc;
 }
 
+int sohoa_index_check(sohoa_index *ix)
+{
+	static const char *const fts[] = {"page_fts", "page_exact"};
+	sqlite3_stmt *st = NULL;
+	const unsigned char *r;
+	char sql[128];
+	int rc;
+
+	assert(ix);
+	rc =
+	    sqlite3_prepare_v2(ix->db, "PRAGMA integrity_check", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		rc = db_fail(ix, rc, "check");
+		goto done;
+	}
+	r = sqlite3_column_text(st, 0);
+	if (!r || strcmp((const char *)r, "ok") != 0) {
+		rc = sohoa_error_set(SOHOA_EINVALID, "check %s: %s", ix->path,
+		                     r ? (const char *)r : "no answer");
+		goto done;
+	}
+	for (size_t i = 0; i < sizeof(fts) / sizeof(fts[0]); i++) {
+		snprintf(sql, sizeof(sql),
+		         "INSERT INTO %s(%s) VALUES('integrity-check')", fts[i],
+		         fts[i]);
+		rc = sqlite3_exec(ix->db, sql, NULL, NULL, NULL);
+		if (rc != SQLITE_OK) {
+			rc = sohoa_error_set((rc & 0xff) == SQLITE_CORRUPT
+			                         ? SOHOA_EINVALID
+			                         : sql_code(rc, 0),
+			                     "check %s: %s: %s", ix->path,
+			                     fts[i], sqlite3_errmsg(ix->db));
+			goto done;
+		}
+	}
+	rc = SOHOA_OK;
+done:
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int sohoa_index_count_pages(long long *out, sohoa_index *ix)
 {
 	sqlite3_stmt *st;
@@ -533,35 +576,42 @@ int sohoa_index_count_pages(long long *out, sohoa_index *ix)
 	return rc;
 }
 
-int sohoa_index_search(sohoa_index_hit **hits_out, size_t *n_out,
-                       sohoa_index *ix, const char *query, size_t limit,
-                       size_t offset)
+/* Parse and run a query inside one read transaction: in WAL mode it sees
+ * one snapshot, so hits, their snippets and counts agree while another
+ * process indexes. */
+static int run_query(sohoa_index_hit **hits_out, size_t *n_out,
+                     long long *count_out, sohoa_index *ix, const char *query,
+                     size_t limit, size_t offset)
 {
 	sohoa_index__node *q = NULL;
 	int rc;
 
-	assert(hits_out && n_out && ix && query);
-	*hits_out = NULL;
-	*n_out = 0;
-	if ((rc = sohoa_index__query_parse(&q, query, ix->qtok)) == SOHOA_OK)
-		rc = sohoa_index__run(hits_out, n_out, NULL, ix->db, ix->path,
-		                      q, limit, offset);
+	if ((rc = sohoa_index__query_parse(&q, query, ix->qtok)))
+		return rc;
+	if ((rc = exec(ix, "BEGIN")) == SOHOA_OK) {
+		rc = sohoa_index__run(hits_out, n_out, count_out, ix->db,
+		                      ix->path, q, limit, offset);
+		sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL);
+	}
 	sohoa_index__node_free(q);
 	return rc;
 }
 
+int sohoa_index_search(sohoa_index_hit **hits_out, size_t *n_out,
+                       sohoa_index *ix, const char *query, size_t limit,
+                       size_t offset)
+{
+	assert(hits_out && n_out && ix && query);
+	*hits_out = NULL;
+	*n_out = 0;
+	return run_query(hits_out, n_out, NULL, ix, query, limit, offset);
+}
+
 int sohoa_index_count(long long *out, sohoa_index *ix, const char *query)
 {
-	sohoa_index__node *q = NULL;
-	int rc;
-
 	assert(out && ix && query);
 	*out = 0;
-	if ((rc = sohoa_index__query_parse(&q, query, ix->qtok)) == SOHOA_OK)
-		rc = sohoa_index__run(NULL, NULL, out, ix->db, ix->path, q, 0,
-		                      0);
-	sohoa_index__node_free(q);
-	return rc;
+	return run_query(NULL, NULL, out, ix, query, 0, 0);
 }
 
 void sohoa_index_hits_free(sohoa_index_hit *hits, size_t n)

@@ -90,6 +90,12 @@ int sohoa_index_count(long long *out, sohoa_index *ix, const char *query);
 
 void sohoa_index_hits_free(sohoa_index_hit *hits, size_t n);
 
+/* Check the whole index: SQLite's integrity_check, then FTS5's
+ * 'integrity-check' of both full-text tables against the pages.
+ * SOHOA_EINVALID naming the first problem (then delete the index and run
+ * `sohoa reindex --all`). */
+int sohoa_index_check(sohoa_index *ix);
+
 /* Number of pages indexed (all cases). */
 int sohoa_index_count_pages(long long *out, sohoa_index *ix);
 

@@ -10,7 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -852,6 +855,132 @@ static void syntax_errors_name_the_position(void **state)
 	}
 }
 
+/* ---- crash safety and concurrency ------------------------------------ */
+
+#define CRASH_PAGES 20
+
+/* Child: index cases of CRASH_PAGES pages over and over, alternating
+ * between replacing and deleting, until killed.  Never returns. */
+static void index_forever(const char *path)
+{
+	static char texts[CRASH_PAGES][256];
+	sohoa_index_page pages[CRASH_PAGES];
+	sohoa_index *ix = NULL;
+	char case_number[40];
+
+	if (sohoa_index_open(&ix, path) != SOHOA_OK)
+		_exit(3);
+	memset(pages, 0, sizeof(pages));
+	for (unsigned round = 0;; round++) {
+		snprintf(case_number, sizeof(case_number),
+		         "000.00.22.H27-250701-%04u", round % 50);
+		for (int i = 0; i < CRASH_PAGES; i++) {
+			snprintf(
+			    texts[i], sizeof(texts[i]),
+			    "Vòng %u trang %d: Nguyễn Thị Liên nộp đơn xin "
+			    "cấp giấy chứng nhận quyền sử dụng đất số %u",
+			    round, i, round * 100 + (unsigned)i);
+			pages[i].component = "don";
+			pages[i].kind = "component";
+			pages[i].page = i + 1;
+			pages[i].text = texts[i];
+			pages[i].full_name = "NGUYỄN THỊ LIÊN";
+			pages[i].id_number = "001085012345";
+		}
+		if (round % 7 == 6)
+			sohoa_index_delete_case(ix, case_number);
+		else if (sohoa_index_put_case(ix, case_number, "/b/x.zip",
+		                              pages, CRASH_PAGES) != SOHOA_OK)
+			_exit(4);
+	}
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	nanosleep(&ts, NULL);
+}
+
+static void kill_during_indexing_never_corrupts(void **state)
+{
+	struct fixture *fx = *state;
+
+	for (int round = 0; round < 6; round++) {
+		sohoa_index *ix = NULL;
+		long long n = -1;
+		int status = 0;
+		pid_t pid = fork();
+
+		assert_true(pid >= 0);
+		if (pid == 0)
+			index_forever(fx->path);
+		sleep_ms(60 + 37 * round); /* kill at varying points */
+		assert_int_equal(kill(pid, SIGKILL), 0);
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFSIGNALED(status)); /* it was still indexing */
+
+		assert_int_equal(sohoa_index_open(&ix, fx->path), SOHOA_OK);
+		if (sohoa_index_check(ix) != SOHOA_OK)
+			fail_msg("round %d: %s", round, sohoa_error_last());
+		/* every case is whole: its pages come and go together */
+		assert_int_equal(sohoa_index_count_pages(&n, ix), SOHOA_OK);
+		assert_int_equal((n - (round > 0)) % CRASH_PAGES,
+		                 0); /* CASE3 */
+		assert_int_equal(sohoa_index_count(&n, ix, "name:lien"),
+		                 SOHOA_OK);
+		assert_int_equal(n % CRASH_PAGES, 0);
+		assert_int_equal(sohoa_index_count(&n, ix, "id:001085012345"),
+		                 SOHOA_OK);
+		assert_int_equal(n % CRASH_PAGES, 0);
+		/* and it still takes writes */
+		put_text(ix, CASE3, "sau sự cố");
+		assert_int_equal(count_hits(ix, "\"sau su co\""), 1);
+		sohoa_index_close(ix);
+	}
+	assert_int_equal(sohoa_index_check(fx->ix), SOHOA_OK);
+}
+
+static void searches_run_while_another_process_indexes(void **state)
+{
+	struct fixture *fx = *state;
+	int status = 0, searches = 0, saw_pages = 0;
+	pid_t pid;
+	struct timespec t0, t;
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		index_forever(fx->path);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		sohoa_index_hit *hits = NULL;
+		size_t n = 0;
+		long long c = -1;
+
+		/* never SOHOA_EBUSY: WAL readers do not wait for the writer */
+		if (sohoa_index_search(&hits, &n, fx->ix, "nguyen thi lien dat",
+		                       20, 0) != SOHOA_OK)
+			fail_msg("search: %s", sohoa_error_last());
+		sohoa_index_hits_free(hits, n);
+		if (sohoa_index_count(&c, fx->ix, "case:000.00.22.H27-2507*") !=
+		    SOHOA_OK)
+			fail_msg("count: %s", sohoa_error_last());
+		assert_int_equal(c % CRASH_PAGES, 0); /* whole cases only */
+		saw_pages |= c > 0;
+		searches++;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while ((t.tv_sec - t0.tv_sec) * 1000 +
+	             (t.tv_nsec - t0.tv_nsec) / 1000000 <
+	         1500);
+	assert_int_equal(kill(pid, SIGKILL), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status)); /* the writer never failed */
+	assert_true(saw_pages);
+	assert_true(searches > 10);
+	assert_int_equal(sohoa_index_check(fx->ix), SOHOA_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -883,6 +1012,8 @@ int main(void)
 	    T(name_finds_qr_and_ocr_near_misses_exact_first),
 	    T(count_counts_all_matches),
 	    T(syntax_errors_name_the_position),
+	    T(kill_during_indexing_never_corrupts),
+	    T(searches_run_while_another_process_indexes),
 #undef T
 	};
 
