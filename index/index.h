@@ -74,7 +74,7 @@ typedef struct sohoa_index_hit {
  * RANGE is YYYY-MM-DD, YYYY-MM, YYYY, or FROM..TO of those (either end
  * may be left out).  Pages that also match the words as typed, with their
  * diacritics, rank first; then bm25; then newer cases first.  Only the
- * newest 5,000 matching pages are ranked (sohoa_index_count counts all).
+ * newest 2,000 matching pages are ranked (sohoa_index_count counts all).
  * Hits best first, at most `limit` (0: none) after skipping `offset`;
  * *hits_out owned (NULL when there are none): sohoa_index_hits_free().
  * SOHOA_EINVALID with a message ending "at position N" (1-based

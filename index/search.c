@@ -10,7 +10,7 @@
  *
  * Cost.  bm25 costs 1-3 us per hit, so scoring every hit of a common word
  * at a million pages takes seconds.  Phase 1 therefore takes the newest
- * CANDIDATES matching pages (FTS5 walks its doclists in rowid order and
+ * CANDIDATES (2,000) matching pages (FTS5 walks its doclists in rowid order and
  * stops there), scores only those, marks the ones that also match the
  * query as typed (page_exact, diacritics kept) and sorts them; phase 2
  * fetches snippets for the page of hits shown.  date:, captured: and case:
@@ -27,7 +27,7 @@
 #include "index_int.h"
 
 /* Hits scored per query (the newest matching pages). */
-#define CANDIDATES 5000
+#define CANDIDATES 2000
 /* Added to the score of pages that also match the query as typed, with
  * its diacritics; -bm25 stays far below it. */
 #define EXACT_BONUS 1000.0
@@ -345,6 +345,7 @@ struct plan {
 	struct params wpa; /* parameters of `where` */
 	long long lo, hi;  /* rowid range */
 	int empty;         /* the range is empty: no hits */
+	int by_case;       /* no driver, a top-level case: conjunct */
 };
 
 static void plan_dispose(struct plan *pl)
@@ -436,6 +437,8 @@ static int make_plan(struct plan *pl, sqlite3 *db, const char *path,
 		if (nsql++)
 			sb_add(&pl->where, " AND ");
 		sql_expr(&pl->where, &pl->wpa, conj[i]);
+		if (conj[i]->kind == SOHOA_INDEX__N_CASE)
+			pl->by_case = 1;
 		if (nfts &&
 		    (conj[i]->kind == SOHOA_INDEX__N_DATE ||
 		     conj[i]->kind == SOHOA_INDEX__N_CAPTURED ||
@@ -521,7 +524,8 @@ static int build_select(struct sbuf *b, struct params *pa,
 		/* newest first; "+" keeps SQLite from walking the whole
 		 * table in rowid order to avoid a sort */
 		sb_add(b, drv ? " ORDER BY page_fts.rowid DESC LIMIT ?"
-		              : " ORDER BY +p.id DESC LIMIT ?");
+		          : pl->by_case ? " ORDER BY p.case_number DESC LIMIT ?"
+		                        : " ORDER BY +p.id DESC LIMIT ?");
 		pa_push(pa, NULL, (long long)cap);
 	}
 	if (b->oom || pa->oom)
@@ -658,7 +662,12 @@ int sohoa_index__run(sohoa_index_hit **hits_out, size_t *n_out,
 	cap = offset + limit < offset || offset + limit > SIZE_MAX / 2
 	          ? SIZE_MAX / 2
 	          : offset + limit;
-	if (cap < CANDIDATES)
+	/* Unscored (no words): the order is the case number's, which the
+	 * b-tree gives for case: queries; the margin keeps a case whose
+	 * pages straddle the cut whole (a case has fewer pages). */
+	if (pl.match.len == 0 && pl.by_case)
+		cap = cap + 1000 < cap ? cap : cap + 1000;
+	else if (cap < CANDIDATES)
 		cap = CANDIDATES;
 	if ((rc = build_select(&sql, &pa, &pl, count_out != NULL, cap)))
 		goto done;
