@@ -16,6 +16,9 @@
  * touched.  *api_out is borrowed from `db` (valid until it is closed). */
 int sohoa_index__register_tokenizer(sqlite3 *db, fts5_api **api_out);
 
+/* Register sohoa_rank() (rank.c), bm25 without IDF, on `api`'s db. */
+int sohoa_index__register_rank(fts5_api *api);
+
 /* A "sohoa" tokenizer instance for looking at query text outside SQL. */
 typedef struct sohoa_index__tok sohoa_index__tok;
 

@@ -10,12 +10,13 @@
  *
  * Cost.  bm25 costs 1-3 us per hit, so scoring every hit of a common word
  * at a million pages takes seconds.  Phase 1 therefore takes the newest
- * CANDIDATES (2,000) matching pages (FTS5 walks its doclists in rowid order and
- * stops there), scores only those, marks the ones that also match the
- * query as typed (page_exact, diacritics kept) and sorts them; phase 2
- * fetches snippets for the page of hits shown.  date:, captured: and case:
- * conjuncts first narrow the rowid range (pages are indexed in receipt
- * order, so the range is tight).  Counting never scores.
+ * CANDIDATES (2,000) matching pages (FTS5 walks its doclists in rowid
+ * order and stops there), scores only those with sohoa_rank (rank.c:
+ * bm25 without the IDF scan that costs seconds for a common phrase),
+ * marks the ones that also match the query as typed (page_exact, diacritics
+ * kept) and sorts them; phase 2 fetches snippets for the page of hits shown.
+ * date:, captured: and case: conjuncts first narrow the rowid range (pages are
+ * indexed in receipt order, so the range is tight).  Counting never scores.
  */
 #include "index/index.h"
 
@@ -496,7 +497,7 @@ static int build_select(struct sbuf *b, struct params *pa,
 	else if (count)
 		sb_add(b, "SELECT count(*) FROM pages AS p WHERE 1");
 	else if (drv)
-		sb_add(b, "SELECT p.id, bm25(page_fts), p.case_number,"
+		sb_add(b, "SELECT p.id, sohoa_rank(page_fts), p.case_number,"
 		          " p.component, p.page FROM page_fts CROSS JOIN"
 		          " pages AS p ON p.id = page_fts.rowid WHERE 1");
 	else
