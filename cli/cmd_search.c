@@ -7,13 +7,14 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int parse_count(const char *s, size_t *out)
 {
 	char *end;
 	long v = strtol(s, &end, 10);
 
-	if (end == s || *end || v < 0 || v > 100000)
+	if (end == s || *end || v < 0 || v > 1000000)
 		return -1;
 	*out = (size_t)v;
 	return 0;
@@ -38,6 +39,43 @@ static void print_json(const sohoa_index_hit *h)
 	json_decref(o);
 }
 
+/* Print the query and a caret under the position the message names
+ * ("... at position N", 1-based characters of the NFC query). */
+static void print_caret(const char *query)
+{
+	const char *msg = sohoa_error_last(), *at = strstr(msg, "at position ");
+	char *nfc = NULL;
+	long pos;
+
+	if (!at || (pos = strtol(at + 12, NULL, 10)) < 1 ||
+	    sohoa_text_nfc(&nfc, query) != SOHOA_OK)
+		return;
+	fprintf(stderr, "    %s\n    ", nfc);
+	/* one column per character (NFC Vietnamese is precomposed) */
+	for (const char *c = nfc; *c && pos > 1; c++)
+		if (((unsigned char)*c & 0xC0) != 0x80) {
+			fputc(*c == '\t' ? '\t' : ' ', stderr);
+			pos--;
+		}
+	fputs("^\n", stderr);
+	free(nfc);
+}
+
+/* The snippet with its [matches] in bold on a terminal, as is else. */
+static void print_snippet(const char *s, int tty)
+{
+	fputs("    ", stdout);
+	for (; *s; s++) {
+		if (tty && *s == '[')
+			fputs("\x1b[1m", stdout);
+		else if (tty && *s == ']')
+			fputs("\x1b[0m", stdout);
+		else
+			putchar(*s);
+	}
+	putchar('\n');
+}
+
 int cmd_search(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -60,12 +98,12 @@ int cmd_search(int argc, char **argv)
 		case 'l':
 			if (parse_count(optarg, &limit) || limit == 0)
 				return cli_usage_error(
-				    "search", "--limit takes 1 to 100000");
+				    "search", "--limit takes 1 to 1000000");
 			break;
 		case 'o':
 			if (parse_count(optarg, &offset))
 				return cli_usage_error(
-				    "search", "--offset takes 0 to 100000");
+				    "search", "--offset takes 0 to 1000000");
 			break;
 		case 'j':
 			as_json = 1;
@@ -93,26 +131,40 @@ int cmd_search(int argc, char **argv)
 		free(query);
 		return ex;
 	}
-	if (count_only) {
-		limit = 100000;
-		offset = 0;
-	}
-	if ((rc = sohoa_index_open(&ix, sohoa_config_get(cfg, "index.path"))) ||
-	    (rc = sohoa_index_search(&hits, &n, ix, query, limit, offset))) {
+	if ((rc = sohoa_index_open(&ix, sohoa_config_get(cfg, "index.path")))) {
 		ex = cli_fail(rc);
 		goto done;
 	}
 	if (count_only) {
-		printf("%zu\n", n);
+		long long total = 0;
+
+		rc = sohoa_index_count(&total, ix, query);
+		if (rc == SOHOA_OK)
+			printf("%lld\n", total);
+	} else {
+		rc = sohoa_index_search(&hits, &n, ix, query, limit, offset);
+	}
+	if (rc != SOHOA_OK) {
+		ex = cli_fail(rc);
+		if (rc == SOHOA_EINVALID)
+			print_caret(query);
+		goto done;
+	}
+	if (count_only) {
+		/* printed above */
 	} else if (as_json) {
 		for (size_t i = 0; i < n; i++)
 			print_json(&hits[i]);
 	} else {
-		for (size_t i = 0; i < n; i++)
-			printf("%s  %s  p.%d  %s  score %.3g\n    %s\n",
+		int tty = isatty(STDOUT_FILENO);
+
+		for (size_t i = 0; i < n; i++) {
+			printf("%s  %s  p.%d  %s  score %.3g\n",
 			       hits[i].case_number, hits[i].component,
 			       hits[i].page, hits[i].document_type,
-			       hits[i].score, hits[i].snippet);
+			       hits[i].score);
+			print_snippet(hits[i].snippet, tty);
+		}
 		if (n == 0)
 			fprintf(stderr, "sohoa: no page matches '%s'\n", query);
 	}

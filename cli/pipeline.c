@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,23 +206,44 @@ int cli_ocr_pages(const sohoa_config *cfg, const char *const *paths, size_t n,
 	return SOHOA_OK;
 }
 
+/* A field of the OCR analysis: "fields": {"<key>": {"value": "..."}}
+ * (a plain string value is taken too).  Borrowed from `analysis`. */
+static const char *analysis_field(json_t *analysis, const char *key)
+{
+	json_t *f = json_object_get(json_object_get(analysis, "fields"), key);
+
+	if (json_is_object(f))
+		f = json_object_get(f, "value");
+	return json_is_string(f) ? json_string_value(f) : NULL;
+}
+
 int cli_index_bundle(const sohoa_config *cfg, const char *bundle_path)
 {
 	sohoa_archive_case *c = NULL;
 	sohoa_index *ix = NULL;
 	sohoa_index_page *pages = NULL;
-	size_t n;
+	json_t **analyses = NULL, *meta = NULL;
+	const char *procedure = NULL;
+	size_t n = 0;
 	int rc;
 
 	if ((rc = sohoa_archive_case_open(&c, bundle_path)))
 		return rc;
 	n = sohoa_archive_case_npages(c);
-	if (!(pages = calloc(n ? n : 1, sizeof(*pages)))) {
+	if (!(pages = calloc(n ? n : 1, sizeof(*pages))) ||
+	    !(analyses = calloc(n ? n : 1, sizeof(*analyses)))) {
 		rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
 		goto done;
 	}
+	/* the bundle was verified when written: unreadable JSON here only
+	 * means fewer fields, never a page left out of the index */
+	meta = json_loads(sohoa_archive_case_metadata(c), 0, NULL);
+	if (json_is_string(json_object_get(meta, "procedure_code")))
+		procedure =
+		    json_string_value(json_object_get(meta, "procedure_code"));
 	for (size_t i = 0; i < n; i++) {
 		sohoa_archive_page_info pi;
+		json_t *a;
 
 		if ((rc = sohoa_archive_case_page(&pi, c, i)))
 			goto done;
@@ -231,6 +253,16 @@ int cli_index_bundle(const sohoa_config *cfg, const char *bundle_path)
 		pages[i].document_type = pi.document_type;
 		pages[i].capture_time = pi.capture_time;
 		pages[i].text = pi.text;
+		pages[i].procedure_code = procedure;
+		if (!pi.analysis_json)
+			continue;
+		a = analyses[i] = json_loads(pi.analysis_json, 0, NULL);
+		pages[i].id_number = analysis_field(a, "id_number");
+		pages[i].full_name = analysis_field(a, "full_name");
+		pages[i].date_of_birth = analysis_field(a, "date_of_birth");
+		if (!procedure)
+			pages[i].procedure_code =
+			    analysis_field(a, "procedure_code");
 	}
 	if ((rc = sohoa_index_open(&ix, sohoa_config_get(cfg, "index.path"))))
 		goto done;
@@ -238,6 +270,10 @@ int cli_index_bundle(const sohoa_config *cfg, const char *bundle_path)
 	                          pages, n);
 done:
 	sohoa_index_close(ix);
+	for (size_t i = 0; analyses && i < n; i++)
+		json_decref(analyses[i]);
+	free(analyses);
+	json_decref(meta);
 	free(pages);
 	sohoa_archive_case_free(c);
 	return rc;

@@ -4,16 +4,24 @@
  * Handles: one sqlite3 connection and its prepared statements per
  * sohoa_index, all released by sohoa_index_close().
  *
- * Schema (version 1, PRAGMA user_version; application_id marks the file):
- *   cases      one row per case; rowid kept for later receipt-order ranges
- *   pages      one row per page, with its NFC text (the FTS content)
- *   page_fts   FTS5 over pages.text, tokenizer "sohoa" (folded: no
- *              diacritics, đ -> d): what queries match and bm25 ranks
- *   page_exact FTS5 over pages.text, unicode61 remove_diacritics 0: a page
- *              that also matches the query as typed ranks first
+ * Schema (version 2, PRAGMA user_version; application_id marks the file):
+ *   cases      one row per case
+ *   pages      one row per page: its NFC text and full name (the FTS
+ *              content) and the filter columns, b-tree indexed where a
+ *              filter narrows: case_number (case: prefixes are ranges),
+ *              receipt_date (from the case number), capture_date,
+ *              id_number; date_of_birth, document_type, kind and
+ *              procedure_code are checked on rows already narrowed
+ *   page_fts   FTS5 over pages.text and pages.name, tokenizer "sohoa"
+ *              (folded: no diacritics, đ -> d): what queries match and
+ *              bm25 ranks
+ *   page_exact the same with unicode61 remove_diacritics 0: a page that
+ *              also matches the query as typed ranks first
  * Both FTS5 tables are external-content tables over `pages`, kept in step
  * by triggers, so the text is stored once.  Changing the tokenizer means a
- * new schema version and a 'rebuild'.
+ * new schema version; an older index is refused with a message saying to
+ * delete it and run `sohoa reindex --all` (bundles are the source).
+ * search.c compiles queries (query.c) against this schema.
  *
  * SQLite's own log (SQLITE_CONFIG_LOG) is not routed here: it must be set
  * before sqlite3_initialize(), once per process, which a library opened
@@ -32,14 +40,9 @@
 #include "config/config.h"
 #include "index_int.h"
 
-#define SCHEMA_VERSION  1
+#define SCHEMA_VERSION  2
 #define APPLICATION_ID  0x534F4831 /* "SOH1" */
 #define BUSY_TIMEOUT_MS 5000
-/* Added to the score of pages that also match the query with its
- * diacritics; -bm25 of a typed query stays far below it (about 30 per
- * word at a million pages). */
-#define EXACT_BONUS 1000.0
-
 enum {
 	ST_BEGIN,
 	ST_COMMIT,
@@ -49,27 +52,20 @@ enum {
 	ST_UPSERT_CASE,
 	ST_DEL_CASE,
 	ST_COUNT_PAGES,
-	ST_SEARCH,
-	ST_SEARCH_EXACT,
 	ST_N
 };
-
-#define SEARCH_SQL(exact_expr)                                                 \
-	"SELECT p.case_number, p.component, p.kind, p.page, p.document_type,"  \
-	" snippet(page_fts, 0, '[', ']', '\xE2\x80\xA6', 12),"                 \
-	" bm25(page_fts) AS b, " exact_expr " AS x"                            \
-	" FROM page_fts CROSS JOIN pages AS p ON p.id = page_fts.rowid"        \
-	" WHERE page_fts MATCH ?1"                                             \
-	" ORDER BY x DESC, b ASC LIMIT ?3 OFFSET ?4"
 
 static const char *const stmt_sql[ST_N] = {
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
     [ST_DEL_PAGES] = "DELETE FROM pages WHERE case_number = ?1",
-    [ST_INS_PAGE] = "INSERT INTO pages(case_number, component, kind, page,"
-                    " document_type, capture_time, text)"
-                    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [ST_INS_PAGE] =
+        "INSERT INTO pages(case_number, component, kind, page,"
+        " document_type, capture_time, capture_date, receipt_date,"
+        " procedure_code, id_number, date_of_birth, name, text)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, substr(?6, 1, 10), ?7, ?8, ?9,"
+        " ?10, ?11, ?12)",
     [ST_UPSERT_CASE] =
         "INSERT INTO cases(case_number, bundle_path, receipt_date,"
         " indexed_at) VALUES(?1, ?2, ?3, ?4)"
@@ -79,11 +75,6 @@ static const char *const stmt_sql[ST_N] = {
         " indexed_at = excluded.indexed_at",
     [ST_DEL_CASE] = "DELETE FROM cases WHERE case_number = ?1",
     [ST_COUNT_PAGES] = "SELECT count(*) FROM pages",
-    /* ?2 unused: bind numbering stays the same in both */
-    [ST_SEARCH] = SEARCH_SQL("(0 * length(?2))"),
-    [ST_SEARCH_EXACT] =
-        SEARCH_SQL("(page_fts.rowid IN (SELECT rowid FROM page_exact"
-                   " WHERE page_exact MATCH ?2))"),
 };
 
 static const char schema_sql[] =
@@ -99,30 +90,45 @@ static const char schema_sql[] =
     " kind TEXT NOT NULL,"
     " page INTEGER NOT NULL,"
     " document_type TEXT NOT NULL,"
-    " capture_time TEXT,"
+    " capture_time TEXT,"          /* ISO 8601 */
+    " capture_date TEXT,"          /* YYYY-MM-DD, from capture_time */
+    " receipt_date TEXT NOT NULL," /* YYYY-MM-DD, from the case number */
+    " procedure_code TEXT,"
+    " id_number TEXT,"      /* upper case */
+    " date_of_birth TEXT,"  /* YYYY-MM-DD */
+    " name TEXT NOT NULL,"  /* NFC full name, '' when none */
     " text TEXT NOT NULL);" /* NFC */
     "CREATE INDEX pages_by_case ON pages(case_number);"
-    "CREATE VIRTUAL TABLE page_fts USING fts5(text, content='pages',"
+    "CREATE INDEX pages_by_receipt ON pages(receipt_date);"
+    "CREATE INDEX pages_by_capture ON pages(capture_date);"
+    "CREATE INDEX pages_by_id_number ON pages(id_number)"
+    " WHERE id_number IS NOT NULL;"
+    "CREATE VIRTUAL TABLE page_fts USING fts5(text, name, content='pages',"
     " content_rowid='id', tokenize='sohoa');"
-    "CREATE VIRTUAL TABLE page_exact USING fts5(text, content='pages',"
-    " content_rowid='id', tokenize='unicode61 remove_diacritics 0');"
+    "CREATE VIRTUAL TABLE page_exact USING fts5(text, name,"
+    " content='pages', content_rowid='id',"
+    " tokenize='unicode61 remove_diacritics 0');"
     "CREATE TRIGGER pages_ai AFTER INSERT ON pages BEGIN"
-    " INSERT INTO page_fts(rowid, text) VALUES(new.id, new.text);"
-    " INSERT INTO page_exact(rowid, text) VALUES(new.id, new.text);"
+    " INSERT INTO page_fts(rowid, text, name)"
+    " VALUES(new.id, new.text, new.name);"
+    " INSERT INTO page_exact(rowid, text, name)"
+    " VALUES(new.id, new.text, new.name);"
     " END;"
     "CREATE TRIGGER pages_ad AFTER DELETE ON pages BEGIN"
-    " INSERT INTO page_fts(page_fts, rowid, text)"
-    " VALUES('delete', old.id, old.text);"
-    " INSERT INTO page_exact(page_exact, rowid, text)"
-    " VALUES('delete', old.id, old.text);"
+    " INSERT INTO page_fts(page_fts, rowid, text, name)"
+    " VALUES('delete', old.id, old.text, old.name);"
+    " INSERT INTO page_exact(page_exact, rowid, text, name)"
+    " VALUES('delete', old.id, old.text, old.name);"
     " END;"
     "CREATE TRIGGER pages_au AFTER UPDATE ON pages BEGIN"
-    " INSERT INTO page_fts(page_fts, rowid, text)"
-    " VALUES('delete', old.id, old.text);"
-    " INSERT INTO page_exact(page_exact, rowid, text)"
-    " VALUES('delete', old.id, old.text);"
-    " INSERT INTO page_fts(rowid, text) VALUES(new.id, new.text);"
-    " INSERT INTO page_exact(rowid, text) VALUES(new.id, new.text);"
+    " INSERT INTO page_fts(page_fts, rowid, text, name)"
+    " VALUES('delete', old.id, old.text, old.name);"
+    " INSERT INTO page_exact(page_exact, rowid, text, name)"
+    " VALUES('delete', old.id, old.text, old.name);"
+    " INSERT INTO page_fts(rowid, text, name)"
+    " VALUES(new.id, new.text, new.name);"
+    " INSERT INTO page_exact(rowid, text, name)"
+    " VALUES(new.id, new.text, new.name);"
     " END;";
 
 struct sohoa_index {
@@ -156,18 +162,23 @@ static int sql_code(int rc, int sys)
 	}
 }
 
-/* Record the connection's error for `what` and return our code. */
-static int db_fail(sohoa_index *ix, int rc, const char *what)
+int sohoa_index__db_fail(sqlite3 *db, const char *path, int rc,
+                         const char *what)
 {
-	int sys = ix->db ? sqlite3_system_errno(ix->db) : 0;
-	const char *msg = ix->db ? sqlite3_errmsg(ix->db) : sqlite3_errstr(rc);
+	int sys = db ? sqlite3_system_errno(db) : 0;
+	const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
 
 	if (sys &&
 	    ((rc & 0xff) == SQLITE_CANTOPEN || (rc & 0xff) == SQLITE_IOERR))
 		return sohoa_error_set(sql_code(rc, sys), "%s %s: %s (%s)",
-		                       what, ix->path, msg, strerror(sys));
-	return sohoa_error_set(sql_code(rc, sys), "%s %s: %s", what, ix->path,
-	                       msg);
+		                       what, path, msg, strerror(sys));
+	return sohoa_error_set(sql_code(rc, sys), "%s %s: %s", what, path, msg);
+}
+
+/* Record the connection's error for `what` and return our code. */
+static int db_fail(sohoa_index *ix, int rc, const char *what)
+{
+	return sohoa_index__db_fail(ix->db, ix->path, rc, what);
 }
 
 /* Step a statement that returns no row, then reset it. */
@@ -235,7 +246,10 @@ static int set_journal(sohoa_index *ix)
 		                     mode ? (const char *)mode : "unknown");
 		goto done;
 	}
-	rc = exec(ix, "PRAGMA synchronous=NORMAL");
+	/* 32 MB of page cache: FTS5 segment merges during bulk indexing
+	 * reread what they just wrote */
+	if ((rc = exec(ix, "PRAGMA synchronous=NORMAL")) == SOHOA_OK)
+		rc = exec(ix, "PRAGMA cache_size=-32768");
 done:
 	sqlite3_finalize(st);
 	return rc;
@@ -258,7 +272,8 @@ static int check_schema(sohoa_index *ix)
 				rc = sohoa_error_set(
 				    SOHOA_EINVALID,
 				    "open %s: index schema version %lld, "
-				    "this sohoa reads version %d",
+				    "this sohoa reads version %d; delete "
+				    "the index and run 'sohoa reindex --all'",
 				    ix->path, version, SCHEMA_VERSION);
 			goto done;
 		}
@@ -371,16 +386,42 @@ static void rollback(sohoa_index *ix)
 	sqlite3_reset(ix->st[ST_ROLLBACK]);
 }
 
+/* Bind an optional string, NULL when absent or empty. */
+static void bind_opt(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s && *s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
 static int insert_page(sohoa_index *ix, const char *case_number,
-                       const sohoa_index_page *pg)
+                       const char *receipt_date, const sohoa_index_page *pg)
 {
 	sqlite3_stmt *st = ix->st[ST_INS_PAGE];
-	char *text = NULL;
+	char *text = NULL, *name = NULL, *idn = NULL, dob[11];
 	int rc;
 
 	assert(pg->component && pg->kind);
-	if ((rc = sohoa_text_nfc(&text, pg->text ? pg->text : "")))
-		return rc;
+	if ((rc = sohoa_text_nfc(&text, pg->text ? pg->text : "")) ||
+	    (rc = sohoa_text_nfc(&name, pg->full_name ? pg->full_name : "")))
+		goto done;
+	if (pg->id_number && *pg->id_number) {
+		if (!(idn = strdup(pg->id_number))) {
+			rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+			goto done;
+		}
+		for (char *c = idn; *c; c++)
+			if (*c >= 'a' && *c <= 'z')
+				*c = (char)(*c - 'a' + 'A');
+	}
+	/* a date of birth in a form we cannot read is kept as given */
+	if (pg->date_of_birth &&
+	    sohoa_index__date_norm(dob, pg->date_of_birth,
+	                           strlen(pg->date_of_birth)) == 0)
+		sqlite3_bind_text(st, 10, dob, -1, SQLITE_STATIC);
+	else
+		bind_opt(st, 10, pg->date_of_birth);
 	sqlite3_bind_text(st, 1, case_number, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, pg->component, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, pg->kind, -1, SQLITE_STATIC);
@@ -392,9 +433,16 @@ static int insert_page(sohoa_index *ix, const char *case_number,
 		sqlite3_bind_text(st, 6, pg->capture_time, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 6);
-	sqlite3_bind_text(st, 7, text, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, receipt_date, -1, SQLITE_STATIC);
+	bind_opt(st, 8, pg->procedure_code);
+	bind_opt(st, 9, idn);
+	sqlite3_bind_text(st, 11, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 12, text, -1, SQLITE_STATIC);
 	rc = step_done(ix, st, "index page in");
+done:
 	free(text);
+	free(name);
+	free(idn);
 	return rc;
 }
 
@@ -419,7 +467,7 @@ int sohoa_index_put_case(sohoa_index *ix, const char *case_number,
 	if ((rc = step_done(ix, st, "delete pages in")))
 		goto done;
 	for (i = 0; i < npages; i++)
-		if ((rc = insert_page(ix, norm, &pages[i])))
+		if ((rc = insert_page(ix, norm, date, &pages[i])))
 			goto done;
 	st = ix->st[ST_UPSERT_CASE];
 	sqlite3_bind_text(st, 1, norm, -1, SQLITE_STATIC);
@@ -469,6 +517,49 @@ done:
 	return rc;
 }
 
+int sohoa_index_check(sohoa_index *ix)
+{
+	static const char *const fts[] = {"page_fts", "page_exact"};
+	sqlite3_stmt *st = NULL;
+	const unsigned char *r;
+	char sql[128];
+	int rc;
+
+	assert(ix);
+	rc =
+	    sqlite3_prepare_v2(ix->db, "PRAGMA integrity_check", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		rc = db_fail(ix, rc, "check");
+		goto done;
+	}
+	r = sqlite3_column_text(st, 0);
+	if (!r || strcmp((const char *)r, "ok") != 0) {
+		rc = sohoa_error_set(SOHOA_EINVALID, "check %s: %s", ix->path,
+		                     r ? (const char *)r : "no answer");
+		goto done;
+	}
+	for (size_t i = 0; i < sizeof(fts) / sizeof(fts[0]); i++) {
+		snprintf(sql, sizeof(sql),
+		         "INSERT INTO %s(%s) VALUES('integrity-check')", fts[i],
+		         fts[i]);
+		rc = sqlite3_exec(ix->db, sql, NULL, NULL, NULL);
+		if (rc != SQLITE_OK) {
+			rc = sohoa_error_set((rc & 0xff) == SQLITE_CORRUPT
+			                         ? SOHOA_EINVALID
+			                         : sql_code(rc, 0),
+			                     "check %s: %s: %s", ix->path,
+			                     fts[i], sqlite3_errmsg(ix->db));
+			goto done;
+		}
+	}
+	rc = SOHOA_OK;
+done:
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int sohoa_index_count_pages(long long *out, sohoa_index *ix)
 {
 	sqlite3_stmt *st;
@@ -488,133 +579,42 @@ int sohoa_index_count_pages(long long *out, sohoa_index *ix)
 	return rc;
 }
 
-/* Parse the query and drop words FTS5 would see no token in ("-",
- * "..."); nothing left is an error naming where the first one was. */
-static int prepare_query(sohoa_index__query *q, sohoa_index *ix,
-                         const char *query)
+/* Parse and run a query inside one read transaction: in WAL mode it sees
+ * one snapshot, so hits, their snippets and counts agree while another
+ * process indexes. */
+static int run_query(sohoa_index_hit **hits_out, size_t *n_out,
+                     long long *count_out, sohoa_index *ix, const char *query,
+                     size_t limit, size_t offset)
 {
-	size_t i, ntok, first_pos = 0;
+	sohoa_index__node *q = NULL;
 	int rc;
 
-	if ((rc = sohoa_index__query_parse(q, query)))
+	if ((rc = sohoa_index__query_parse(&q, query, ix->qtok)))
 		return rc;
-	for (i = q->n; i-- > 0;) {
-		if ((rc = sohoa_index__tok_count(&ntok, ix->qtok,
-		                                 q->clauses[i].folded)))
-			return rc;
-		if (ntok == 0) {
-			first_pos = q->clauses[i].pos;
-			sohoa_index__query_drop(q, i);
-		}
+	if ((rc = exec(ix, "BEGIN")) == SOHOA_OK) {
+		rc = sohoa_index__run(hits_out, n_out, count_out, ix->db,
+		                      ix->path, q, limit, offset);
+		sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL);
 	}
-	if (q->n == 0)
-		return sohoa_error_set(SOHOA_EINVALID,
-		                       "query: nothing to search for at "
-		                       "position %zu (no letters or digits)",
-		                       first_pos);
-	return SOHOA_OK;
-}
-
-/* Snippets are shown on one line: every run of white space (OCR text has
- * line breaks and indents) becomes one space. */
-static void squeeze_space(char *s)
-{
-	char *w = s;
-	int space = 0;
-
-	for (char *r = s; *r; r++) {
-		if (*r == ' ' || *r == '\n' || *r == '\t' || *r == '\r') {
-			space = 1;
-			continue;
-		}
-		if (space && w > s)
-			*w++ = ' ';
-		space = 0;
-		*w++ = *r;
-	}
-	*w = '\0';
-}
-
-static char *dup_col(sqlite3_stmt *st, int col)
-{
-	const unsigned char *s = sqlite3_column_text(st, col);
-
-	return strdup(s ? (const char *)s : "");
+	sohoa_index__node_free(q);
+	return rc;
 }
 
 int sohoa_index_search(sohoa_index_hit **hits_out, size_t *n_out,
                        sohoa_index *ix, const char *query, size_t limit,
                        size_t offset)
 {
-	sohoa_index__query q = {NULL, 0};
-	char *match = NULL, *exact = NULL;
-	sohoa_index_hit *hits = NULL, *h, *grown;
-	size_t n = 0, cap = 0;
-	sqlite3_stmt *st = NULL;
-	int rc;
-
 	assert(hits_out && n_out && ix && query);
 	*hits_out = NULL;
 	*n_out = 0;
-	if ((rc = prepare_query(&q, ix, query)) ||
-	    (rc = sohoa_index__query_match(&match, &q, 1)))
-		goto done;
-	if (sohoa_index__query_has_diacritics(&q) &&
-	    (rc = sohoa_index__query_match(&exact, &q, 0)))
-		goto done;
-	if (limit == 0)
-		goto done;
-	st = ix->st[exact ? ST_SEARCH_EXACT : ST_SEARCH];
-	sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, exact ? exact : "", -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3,
-	                   limit > INT64_MAX ? -1 : (sqlite3_int64)limit);
-	sqlite3_bind_int64(
-	    st, 4, offset > INT64_MAX ? INT64_MAX : (sqlite3_int64)offset);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			if (!(grown = realloc(hits, cap * sizeof(*hits)))) {
-				rc = sohoa_error_set(SOHOA_ENOMEM,
-				                     "out of memory");
-				goto done;
-			}
-			hits = grown;
-		}
-		h = &hits[n++];
-		memset(h, 0, sizeof(*h));
-		h->case_number = dup_col(st, 0);
-		h->component = dup_col(st, 1);
-		h->kind = dup_col(st, 2);
-		h->page = sqlite3_column_int(st, 3);
-		h->document_type = dup_col(st, 4);
-		h->snippet = dup_col(st, 5);
-		if (h->snippet)
-			squeeze_space(h->snippet);
-		h->score = -sqlite3_column_double(st, 6) +
-		           (sqlite3_column_int(st, 7) ? EXACT_BONUS : 0.0);
-		if (!h->case_number || !h->component || !h->kind ||
-		    !h->document_type || !h->snippet) {
-			rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
-			goto done;
-		}
-	}
-	rc = rc == SQLITE_DONE ? SOHOA_OK : db_fail(ix, rc, "search");
-done:
-	if (st) {
-		sqlite3_reset(st);
-		sqlite3_clear_bindings(st);
-	}
-	free(match);
-	free(exact);
-	sohoa_index__query_dispose(&q);
-	if (rc != SOHOA_OK) {
-		sohoa_index_hits_free(hits, n);
-		return rc;
-	}
-	*hits_out = hits;
-	*n_out = n;
-	return SOHOA_OK;
+	return run_query(hits_out, n_out, NULL, ix, query, limit, offset);
+}
+
+int sohoa_index_count(long long *out, sohoa_index *ix, const char *query)
+{
+	assert(out && ix && query);
+	*out = 0;
+	return run_query(NULL, NULL, out, ix, query, 0, 0);
 }
 
 void sohoa_index_hits_free(sohoa_index_hit *hits, size_t n)

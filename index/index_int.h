@@ -16,6 +16,9 @@
  * touched.  *api_out is borrowed from `db` (valid until it is closed). */
 int sohoa_index__register_tokenizer(sqlite3 *db, fts5_api **api_out);
 
+/* Register sohoa_rank() (rank.c), bm25 without IDF, on `api`'s db. */
+int sohoa_index__register_rank(fts5_api *api);
+
 /* A "sohoa" tokenizer instance for looking at query text outside SQL. */
 typedef struct sohoa_index__tok sohoa_index__tok;
 
@@ -28,44 +31,62 @@ int sohoa_index__tok_count(size_t *n_out, sohoa_index__tok *t,
 
 /* ---- query (query.c) --------------------------------------------------- */
 
-/* The parsed query is a clause list, all ANDed.  Field filters (id:,
- * name:, case:, date:) and OR/NOT/parentheses are future clause kinds or
- * an AST built over these clauses by the same lexer. */
+/* The parsed query: an AST whose leaves carry checked, normalized values.
+ * search.c compiles it into SQL with bound parameters. */
 typedef enum {
-	SOHOA_INDEX__CLAUSE_WORD,  /* a free word */
-	SOHOA_INDEX__CLAUSE_PHRASE /* "quoted words", adjacent in order */
-} sohoa_index__clause_kind;
+	SOHOA_INDEX__N_AND,     /* kids: all must hold */
+	SOHOA_INDEX__N_OR,      /* kids: any */
+	SOHOA_INDEX__N_NOT,     /* one kid */
+	SOHOA_INDEX__N_WORD,    /* free word: text, folded */
+	SOHOA_INDEX__N_PHRASE,  /* "quoted words": text, folded */
+	SOHOA_INDEX__N_NAME,    /* name: full-name words in order */
+	SOHOA_INDEX__N_ID,      /* id: identity number (upper case) */
+	SOHOA_INDEX__N_CASE,    /* case: text, or prefix in [lo, hi) */
+	SOHOA_INDEX__N_DOB,     /* dob: text YYYY-MM-DD */
+	SOHOA_INDEX__N_TYPE,    /* type: document type */
+	SOHOA_INDEX__N_KIND,    /* kind: component or result */
+	SOHOA_INDEX__N_PROC,    /* procedure: procedure code */
+	SOHOA_INDEX__N_DATE,    /* date: receipt date in [lo, hi] */
+	SOHOA_INDEX__N_CAPTURED /* captured: capture date in [lo, hi] */
+} sohoa_index__node_kind;
 
-typedef struct sohoa_index__clause {
-	sohoa_index__clause_kind kind;
-	char *text;   /* owned: NFC, as typed */
-	char *folded; /* owned: sohoa_text_fold(text) */
-	size_t pos;   /* 1-based character position in the query */
-} sohoa_index__clause;
+typedef struct sohoa_index__node {
+	sohoa_index__node_kind kind;
+	size_t pos;                      /* 1-based character position */
+	struct sohoa_index__node **kids; /* owned */
+	size_t nkids;
+	char *text;   /* owned: NFC value as typed (or normalized) */
+	char *folded; /* owned: sohoa_text_fold(text), text leaves only */
+	char *lo;     /* owned: range start (dates, case prefix) */
+	char *hi;     /* owned: range end (dates inclusive, prefix not) */
+	int prefix;   /* case: ends with '*' */
+	int quoted;   /* value was "quoted" */
+	int empty;    /* word with no token (pruned by the parser) */
+} sohoa_index__node;
 
-typedef struct sohoa_index__query {
-	sohoa_index__clause *clauses; /* owned */
-	size_t n;
-} sohoa_index__query;
+/* Parse `query` into *out (owned: sohoa_index__node_free).  `qtok` (may
+ * be NULL) drops words without letters or digits.  SOHOA_EINVALID with
+ * "at position N" (1-based characters) for bad syntax or values. */
+int sohoa_index__query_parse(sohoa_index__node **out, const char *query,
+                             sohoa_index__tok *qtok);
+void sohoa_index__node_free(sohoa_index__node *n);
 
-/* Parse `query` into `q` (caller-provided, zeroed or disposed).
- * SOHOA_EINVALID with the position for an empty query, an unbalanced
- * quote or text that is not UTF-8.  Punctuation-only clauses are kept;
- * the caller drops them with the tokenizer. */
-int sohoa_index__query_parse(sohoa_index__query *q, const char *query);
+/* Normalize YYYY-MM-DD, DD/MM/YYYY or DD-MM-YYYY (n bytes) to
+ * YYYY-MM-DD.  -1 when it is none of them. */
+int sohoa_index__date_norm(char out[11], const char *s, size_t n);
 
-/* Remove clause i (frees its strings). */
-void sohoa_index__query_drop(sohoa_index__query *q, size_t i);
+/* ---- search (search.c) ------------------------------------------------- */
 
-void sohoa_index__query_dispose(sohoa_index__query *q);
+struct sohoa_index;
+struct sohoa_index_hit;
 
-/* Build an FTS5 MATCH expression: every clause an FTS5 string ("" escaped)
- * joined by AND; `folded` picks the folded or the NFC text.  *out owned. */
-int sohoa_index__query_match(char **out, const sohoa_index__query *q,
-                             int folded);
+/* Run a parsed query on `db`.  With count_out, only counts. */
+int sohoa_index__run(struct sohoa_index_hit **hits_out, size_t *n_out,
+                     long long *count_out, sqlite3 *db, const char *path,
+                     const sohoa_index__node *q, size_t limit, size_t offset);
 
-/* Does any clause carry non-ASCII text (so an exact, diacritics-aware
- * match can be told apart from a folded one)? */
-int sohoa_index__query_has_diacritics(const sohoa_index__query *q);
+/* SQLite error on `db` as our code and message ("what path: msg"). */
+int sohoa_index__db_fail(sqlite3 *db, const char *path, int rc,
+                         const char *what);
 
 #endif /* SOHOA_INDEX_INT_H */

@@ -174,6 +174,8 @@ int sohoa_index__register_tokenizer(sqlite3 *db, fts5_api **api_out)
 		return sohoa_error_set(SOHOA_ERROR,
 		                       "sqlite: register tokenizer: %s",
 		                       sqlite3_errstr(rc));
+	if ((rc = sohoa_index__register_rank(api)) != SOHOA_OK)
+		return rc;
 	*api_out = api;
 	return SOHOA_OK;
 }

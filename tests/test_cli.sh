@@ -160,6 +160,63 @@ run "$BIN" "${C[@]}" search --count thach ha
 	ok "reindex from bundles gives the same hits ($out)" ||
 	not_ok "reindex gives the same hits ($out vs $first_count)"
 
+# --- fields from the OCR analysis; the query language; reindex equality ----
+MK=${SOHOA_MKBUNDLE:?set SOHOA_MKBUNDLE to the mkbundle helper}
+F1=000.00.22.H27-250703-0101
+F2=000.00.22.H27-250704-0102
+F3=000.00.22.H27-250805-0103
+"$MK" "$T/data/archive" "$F1" "CCCD" component 1.001234 "$DATA/one_line.png" \
+	"CĂN CƯỚC CÔNG DÂN Số 001085012345 Họ và tên NGUYỄN THỊ LIÊN" \
+	'{"document_type":"cccd","fields":{"id_number":{"value":"001085012345"},"full_name":{"value":"NGUYỄN THỊ LIÊN"},"date_of_birth":{"value":"12/03/1985"}}}' >/dev/null &&
+"$MK" "$T/data/archive" "$F2" "Đơn" component - "$DATA/one_line.png" \
+	"Đơn đề nghị của bà NGUYÊN THỊ LIÊN" \
+	'{"fields":{"full_name":{"value":"NGUYÊN THỊ LIÊN","confidence":61}}}' >/dev/null &&
+"$MK" "$T/data/archive" "$F3" "Giấy chứng nhận" result 2.000999 "$DATA/one_line.png" \
+	"Giấy chứng nhận cấp cho ông Trần Văn Đức" \
+	'{"fields":{"full_name":"TRẦN VĂN ĐỨC","id_number":{"value":"079090000111"}}}' >/dev/null &&
+	ok "bundles with OCR fields written" || not_ok "bundles with OCR fields written"
+run "$BIN" "${C[@]}" reindex "$F1" "$F2" "$F3"
+expect_rc "reindex of three cases exits 0" 0
+run "$BIN" "${C[@]}" search id:001085012345
+expect_in "id: finds the ID card" "$out" "$F1"
+run "$BIN" "${C[@]}" search --count 'name:"nguyen thi lien"'
+[ "$out" = 2 ] && ok "name: finds the QR name and the OCR near-miss" ||
+	not_ok "name: finds both ($out)"
+run "$BIN" "${C[@]}" search --json 'name:"Nguyễn Thị Liên"'
+first=$(printf '%s\n' "$out" | head -1)
+expect_in "the exact name ranks first" "$first" "$F1"
+run "$BIN" "${C[@]}" search dob:1985-03-12
+expect_in "dob: in ISO form finds the DD/MM/YYYY field" "$out" "$F1"
+run "$BIN" "${C[@]}" search procedure:2.000999
+expect_in "procedure: comes from the bundle metadata" "$out" "$F3"
+run "$BIN" "${C[@]}" search --count 'case:000.00.22.H27-25070*' kind:component NOT 'case:000.00.22.H27-250701*'
+[ "$out" = 2 ] && ok "case prefix and kind: combine" || not_ok "case prefix and kind: ($out)"
+run "$BIN" "${C[@]}" search --count 'date:2025-08-01..2025-08-31'
+[ "$out" = 1 ] && ok "date: filters on the receipt date" || not_ok "date: ($out)"
+run "$BIN" "${C[@]}" search --count '(name:lien OR name:duc) NOT type:cccd'
+[ "$out" = 2 ] && ok "OR, NOT and parentheses" || not_ok "OR, NOT, parentheses ($out)"
+run "$BIN" "${C[@]}" search --limit 1 --offset 1 --json 'name:lien'
+[ "$(printf '%s\n' "$out" | wc -l)" = 1 ] && ok "--limit 1 --offset 1 gives one hit" ||
+	not_ok "--limit/--offset ($out)"
+run "$BIN" "${C[@]}" search 'lien (duc OR'
+expect_rc "a syntax error exits 1" 1
+expect_in "the message names the position" "$err" "at position 13"
+expect_in "a caret line points at it" "$err" "                ^"
+run "$BIN" "${C[@]}" search 'nam:lien'
+expect_in "an unknown field is named" "$err" "unknown field 'nam:'"
+queries=("lien" 'name:"Nguyễn Thị Liên"' "id:079090000111" "thach ha"
+	"case:000.00.22.H27*" "date:2025-07 NOT kind:result" "giay OR don")
+for q in "${queries[@]}"; do "$BIN" "${C[@]}" search --json --limit 50 "$q"; done >"$T/incremental.jsonl" 2>&1
+rm -f "$T"/data/index.sqlite*
+run "$BIN" "${C[@]}" reindex --all
+expect_rc "reindex --all after deleting the index exits 0" 0
+for q in "${queries[@]}"; do "$BIN" "${C[@]}" search --json --limit 50 "$q"; done >"$T/rebuilt.jsonl" 2>&1
+if [ -s "$T/incremental.jsonl" ] && cmp -s "$T/incremental.jsonl" "$T/rebuilt.jsonl"; then
+	ok "reindex --all gives the same hits, order, snippets and scores ($(wc -l <"$T/rebuilt.jsonl") lines)"
+else
+	not_ok "reindex equality"; diff "$T/incremental.jsonl" "$T/rebuilt.jsonl" | head -20
+fi
+
 # --- scan through SANE's pnm backend ------------------------------------
 CASE2=H27.151-251008-090123
 run "$BIN" "${C[@]}" scan --case "$CASE2" --device pnm:0 --set filename="$T/page.pgm"
@@ -177,7 +234,7 @@ expect_in "the refusal names the device" "$err" "nosuch:9"
 # progress shows on a terminal and stays out of pipes
 if command -v script >/dev/null; then
 	tty_out=$(script -qc "'$BIN' --config '$T/sohoa.conf' reindex --all" /dev/null)
-	expect_in "reindex shows progress on a terminal" "$tty_out" "reindex: 2/2"
+	expect_in "reindex shows progress on a terminal" "$tty_out" "reindex: 1/"
 fi
 run "$BIN" "${C[@]}" reindex --all
 case "$err" in *"reindex: "*) not_ok "no progress when piped" ;; *) ok "no progress when piped" ;; esac

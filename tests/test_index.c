@@ -10,7 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -170,7 +173,10 @@ static void long_token_with_d_stroke_is_folded(void **state)
 static void hit_carries_page_fields(void **state)
 {
 	struct fixture *fx = *state;
-	sohoa_index_page pg = {"ket-qua", "result", 3, NULL, NULL, "Giấy phép"};
+	sohoa_index_page pg = {.component = "ket-qua",
+	                       .kind = "result",
+	                       .page = 3,
+	                       .text = "Giấy phép"};
 	sohoa_index_hit *hits = NULL;
 	size_t n = 0;
 
@@ -290,12 +296,14 @@ static void query_syntax_is_not_passed_to_fts5(void **state)
 	struct fixture *fx = *state;
 
 	put_text(fx->ix, CASE1, "Nguyễn Thị Liên");
-	/* FTS5 operators typed by a person are plain words */
-	assert_int_equal(count_hits(fx->ix, "lien OR hoa"), 0);
-	assert_int_equal(count_hits(fx->ix, "NOT lien*"), 0);
-	assert_int_equal(count_hits(fx->ix, "text:lien"), 0);
-	assert_int_equal(count_hits(fx->ix, "NEAR(thi lien) ^lien"), 0);
+	/* FTS5 syntax typed by a person is plain words: only our OR, AND,
+	 * NOT and parentheses are operators */
+	assert_int_equal(count_hits(fx->ix, "lien OR hoa"), 1);
+	assert_int_equal(count_hits(fx->ix, "lien* ^thi"), 1);
+	assert_int_equal(count_hits(fx->ix, "NEAR(thi lien)"), 0);
+	assert_int_equal(count_hits(fx->ix, "lien or hoa"), 0); /* a word */
 	assert_int_equal(count_hits(fx->ix, "lien -"), 1); /* "-" dropped */
+	assert_int_equal(count_hits(fx->ix, "\"name\" : lien"), 0);
 }
 
 static void snippet_marks_words_and_elides(void **state)
@@ -346,7 +354,10 @@ static void put_case_twice_replaces(void **state)
 static void put_case_rejects_bad_input_and_keeps_old_state(void **state)
 {
 	struct fixture *fx = *state;
-	sohoa_index_page pg = {"don", "component", 1, NULL, NULL, "x\xC3"};
+	sohoa_index_page pg = {.component = "don",
+	                       .kind = "component",
+	                       .page = 1,
+	                       .text = "x\xC3"};
 
 	put_text(fx->ix, CASE1, "Nguyễn Thị Liên");
 	assert_int_equal(
@@ -585,6 +596,391 @@ static void search_runs_while_another_connection_writes(void **state)
 	sohoa_index_close(reader);
 }
 
+/* ---- fields, operators, counting ------------------------------------- */
+
+#define CASE4 "000.00.22.H27-250815-0004"
+#define CASE5 "000.01.05.G10-250701-0005"
+
+/* One page with fields. */
+static void put_person(sohoa_index *ix, const char *case_number,
+                       const char *kind, const char *type, const char *capture,
+                       const char *name, const char *idn, const char *dob,
+                       const char *proc, const char *text)
+{
+	sohoa_index_page pg = {.component = "don",
+	                       .kind = kind,
+	                       .page = 1,
+	                       .document_type = type,
+	                       .capture_time = capture,
+	                       .text = text,
+	                       .id_number = idn,
+	                       .full_name = name,
+	                       .date_of_birth = dob,
+	                       .procedure_code = proc};
+
+	assert_int_equal(
+	    sohoa_index_put_case(ix, case_number, "/b/x.zip", &pg, 1),
+	    SOHOA_OK);
+}
+
+static void put_people(sohoa_index *ix)
+{
+	/* from a QR code: exact diacritics */
+	put_person(
+	    ix, CASE1, "component", "cccd", "2025-07-01T08:00:00Z",
+	    "NGUYỄN THỊ LIÊN", "001085012345", "12/03/1985", "1.001234",
+	    "Căn cước công dân số 001085012345 họ và tên NGUYỄN THỊ LIÊN");
+	/* OCR near-miss: wrong tone mark on NGUYỄN */
+	put_person(ix, CASE2, "component", "application",
+	           "2025-07-02T09:00:00Z", "NGUYÊN THỊ LIÊN", NULL,
+	           "1985-03-12", "1.001234",
+	           "Đơn đề nghị cấp giấy chứng nhận quyền sử dụng đất");
+	/* another person */
+	put_person(ix, CASE4, "result", "certificate", "2025-08-20T10:00:00Z",
+	           "TRẦN VĂN ĐỨC", "079090000111", "1990-01-01", "2.000999",
+	           "Giấy chứng nhận quyền sử dụng đất cho ông Trần Văn Đức");
+	put_person(ix, CASE5, "component", "application",
+	           "2025-07-03T09:00:00Z", NULL, NULL, NULL, NULL,
+	           "Tờ khai đăng ký khai sinh, người khai Lê Thị Hoa");
+}
+
+/* The case numbers of the hits of `query`, best first, space-separated. */
+static char *cases_of(sohoa_index *ix, const char *query)
+{
+	static char buf[512];
+	sohoa_index_hit *hits = NULL;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (sohoa_index_search(&hits, &n, ix, query, 100, 0) != SOHOA_OK)
+		fail_msg("query \"%s\": %s", query, sohoa_error_last());
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strcat(buf, " ");
+		/* last 4 digits tell the cases apart */
+		strcat(buf,
+		       hits[i].case_number + strlen(hits[i].case_number) - 4);
+	}
+	sohoa_index_hits_free(hits, n);
+	return buf;
+}
+
+static void each_filter_selects_its_pages(void **state)
+{
+	struct fixture *fx = *state;
+	static const struct {
+		const char *query, *cases;
+	} t[] = {
+	    {"id:001085012345", "0001"},
+	    {"id:079090000111", "0004"},
+	    {"id:999", ""},
+	    {"dob:1985-03-12", "0002 0001"},
+	    {"dob:12/03/1985", "0002 0001"},
+	    {"type:cccd", "0001"},
+	    {"type:APPLICATION", "0005 0002"},
+	    {"kind:result", "0004"},
+	    {"procedure:1.001234", "0002 0001"},
+	    {"case:000.00.22.H27-250701-0001", "0001"},
+	    {"case:000.00.22.h27-250701-0001", "0001"},
+	    {"case:000.00.22.H27-2507*", "0002 0001"},
+	    {"case:000.00.22.H27-25*", "0004 0002 0001"},
+	    {"case:000.01*", "0005"},
+	    {"date:2025-07-01", "0005 0002 0001"},
+	    {"date:2025-07", "0005 0002 0001"},
+	    {"date:2025-08-01..2025-08-31", "0004"},
+	    {"date:..2025-07-01", "0005 0002 0001"},
+	    {"date:2025-08-15..", "0004"},
+	    {"captured:2025-07-02..2025-07-03", "0005 0002"},
+	    {"captured:2025-08", "0004"},
+	    {"dat date:2025-08", "0004"},
+	    {"dat case:000.00.22.H27-2507*", "0002"},
+	    {"name:lien", "0002 0001"},
+	    {"name:hoa", ""}, /* in the text, not a name field */
+	};
+
+	put_people(fx->ix);
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		const char *got = cases_of(fx->ix, t[i].query);
+
+		if (strcmp(got, t[i].cases))
+			fail_msg("query \"%s\": got \"%s\", want \"%s\"",
+			         t[i].query, got, t[i].cases);
+	}
+}
+
+/* cases_of(), sorted newest first: for queries whose bm25 order is not
+ * the point. */
+static char *set_of(sohoa_index *ix, const char *query)
+{
+	char *s = cases_of(ix, query);
+	size_t n = (strlen(s) + 1) / 5;
+
+	/* "dddd dddd ...": a bubble sort on 5-byte cells, descending */
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j + 1 < n - i; j++)
+			if (memcmp(s + 5 * j, s + 5 * (j + 1), 4) < 0) {
+				char t[4];
+
+				memcpy(t, s + 5 * j, 4);
+				memcpy(s + 5 * j, s + 5 * (j + 1), 4);
+				memcpy(s + 5 * (j + 1), t, 4);
+			}
+	return s;
+}
+
+static void operators_combine(void **state)
+{
+	struct fixture *fx = *state;
+	static const struct {
+		const char *query, *cases;
+	} t[] = {
+	    {"khai OR chung", "0005 0004 0002"},
+	    {"dat NOT duc", "0002"},
+	    {"NOT dat", "0005 0001"},
+	    {"dat AND duc", "0004"},
+	    {"(khai OR duc) kind:component", "0005"},
+	    {"NOT (dat OR khai)", "0001"},
+	    {"NOT kind:component", "0004"},
+	    {"id:001085012345 OR name:duc", "0004 0001"},
+	    {"type:cccd OR (dat NOT duc)", "0002 0001"},
+	    {"(name:\"nguyen thi lien\" NOT type:cccd)", "0002"},
+	};
+
+	put_people(fx->ix);
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		const char *got = set_of(fx->ix, t[i].query);
+
+		if (strcmp(got, t[i].cases))
+			fail_msg("query \"%s\": got \"%s\", want \"%s\"",
+			         t[i].query, got, t[i].cases);
+	}
+}
+
+static void name_finds_qr_and_ocr_near_misses_exact_first(void **state)
+{
+	struct fixture *fx = *state;
+	sohoa_index_hit *hits = NULL;
+	size_t n = 0;
+
+	put_people(fx->ix);
+	/* typed without marks: both, the QR one and the OCR near-miss */
+	assert_string_equal(cases_of(fx->ix, "name:\"nguyen thi lien\""),
+	                    "0002 0001");
+	assert_string_equal(cases_of(fx->ix, "name:\"thi lien nguyen\""), "");
+	/* typed with marks: the exact one ranks first, the near-miss (wrong
+	 * tone mark) still comes */
+	assert_int_equal(sohoa_index_search(&hits, &n, fx->ix,
+	                                    "name:\"Nguyễn Thị Liên\"", 10, 0),
+	                 SOHOA_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(hits[0].case_number, CASE1);
+	assert_true(hits[0].score > hits[1].score);
+	sohoa_index_hits_free(hits, n);
+	assert_int_equal(sohoa_index_search(&hits, &n, fx->ix,
+	                                    "name:\"Nguyên Thị Liên\"", 10, 0),
+	                 SOHOA_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(hits[0].case_number, CASE2);
+	sohoa_index_hits_free(hits, n);
+	/* NFD typed name works like NFC; đ folds */
+	assert_string_equal(cases_of(fx->ix, "name:\"tra\xCC\x80n va\xCC\x86n "
+	                                     "\xC4\x91u\xCC\x9B\xCC\x81\xCC\x81"
+	                                     "c\""),
+	                    "0004");
+	assert_string_equal(cases_of(fx->ix, "name:\"tran van duc\""), "0004");
+}
+
+static void count_counts_all_matches(void **state)
+{
+	struct fixture *fx = *state;
+	long long n = -1;
+
+	put_people(fx->ix);
+	assert_int_equal(sohoa_index_count(&n, fx->ix, "dat"), SOHOA_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(sohoa_index_count(&n, fx->ix, "date:2025-07"),
+	                 SOHOA_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(sohoa_index_count(&n, fx->ix, "dat kind:result"),
+	                 SOHOA_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(sohoa_index_count(&n, fx->ix, "nothing"), SOHOA_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(sohoa_index_count(&n, fx->ix, "("), SOHOA_EINVALID);
+}
+
+static void syntax_errors_name_the_position(void **state)
+{
+	struct fixture *fx = *state;
+	static const struct {
+		const char *query;
+		const char *msg; /* expected in the message */
+	} bad[] = {
+	    {"(lien", "'(' is never closed at position 1"},
+	    {"lien)", "')' without '(' at position 5"},
+	    {"lien OR", "after OR at position 8"},
+	    {"OR lien", "at position 1"},
+	    {"NOT", "after NOT at position 4"},
+	    {"lien AND )", "')' without '(' after AND at position 10"},
+	    {"()", "empty parentheses at position 2"},
+	    {"lien foo:bar", "unknown field 'foo:' at position 6"},
+	    {"id:", "needs a value at position 1"},
+	    {"Liên id:12-3", "id takes letters and digits at position 6"},
+	    {"date:2025-13-01", "date expects"},
+	    {"date:2025-08-01..2025-07-01", "ends before it starts"},
+	    {"x date:nay", "at position 3"},
+	    {"dob:1985", "dob expects YYYY-MM-DD or DD/MM/YYYY at position 1"},
+	    {"case:abc", "not a case number"},
+	    {"case:*", "case prefix is empty"},
+	    {"case:00_1*", "case prefix takes"},
+	    {"name:\"lien", "unbalanced quote at position 6"},
+	    {"name:\"...\"", "name has no letters at position 1"},
+	    {"lien OR ...", "nothing to search for"},
+	};
+	sohoa_index_hit *hits = NULL;
+	size_t n = 99, i;
+
+	put_text(fx->ix, CASE1, "Nguyễn Thị Liên");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		hits = (sohoa_index_hit *)1;
+		n = 99;
+		if (sohoa_index_search(&hits, &n, fx->ix, bad[i].query, 10,
+		                       0) != SOHOA_EINVALID)
+			fail_msg("query \"%s\" was accepted", bad[i].query);
+		assert_null(hits);
+		assert_int_equal(n, 0);
+		if (!strstr(sohoa_error_last(), bad[i].msg))
+			fail_msg("query \"%s\": message \"%s\" lacks \"%s\"",
+			         bad[i].query, sohoa_error_last(), bad[i].msg);
+	}
+}
+
+/* ---- crash safety and concurrency ------------------------------------ */
+
+#define CRASH_PAGES 20
+
+/* Child: index cases of CRASH_PAGES pages over and over, alternating
+ * between replacing and deleting, until killed.  Never returns. */
+static void index_forever(const char *path)
+{
+	static char texts[CRASH_PAGES][256];
+	sohoa_index_page pages[CRASH_PAGES];
+	sohoa_index *ix = NULL;
+	char case_number[40];
+
+	if (sohoa_index_open(&ix, path) != SOHOA_OK)
+		_exit(3);
+	memset(pages, 0, sizeof(pages));
+	for (unsigned round = 0;; round++) {
+		snprintf(case_number, sizeof(case_number),
+		         "000.00.22.H27-250701-%04u", round % 50);
+		for (int i = 0; i < CRASH_PAGES; i++) {
+			snprintf(
+			    texts[i], sizeof(texts[i]),
+			    "Vòng %u trang %d: Nguyễn Thị Liên nộp đơn xin "
+			    "cấp giấy chứng nhận quyền sử dụng đất số %u",
+			    round, i, round * 100 + (unsigned)i);
+			pages[i].component = "don";
+			pages[i].kind = "component";
+			pages[i].page = i + 1;
+			pages[i].text = texts[i];
+			pages[i].full_name = "NGUYỄN THỊ LIÊN";
+			pages[i].id_number = "001085012345";
+		}
+		if (round % 7 == 6)
+			sohoa_index_delete_case(ix, case_number);
+		else if (sohoa_index_put_case(ix, case_number, "/b/x.zip",
+		                              pages, CRASH_PAGES) != SOHOA_OK)
+			_exit(4);
+	}
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	nanosleep(&ts, NULL);
+}
+
+static void kill_during_indexing_never_corrupts(void **state)
+{
+	struct fixture *fx = *state;
+
+	for (int round = 0; round < 6; round++) {
+		sohoa_index *ix = NULL;
+		long long n = -1;
+		int status = 0;
+		pid_t pid = fork();
+
+		assert_true(pid >= 0);
+		if (pid == 0)
+			index_forever(fx->path);
+		sleep_ms(60 + 37 * round); /* kill at varying points */
+		assert_int_equal(kill(pid, SIGKILL), 0);
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFSIGNALED(status)); /* it was still indexing */
+
+		assert_int_equal(sohoa_index_open(&ix, fx->path), SOHOA_OK);
+		if (sohoa_index_check(ix) != SOHOA_OK)
+			fail_msg("round %d: %s", round, sohoa_error_last());
+		/* every case is whole: its pages come and go together */
+		assert_int_equal(sohoa_index_count_pages(&n, ix), SOHOA_OK);
+		assert_int_equal((n - (round > 0)) % CRASH_PAGES,
+		                 0); /* CASE3 */
+		assert_int_equal(sohoa_index_count(&n, ix, "name:lien"),
+		                 SOHOA_OK);
+		assert_int_equal(n % CRASH_PAGES, 0);
+		assert_int_equal(sohoa_index_count(&n, ix, "id:001085012345"),
+		                 SOHOA_OK);
+		assert_int_equal(n % CRASH_PAGES, 0);
+		/* and it still takes writes */
+		put_text(ix, CASE3, "sau sự cố");
+		assert_int_equal(count_hits(ix, "\"sau su co\""), 1);
+		sohoa_index_close(ix);
+	}
+	assert_int_equal(sohoa_index_check(fx->ix), SOHOA_OK);
+}
+
+static void searches_run_while_another_process_indexes(void **state)
+{
+	struct fixture *fx = *state;
+	int status = 0, searches = 0, saw_pages = 0;
+	pid_t pid;
+	struct timespec t0, t;
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		index_forever(fx->path);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		sohoa_index_hit *hits = NULL;
+		size_t n = 0;
+		long long c = -1;
+
+		/* never SOHOA_EBUSY: WAL readers do not wait for the writer */
+		if (sohoa_index_search(&hits, &n, fx->ix, "nguyen thi lien dat",
+		                       20, 0) != SOHOA_OK)
+			fail_msg("search: %s", sohoa_error_last());
+		sohoa_index_hits_free(hits, n);
+		if (sohoa_index_count(&c, fx->ix, "case:000.00.22.H27-2507*") !=
+		    SOHOA_OK)
+			fail_msg("count: %s", sohoa_error_last());
+		assert_int_equal(c % CRASH_PAGES, 0); /* whole cases only */
+		saw_pages |= c > 0;
+		searches++;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while ((t.tv_sec - t0.tv_sec) * 1000 +
+	             (t.tv_nsec - t0.tv_nsec) / 1000000 <
+	         1500);
+	assert_int_equal(kill(pid, SIGKILL), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status)); /* the writer never failed */
+	assert_true(saw_pages);
+	assert_true(searches > 10);
+	assert_int_equal(sohoa_index_check(fx->ix), SOHOA_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -611,6 +1007,13 @@ int main(void)
 	    T(reopen_keeps_data),
 	    T(journal_is_wal),
 	    T(search_runs_while_another_connection_writes),
+	    T(each_filter_selects_its_pages),
+	    T(operators_combine),
+	    T(name_finds_qr_and_ocr_near_misses_exact_first),
+	    T(count_counts_all_matches),
+	    T(syntax_errors_name_the_position),
+	    T(kill_during_indexing_never_corrupts),
+	    T(searches_run_while_another_process_indexes),
 #undef T
 	};
 
