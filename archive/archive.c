@@ -467,15 +467,17 @@ static int add_new_pages(struct job *j, const char *folder, int first,
 		if (sohoa_archive__encrypts(json_string_value(
 		        json_object_get(analysis, "document_type"))) &&
 		    (rc = sohoa_archive__key(&key))) {
+			char type[64];
+
+			/* copy before the analysis is released */
+			snprintf(type, sizeof(type), "%s",
+			         json_string_value(json_object_get(
+			             analysis, "document_type")));
 			json_decref(analysis);
-			return sohoa_error_set(
-			    rc,
-			    "page %zu is a %s, to be "
-			    "encrypted: %s",
-			    i + 1,
-			    json_string_value(
-			        json_object_get(analysis, "document_type")),
-			    sohoa_error_last());
+			return sohoa_error_set(rc,
+			                       "page %zu is a %s, to be "
+			                       "encrypted: %s",
+			                       i + 1, type, sohoa_error_last());
 		}
 		image_ext(ext, p->image_path);
 		snprintf(img, sizeof(img), "data/%s/%04d.%s", folder, num, ext);

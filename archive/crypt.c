@@ -81,7 +81,9 @@ int sohoa_archive__encrypts(const char *document_type)
 {
 	char copy[sizeof(types)], *tok, *save = NULL;
 
-	if (!document_type || !types[0])
+	/* encryption is on only with a key configured ([archive]
+	 * encrypt_key); the types then say what it covers */
+	if (!document_type || !types[0] || (!key_path[0] && !password))
 		return 0;
 	snprintf(copy, sizeof(copy), "%s", types);
 	for (tok = strtok_r(copy, ", \t", &save); tok;

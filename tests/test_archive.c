@@ -959,6 +959,30 @@ static void id_cards_are_encrypted(void **state)
 	                 SOHOA_OK);
 }
 
+/* Without a key configured nothing is encrypted, whatever the types say:
+ * the default configuration files ID cards as ordinary pages. */
+static void no_key_means_no_encryption(void **state)
+{
+	struct fixture *fx = *state;
+	struct batch b;
+	zip_t *za;
+	zip_stat_t st;
+
+	assert_int_equal(sohoa_archive_set_encryption(NULL, "id_card_*", NULL),
+	                 SOHOA_OK);
+	make_batch(&b, fx, "CCCD", "component", 1, 1);
+	b.pages[0].analysis_json = "{\"document_type\": \"id_card_front\"}";
+	append_ok(fx, &b, 1);
+	assert_verifies(fx->bundle);
+	za = zip_open(fx->bundle, ZIP_RDONLY, NULL);
+	assert_non_null(za);
+	assert_int_equal(zip_stat(za, CASE "/data/cccd/0001.png", 0, &st), 0);
+	assert_int_equal(st.encryption_method, ZIP_EM_NONE);
+	zip_discard(za);
+	assert_int_equal(sohoa_archive_set_encryption(NULL, NULL, NULL),
+	                 SOHOA_OK);
+}
+
 /* Disk full: a 200 KiB tmpfs (needs CAP_SYS_ADMIN, else skipped). */
 static void disk_full_is_env_and_keeps_old_bundle(void **state)
 {
@@ -1031,6 +1055,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(concurrent_appends_both_land, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(signatures_are_checked, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(no_key_means_no_encryption, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(id_cards_are_encrypted, setup,
 	                                    teardown),

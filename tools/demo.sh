@@ -3,9 +3,14 @@
 # build, scan the bundled sample pages through SANE's `pnm` virtual scanner
 # (a project-local SANE_CONFIG_DIR; nothing in /etc changes) into one case
 # bundle, index it and print a search whose hit is the scanned case.
+#   tools/demo.sh               install, build, run (README's first command)
+#   tools/demo.sh --no-setup    run only, with $SOHOA_BIN (ctest's `demo`)
 set -eu
 cd "$(dirname "$0")/.."
-tools/setup-debian.sh
+if [ "${1:-}" != "--no-setup" ]; then
+	tools/setup-debian.sh
+fi
+BIN=${SOHOA_BIN:-build/cli/sohoa}
 
 DEMO=${SOHOA_DEMO_DIR:-$PWD/sohoa-data/demo}
 rm -rf "$DEMO"
@@ -25,7 +30,7 @@ path = spool
 [hotfolder]
 path = hot
 CONF
-SOHOA=(build/cli/sohoa --config "$DEMO/sohoa.conf")
+SOHOA=("$BIN" --config "$DEMO/sohoa.conf")
 CASE=000.00.22.H27-250701-0001
 
 echo "== scanners SANE sees"
