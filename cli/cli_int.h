@@ -52,20 +52,31 @@ struct cli_page {
 struct cli_job {
 	const sohoa_config *cfg; /* borrowed */
 	char case_number[SOHOA_CASE_MAX];
-	const char *component;  /* borrowed */
+	const char *component;  /* borrowed from `sj` */
 	const char *kind;       /* "component" or "result" */
 	char *spool_dir;        /* owned */
+	sohoa_scan_job *sj;     /* owned: the journaled spool job */
 	struct cli_page *pages; /* owned */
 	size_t npages;
 };
 
-/* Make a new spool folder for a job. */
+/* Make a new spool folder with its journal for a job.  `so` holds the
+ * device settings of a scan job (NULL for imports); `origin` the original
+ * file of a hot-folder job, or NULL. */
 int cli_job_init(struct cli_job *job, const sohoa_config *cfg,
                  const char *case_number, const char *component,
-                 const char *kind, const char *what);
+                 const char *kind, const char *what, const sohoa_scan_opts *so,
+                 const char *origin);
+
+/* Take over an existing spool job (an id under [spool] path, or a folder)
+ * with the pages its journal holds. */
+int cli_job_resume(struct cli_job *job, const sohoa_config *cfg,
+                   const char *id);
+
 void cli_job_dispose(struct cli_job *job);
 
-/* sohoa_scan_page_cb that records a page in a struct cli_job. */
+/* sohoa_scan_page_cb that journals a page and records it in a struct
+ * cli_job. */
 int cli_job_add_page(const sohoa_scan_page *pg, void *job);
 
 /* OCR every page (worker threads), append the component to the case's
@@ -85,5 +96,6 @@ int cmd_search(int argc, char **argv);
 int cmd_ocr(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_reindex(int argc, char **argv);
+int cmd_jobs(int argc, char **argv);
 
 #endif /* SOHOA_CLI_INT_H */

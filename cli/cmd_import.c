@@ -66,7 +66,8 @@ int cmd_import(int argc, char **argv)
 		sohoa_config_free(cfg);
 		return SOHOA_EXIT_FAIL;
 	}
-	if ((rc = cli_job_init(&job, cfg, norm, component, kind, "import")))
+	if ((rc = cli_job_init(&job, cfg, norm, component, kind, "import", NULL,
+	                       NULL)))
 		goto done;
 	for (int i = optind; i < argc; i++)
 		if ((rc = sohoa_scan_import_file(argv[i], job.spool_dir,

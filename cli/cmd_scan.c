@@ -14,6 +14,80 @@ static void on_signal(int sig)
 	sohoa_scan_cancel();
 }
 
+/* The command that continues a job, with the --config given. */
+static void resume_command(char *buf, size_t size, const char *id)
+{
+	snprintf(buf, size, "sohoa %s%s%sscan --resume %s",
+	         cli_globals.config_path ? "--config '" : "",
+	         cli_globals.config_path ? cli_globals.config_path : "",
+	         cli_globals.config_path ? "' " : "", id);
+}
+
+/* Scan (or continue scanning) into the job, then file it.  Faults leave
+ * the job in the spool, journaled as faulted, for --resume. */
+static int capture_and_file(struct cli_job *job, sohoa_scan_opts *so, int fresh)
+{
+	const char *state = sohoa_scan_job_state(job->sj);
+	char cmd[512];
+	int rc, scan_rc;
+
+	if (strcmp(state, SOHOA_SCAN_JOB_CAPTURED) != 0 &&
+	    strcmp(state, SOHOA_SCAN_JOB_FILING) != 0) {
+		so->resuming = job->npages > 0;
+		scan_rc =
+		    sohoa_scan_run(so, job->spool_dir, (int)job->npages + 1,
+		                   cli_job_add_page, job);
+		if (scan_rc != SOHOA_OK && scan_rc != SOHOA_ECANCELLED) {
+			char msg[1024];
+
+			snprintf(msg, sizeof(msg), "%s", sohoa_error_last());
+			if (fresh && job->npages == 0 &&
+			    (scan_rc == SOHOA_EINVALID ||
+			     scan_rc == SOHOA_ENOTFOUND ||
+			     scan_rc == SOHOA_ENODOCS)) {
+				/* nothing scanned, nothing to resume */
+				sohoa_scan_job_remove(job->sj);
+				return sohoa_error_set(scan_rc, "%s", msg);
+			}
+			if ((rc = sohoa_scan_job_set_state(
+			         job->sj, SOHOA_SCAN_JOB_FAULTED, msg)))
+				return rc;
+			resume_command(cmd, sizeof(cmd),
+			               sohoa_scan_job_id(job->sj));
+			return sohoa_error_set(
+			    scan_rc,
+			    "%s; job %s keeps the %zu page%s "
+			    "scanned so far; then run `%s`",
+			    msg, sohoa_scan_job_id(job->sj), job->npages,
+			    job->npages == 1 ? "" : "s", cmd);
+		}
+		if (scan_rc == SOHOA_ECANCELLED)
+			sohoa_log(SOHOA_LOG_WARN, "job %s: %s; filing them",
+			          sohoa_scan_job_id(job->sj),
+			          sohoa_error_last());
+		if (job->npages == 0) {
+			sohoa_scan_job_remove(job->sj);
+			return sohoa_error_set(
+			    SOHOA_ECANCELLED, "scan cancelled before the first "
+			                      "page; nothing was kept");
+		}
+		if ((rc = sohoa_scan_job_set_state(
+		         job->sj, SOHOA_SCAN_JOB_CAPTURED, NULL)))
+			return rc;
+	}
+	if ((rc = cli_job_finish(job)) != SOHOA_OK) {
+		char msg[1024];
+
+		snprintf(msg, sizeof(msg), "%s", sohoa_error_last());
+		resume_command(cmd, sizeof(cmd), sohoa_scan_job_id(job->sj));
+		sohoa_error_set(rc,
+		                "%s; the scanned pages are kept in %s: once "
+		                "that is fixed, run `%s`",
+		                msg, job->spool_dir, cmd);
+	}
+	return rc;
+}
+
 int cmd_scan(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -25,15 +99,17 @@ int cmd_scan(int argc, char **argv)
 	    {"dpi", required_argument, NULL, 'r'},
 	    {"mode", required_argument, NULL, 'm'},
 	    {"set", required_argument, NULL, 'S'},
+	    {"resume", required_argument, NULL, 'R'},
+	    {"max-pages", required_argument, NULL, 'n'},
 	    {NULL, 0, NULL, 0}};
 	const char *case_arg = NULL, *component = "Hồ sơ", *kind = "component";
-	const char *set[64];
+	const char *resume = NULL, *set[64];
 	char norm[SOHOA_CASE_MAX];
 	sohoa_scan_opts so = {0};
 	sohoa_config *cfg = NULL;
 	struct cli_job job = {0};
 	struct sigaction sa = {0};
-	int c, rc, ex, scan_rc;
+	int c, rc, ex, settings = 0;
 
 	so.set = set;
 	optind = 1;
@@ -47,6 +123,7 @@ int cmd_scan(int argc, char **argv)
 	if (sohoa_config_get_bool(cfg, "scanner.duplex"))
 		so.source = "duplex";
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		settings += c != 'S' && c != 'R';
 		switch (c) {
 		case 'c':
 			case_arg = optarg;
@@ -60,6 +137,23 @@ int cmd_scan(int argc, char **argv)
 		case 'd':
 			so.device = optarg;
 			break;
+		case 'R':
+			resume = optarg;
+			break;
+		case 'n': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+
+			if (*end || end == optarg || v < 1 || v > 100000) {
+				sohoa_error_set(SOHOA_EINVALID,
+				                "--max-pages '%s': expected "
+				                "1..100000",
+				                optarg);
+				goto usage;
+			}
+			so.max_pages = (int)v;
+			break;
+		}
 		case 's':
 			if ((rc = sohoa_config_set(cfg, "scanner.source",
 			                           optarg, NULL)))
@@ -93,7 +187,14 @@ int cmd_scan(int argc, char **argv)
 			                       argv[optind - 1]);
 		}
 	}
-	if (!case_arg) {
+	if (resume && settings) {
+		sohoa_config_free(cfg);
+		return cli_usage_error("scan",
+		                       "--resume continues a job with its own "
+		                       "case, component and device settings; "
+		                       "only --set may be added");
+	}
+	if (!case_arg && !resume) {
 		sohoa_config_free(cfg);
 		return cli_usage_error("scan", "--case CASE is required");
 	}
@@ -102,7 +203,12 @@ int cmd_scan(int argc, char **argv)
 		return cli_usage_error("scan", "unexpected argument '%s'",
 		                       argv[optind]);
 	}
-	if ((rc = sohoa_case_normalize(norm, case_arg))) {
+	if (!resume && (strcmp(kind, "component") && strcmp(kind, "result"))) {
+		sohoa_config_free(cfg);
+		return cli_usage_error("scan",
+		                       "--kind must be component or result");
+	}
+	if (case_arg && (rc = sohoa_case_normalize(norm, case_arg))) {
 		sohoa_config_free(cfg);
 		return cli_fail(rc);
 	}
@@ -113,33 +219,37 @@ int cmd_scan(int argc, char **argv)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	if ((rc = cli_job_init(&job, cfg, norm, component, kind, "scan")))
-		goto done;
-	scan_rc = sohoa_scan_run(&so, job.spool_dir, 1, cli_job_add_page, &job);
-	if (scan_rc != SOHOA_OK && job.npages == 0) {
-		rc = scan_rc;
-		sohoa_fs_remove_tree(job.spool_dir);
-		goto done;
-	}
-	if (scan_rc != SOHOA_OK) {
-		/* pages captured before the fault are filed, then the
-		 * fault is reported */
-		char msg[1024];
+	if (resume) {
+		const sohoa_scan_job_params *p;
 
-		snprintf(msg, sizeof(msg), "%s", sohoa_error_last());
-		rc = cli_job_finish(&job);
-		if (rc == SOHOA_OK)
-			rc = sohoa_error_set(scan_rc,
-			                     "%s (the %zu page%s scanned "
-			                     "before it were filed)",
-			                     msg, job.npages,
-			                     job.npages == 1 ? "" : "s");
-		goto done;
+		if ((rc = cli_job_resume(&job, cfg, resume)))
+			goto done;
+		p = sohoa_scan_job_get_params(job.sj);
+		if (strcmp(p->what, "scan") != 0 &&
+		    strcmp(sohoa_scan_job_state(job.sj),
+		           SOHOA_SCAN_JOB_CAPTURED) != 0 &&
+		    strcmp(sohoa_scan_job_state(job.sj),
+		           SOHOA_SCAN_JOB_FILING) != 0) {
+			rc = sohoa_error_set(SOHOA_EINVALID,
+			                     "job %s is an unfinished %s, "
+			                     "which cannot be continued: "
+			                     "import the files again",
+			                     resume, p->what);
+			goto done;
+		}
+		if ((rc = sohoa_scan_job_add_options(job.sj, so.set, so.nset)))
+			goto done;
+		so = p->scan;
+		sohoa_log(SOHOA_LOG_INFO,
+		          "job %s: resuming case %s \"%s\" after %zu pages",
+		          resume, job.case_number, job.component, job.npages);
+		rc = capture_and_file(&job, &so, 0);
+	} else {
+		if ((rc = cli_job_init(&job, cfg, norm, component, kind, "scan",
+		                       &so, NULL)))
+			goto done;
+		rc = capture_and_file(&job, &so, 1);
 	}
-	rc = cli_job_finish(&job);
-	if (rc != SOHOA_OK)
-		fprintf(stderr, "sohoa: the scanned pages are kept in %s\n",
-		        job.spool_dir);
 done:
 	ex = rc == SOHOA_OK ? SOHOA_EXIT_OK : cli_fail(rc);
 	cli_job_dispose(&job);

@@ -32,17 +32,35 @@ static const struct cli_command commands[] = {
      "example: sohoa import --case 000.00.22.H27-250701-0001 "
      "--component \"Tờ khai\" to-khai.png\n"},
     {"scan", cmd_scan, "scan paper from a SANE scanner into a case",
-     "usage: sohoa scan --case CASE [--component NAME] [--device DEV]\n"
-     "                  [--source flatbed|adf|duplex] [--dpi N]\n"
-     "                  [--mode color|gray|lineart] [--set NAME=VALUE]...\n"
+     "usage: sohoa scan --case CASE [--component NAME] [--kind KIND]\n"
+     "                  [--device DEV] [--source flatbed|adf|duplex]\n"
+     "                  [--dpi N] [--mode color|gray|lineart]\n"
+     "                  [--max-pages N] [--set NAME=VALUE]...\n"
+     "       sohoa scan --resume JOB [--set NAME=VALUE]...\n"
      "\n"
      "Scans pages (flatbed: one; adf/duplex: until the feeder is empty)\n"
-     "into the spool, then recognizes them, adds them to the case's\n"
-     "bundle and indexes the case.  Defaults come from [scanner].\n"
-     "--set passes a device option by its SANE name, as scanimage does.\n"
+     "into a spool job, each page journaled as soon as it is on disk,\n"
+     "then recognizes them, adds them to the case's bundle and indexes\n"
+     "the case.  Defaults come from [scanner].  --set passes a device\n"
+     "option by its SANE name, as scanimage does.\n"
+     "\n"
+     "On a device fault (paper jam, cover open...) the pages scanned so\n"
+     "far stay in the job and the message gives the job id.  --resume\n"
+     "JOB continues that job (or one cut short by a crash, see 'sohoa\n"
+     "jobs') into the same case and component, then files it; an empty\n"
+     "feeder then just files what the job holds.\n"
      "\n"
      "example: sohoa scan --case 000.00.22.H27-250701-0001 --device "
      "pnm:0 --set filename=page.pnm\n"},
+    {"jobs", cmd_jobs, "list the capture jobs waiting in the spool",
+     "usage: sohoa jobs\n"
+     "\n"
+     "One line per job folder under [spool] path, tab-separated: job id,\n"
+     "state, pages journaled, case, component, device (or original\n"
+     "file), and the fault message.  States: running (a process holds\n"
+     "it), interrupted (its process died while capturing), faulted (a\n"
+     "device fault), captured and filing (pages all in, not yet filed).\n"
+     "Continue any of them with 'sohoa scan --resume JOB'.\n"},
     {"devices", cmd_devices, "list the scanners SANE can see",
      "usage: sohoa devices\n"},
     {"search", cmd_search, "search the index",

@@ -53,15 +53,14 @@ static int sane_fail(SANE_Status st, const char *what, const char *dev)
 		                       "and scan again",
 		                       what, dev);
 	case SANE_STATUS_JAMMED:
-		return sohoa_error_set(SOHOA_EIO,
-		                       "%s: paper jam on %s: clear the feeder, "
-		                       "then scan the remaining pages",
-		                       what, dev);
+		return sohoa_error_set(
+		    SOHOA_EIO,
+		    "%s: paper jam on %s: clear the feeder "
+		    "and put back the sheets not yet scanned",
+		    what, dev);
 	case SANE_STATUS_COVER_OPEN:
-		return sohoa_error_set(SOHOA_EIO,
-		                       "%s: cover open on %s: close it and "
-		                       "scan again",
-		                       what, dev);
+		return sohoa_error_set(
+		    SOHOA_EIO, "%s: cover open on %s: close it", what, dev);
 	case SANE_STATUS_DEVICE_BUSY:
 		return sohoa_error_set(SOHOA_EBUSY,
 		                       "%s: %s is busy: wait for the other job "
@@ -707,7 +706,7 @@ int sohoa_scan_run(const sohoa_scan_opts *opts, const char *dir, int first,
 		sohoa_scan_page pg = {0};
 
 		st = sane_start(h);
-		if (st == SANE_STATUS_NO_DOCS && npages > 0)
+		if (st == SANE_STATUS_NO_DOCS && (npages > 0 || opts->resuming))
 			break; /* the feeder ran empty: the normal end */
 		if (st != SANE_STATUS_GOOD) {
 			rc = sane_fail(st, "start", dev);

@@ -22,6 +22,7 @@ typedef struct sohoa_scan_page {
 	const char *source;        /* "scanner:DEVICE" or "import:NAME" */
 	const char *source_sha256; /* imported original's SHA-256, or NULL */
 	const char *options;       /* SANE options applied, or NULL */
+	const char *capture_time;  /* ISO 8601 UTC; NULL = now */
 } sohoa_scan_page;
 
 /* Called for each durable page; a non-zero return stops the run and is
@@ -44,6 +45,8 @@ typedef struct sohoa_scan_opts {
 	size_t nset;
 	int max_pages; /* stop after this many pages; 0 = source
 	                  default (1 on flatbed, until empty on adf) */
+	int resuming;  /* the job already holds pages: an empty feeder at
+	                  the first page is the normal end, not an error */
 } sohoa_scan_opts;
 
 /* Scan into `dir` as pNNNN.tif (NNNN from `first`), calling `cb` as each
@@ -64,6 +67,89 @@ void sohoa_scan_cancel(void);
 /* List devices: one "NAME\tVENDOR\tMODEL\tTYPE" line each into *out
  * (owned).  SOHOA_OK with an empty list when there is none. */
 int sohoa_scan_list_devices(char **out);
+
+/* ---- jobs: a spool folder and its journal ------------------------------ */
+
+/* A capture job is a folder in the spool holding the page files and
+ * `journal.jsonl`: one JSON object per line, appended and fsynced before
+ * the next page is read.  First the job's parameters, then one record per
+ * durable page, then state changes and resume options.  A last line cut
+ * short by a crash is dropped on open, so a kill at any moment loses at
+ * most the page in flight.  A job opened for writing holds an exclusive
+ * flock on its journal: two processes never feed the same job, and a lock
+ * dies with its process (kill -9 included). */
+typedef struct sohoa_scan_job sohoa_scan_job;
+
+/* What a job is for.  Strings borrowed by create; when read back from a
+ * journal they are owned by the job. */
+typedef struct sohoa_scan_job_params {
+	const char *what;        /* "scan" or "import": folder prefix */
+	const char *case_number; /* normalized case number */
+	const char *component;   /* component name */
+	const char *kind;        /* "component" or "result" */
+	const char *origin;      /* import: the original file, or NULL */
+	sohoa_scan_opts scan;    /* scan jobs: device settings; `set` holds
+	                            the --set options then any added on resume */
+} sohoa_scan_job_params;
+
+/* Job states, as written in the journal. */
+#define SOHOA_SCAN_JOB_CAPTURING                                               \
+	"capturing"                        /* pages coming in (or a            \
+	                                       crash cut it short) */
+#define SOHOA_SCAN_JOB_FAULTED  "faulted"  /* device fault: resume */
+#define SOHOA_SCAN_JOB_CAPTURED "captured" /* all pages in: file them */
+#define SOHOA_SCAN_JOB_FILING   "filing"   /* a bundle write began */
+
+/* Make a new job folder SPOOL/WHAT-SECONDS-NANOS-PID with its journal
+ * (fsynced, folder fsynced) and hold it open.  *out owned
+ * (sohoa_scan_job_free).  SOHOA_EENV when the spool cannot be written. */
+int sohoa_scan_job_create(sohoa_scan_job **out, const char *spool,
+                          const sohoa_scan_job_params *params);
+
+/* Open the job in folder `dir` from its journal.  For writing
+ * (`readonly` 0) the journal is locked (SOHOA_EBUSY when another process
+ * holds it), a torn last line is cut off, and files in the folder that
+ * the journal does not name (the page in flight, temp files) are removed.
+ * Read-only opens take no lock and change nothing; see
+ * sohoa_scan_job_busy().  SOHOA_ENOTFOUND when there is no journal,
+ * SOHOA_EIO when it is damaged or a journaled page file is missing. */
+int sohoa_scan_job_open(sohoa_scan_job **out, const char *dir, int readonly);
+
+void sohoa_scan_job_free(sohoa_scan_job *job);
+
+/* Accessors; strings borrowed until the job is freed. */
+const char *sohoa_scan_job_id(const sohoa_scan_job *job);  /* folder name */
+const char *sohoa_scan_job_dir(const sohoa_scan_job *job); /* full path */
+const sohoa_scan_job_params *
+sohoa_scan_job_get_params(const sohoa_scan_job *job);
+const char *sohoa_scan_job_state(const sohoa_scan_job *job);
+/* The last fault's operator message, or NULL. */
+const char *sohoa_scan_job_error(const sohoa_scan_job *job);
+/* Creation time, ISO 8601 UTC. */
+const char *sohoa_scan_job_created(const sohoa_scan_job *job);
+/* Read-only opens: 1 when another process holds the job open. */
+int sohoa_scan_job_busy(const sohoa_scan_job *job);
+size_t sohoa_scan_job_npages(const sohoa_scan_job *job);
+/* Journaled page `i` (0-based); `path` is the full path.  Borrowed until
+ * the job is freed or a page is added. */
+const sohoa_scan_page *sohoa_scan_job_page(const sohoa_scan_job *job, size_t i);
+
+/* Record a durable page (a sohoa_scan_page_cb: pass the job as payload).
+ * The page file must be in the job's folder.  Fsynced before it returns. */
+int sohoa_scan_job_add_page(const sohoa_scan_page *pg, void *job);
+
+/* Record device options added on resume (e.g. to clear a test fault);
+ * they follow the original ones in params.scan.set. */
+int sohoa_scan_job_add_options(sohoa_scan_job *job, const char *const *set,
+                               size_t nset);
+
+/* Record a state change with an optional message (NULL). */
+int sohoa_scan_job_set_state(sohoa_scan_job *job, const char *state,
+                             const char *error);
+
+/* Remove the job folder (after its pages are filed).  The handle must
+ * still be freed. */
+int sohoa_scan_job_remove(sohoa_scan_job *job);
 
 /* ---- files ------------------------------------------------------------- */
 

@@ -170,6 +170,84 @@ run "$BIN" "${C[@]}" scan --case "$CASE2" --device nosuch:9
 expect_rc "an unknown device is refused" 1
 expect_in "the refusal names the device" "$err" "nosuch:9"
 
+# --- journal and resume: a paper jam, then kill -9 in mid-batch -----------
+CASE3=000.00.22.H27-250702-0007
+TEST_ADF=(--device test:0 --source adf --dpi 50 --set test-picture=Grid)
+run "$BIN" "${C[@]}" scan --case "$CASE3" --component "Giấy tờ" "${TEST_ADF[@]}" \
+	--set read-return-value=SANE_STATUS_JAMMED
+expect_rc "a paper jam is an environment failure" 3
+expect_in "the jam message says what to do" "$err" "paper jam on test:0: clear the feeder"
+resume_cmd=$(printf '%s' "$err" | sed -n 's/.*then run `\(.*\)`.*/\1/p')
+expect_in "the jam message gives the exact resume command" "$resume_cmd" "scan --resume scan-"
+run "$BIN" "${C[@]}" jobs
+expect_rc "jobs exits 0" 0
+expect_in "jobs shows the faulted job" "$out" "faulted	0	$CASE3	Giấy tờ	test:0	read: paper jam"
+# the printed command, as the operator would paste it (with --set to clear
+# the simulated jam)
+run bash -c "cd '$T' && ${resume_cmd/sohoa/\'$BIN\'} --set read-return-value=Default"
+expect_rc "the printed resume command files the job" 0
+expect_in "the resumed job files 10 pages" "$out" "10 pages added to component \"Giấy tờ\""
+expect_absent "the spool is empty after the resume" "$T/data/spool"
+
+CASE4=000.00.22.H27-250703-0011
+"$BIN" "${C[@]}" scan --case "$CASE4" "${TEST_ADF[@]}" --set read-limit=yes \
+	--set read-limit-size=1000 --set read-delay=yes \
+	--set read-delay-duration=20000 >"$T/kill.out" 2>&1 &
+pid=$!
+for _ in $(seq 300); do
+	n=$(cat "$T"/data/spool/*/journal.jsonl 2>/dev/null | grep -c '"rec":"page"')
+	[ "${n:-0}" -ge 2 ] && break
+	sleep 0.05
+done
+sleep 0.2 # into the next page
+kill -9 "$pid"
+wait "$pid" 2>/dev/null
+JOB=$(ls "$T/data/spool" | head -1)
+kept=$(grep -c '"rec":"page"' "$T/data/spool/$JOB/journal.jsonl")
+[ "$kept" -ge 2 ] && [ "$kept" -lt 10 ] && ok "kill -9 in mid-batch left $kept journaled pages" ||
+	not_ok "kill -9 in mid-batch ($kept journaled pages)"
+mkdir -p "$T/before" && cp "$T/data/spool/$JOB"/p*.tif "$T/before/" 2>/dev/null
+cp -r "$T/data/spool/$JOB" "$T/job-copy"
+run "$BIN" "${C[@]}" jobs
+expect_in "jobs shows the killed job as interrupted" "$out" "$JOB	interrupted	$kept	$CASE4"
+run "$BIN" "${C[@]}" scan --resume "$JOB" --set read-delay=no
+expect_rc "resume after kill -9 exits 0" 0
+want=$((kept + 10))
+expect_in "resume files the journaled pages and the new ones" "$out" "$want pages added"
+B4="$T/data/archive/$CASE4.zip"
+names=$(unzip -Z1 "$B4" | grep -E '/data/.*/[0-9]{4}\.tif$' | sed 's|.*/||' | sort)
+expected=$(seq -f '%04g.tif' 1 "$want")
+[ "$names" = "$expected" ] && ok "every page is in the bundle exactly once (1..$want)" ||
+	not_ok "pages in the bundle: $(echo $names)"
+same=0
+for i in $(seq 1 "$kept"); do
+	f=$(printf 'p%04d.tif' "$i")
+	e=$(unzip -Z1 "$B4" | grep -E "/$(printf '%04d' "$i")\.tif$")
+	unzip -p "$B4" "$e" | cmp -s - "$T/before/$f" && same=$((same + 1))
+done
+[ "$same" -eq "$kept" ] && ok "the pages scanned before the kill are filed byte-identical" ||
+	not_ok "pages filed byte-identical ($same of $kept)"
+echo "# $(($(ls "$T/before" | wc -l) - kept)) unjournaled page in flight was on disk at the kill"
+expect_absent "the spool is empty after the resume" "$T/data/spool"
+run "$BIN" "${C[@]}" verify "$B4"
+expect_rc "the resumed bundle verifies" 0
+# a crash after the bundle was renamed in but before the spool was
+# removed: the journal says filing, and the pages are already filed
+cp -r "$T/job-copy" "$T/data/spool/$JOB"
+printf '{"rec":"state","state":"filing","time":"2026-01-01T00:00:00Z"}\n' >>"$T/data/spool/$JOB/journal.jsonl"
+rm -f "$T/data/spool/$JOB"/p*.tif && cp "$T/before"/p*.tif "$T/data/spool/$JOB/"
+run "$BIN" "${C[@]}" scan --resume "$JOB"
+expect_rc "resuming a job that was already filed exits 0" 0
+count=$(unzip -Z1 "$B4" | grep -cE '/data/.*/[0-9]{4}\.tif$')
+[ "$count" -eq "$want" ] && ok "a filed job is not appended twice" ||
+	not_ok "a filed job is not appended twice ($count pages, want $want)"
+expect_absent "its spool folder is removed" "$T/data/spool"
+run "$BIN" "${C[@]}" scan --resume scan-nosuch
+expect_rc "resuming an unknown job fails" 1
+expect_in "the message points to sohoa jobs" "$err" "sohoa jobs"
+run "$BIN" "${C[@]}" scan --resume x --case "$CASE4"
+expect_rc "--resume with --case is a usage error" 2
+
 # --- ocr ------------------------------------------------------------------
 run "$BIN" "${C[@]}" ocr --json "$DATA/text_vi.png" "$T/broken.png"
 expect_rc "ocr with one bad file exits 1" 1

@@ -348,6 +348,98 @@ static void import_refuses_bad_files_by_name(void **state)
 	free(text);
 }
 
+/* The journal: pages recorded as they become durable, a torn last line
+ * and the page in flight dropped on reopen, one writer at a time. */
+static void job_journal_survives_a_crash(void **state)
+{
+	struct fixture *fx = *state;
+	/* the test backend keeps option values between opens in a process */
+	const char *sets[] = {"test-picture=Grid", "read-return-value=Default"};
+	const char *more[] = {"read-delay=no"};
+	sohoa_scan_job_params p = {.what = "scan",
+	                           .case_number = "000.00.22.H27-250701-0001",
+	                           .component = "Tờ khai",
+	                           .kind = "component",
+	                           .scan = {.device = "test:0",
+	                                    .source = "flatbed",
+	                                    .dpi = 25,
+	                                    .set = sets,
+	                                    .nset = 2,
+	                                    .max_pages = 2}};
+	sohoa_scan_job *job = NULL, *other = NULL;
+	char *dir = NULL, *stray = NULL, *journal = NULL;
+	FILE *f;
+
+	assert_int_equal(sohoa_scan_job_create(&job, fx->spool, &p), SOHOA_OK);
+	assert_string_equal(sohoa_scan_job_state(job), "capturing");
+	assert_non_null(strstr(sohoa_scan_job_id(job), "scan-"));
+	assert_non_null(dir = strdup(sohoa_scan_job_dir(job)));
+	assert_int_equal(
+	    sohoa_scan_run(&p.scan, dir, 1, sohoa_scan_job_add_page, job),
+	    SOHOA_OK);
+	assert_int_equal(sohoa_scan_job_npages(job), 2);
+	/* a second writer is refused while the first holds the job */
+	assert_int_equal(sohoa_scan_job_open(&other, dir, 0), SOHOA_EBUSY);
+	assert_null(other);
+	assert_non_null(strstr(sohoa_error_last(), "in use"));
+	/* a reader sees it busy */
+	assert_int_equal(sohoa_scan_job_open(&other, dir, 1), SOHOA_OK);
+	assert_true(sohoa_scan_job_busy(other));
+	assert_int_equal(sohoa_scan_job_npages(other), 2);
+	sohoa_scan_job_free(other);
+	sohoa_scan_job_free(job); /* as if the process died here */
+
+	/* the page in flight and half a journal line */
+	assert_int_equal(sohoa_asprintf(&stray, "%s/p0003.tif", dir), 0);
+	assert_int_equal(sohoa_asprintf(&journal, "%s/journal.jsonl", dir), 0);
+	assert_non_null(f = fopen(stray, "w"));
+	fputs("half a page", f);
+	fclose(f);
+	assert_non_null(f = fopen(journal, "a"));
+	fputs("{\"rec\":\"page\",\"file\":\"p00", f);
+	fclose(f);
+
+	assert_int_equal(sohoa_scan_job_open(&job, dir, 0), SOHOA_OK);
+	assert_int_equal(sohoa_scan_job_npages(job), 2);
+	assert_int_not_equal(access(stray, F_OK), 0);
+	assert_string_equal(sohoa_scan_job_get_params(job)->component,
+	                    "Tờ khai");
+	assert_string_equal(sohoa_scan_job_get_params(job)->scan.device,
+	                    "test:0");
+	assert_int_equal(sohoa_scan_job_get_params(job)->scan.dpi, 25);
+	assert_non_null(strstr(sohoa_scan_job_page(job, 1)->path, "p0002"));
+	assert_int_equal(sohoa_scan_job_page(job, 1)->index, 2);
+	assert_non_null(sohoa_scan_job_page(job, 1)->capture_time);
+	/* resume: options added, one more page, a fault recorded */
+	assert_int_equal(sohoa_scan_job_add_options(job, more, 1), SOHOA_OK);
+	assert_int_equal(sohoa_scan_job_get_params(job)->scan.nset, 3);
+	p.scan.max_pages = 1;
+	assert_int_equal(
+	    sohoa_scan_run(&p.scan, dir, 3, sohoa_scan_job_add_page, job),
+	    SOHOA_OK);
+	assert_int_equal(sohoa_scan_job_set_state(job, "faulted", "jam"),
+	                 SOHOA_OK);
+	sohoa_scan_job_free(job);
+
+	assert_int_equal(sohoa_scan_job_open(&job, dir, 1), SOHOA_OK);
+	assert_false(sohoa_scan_job_busy(job));
+	assert_int_equal(sohoa_scan_job_npages(job), 3);
+	assert_string_equal(sohoa_scan_job_state(job), "faulted");
+	assert_string_equal(sohoa_scan_job_error(job), "jam");
+	assert_string_equal(sohoa_scan_job_get_params(job)->scan.set[2],
+	                    "read-delay=no");
+	assert_int_equal(sohoa_scan_job_remove(job), SOHOA_OK);
+	assert_int_not_equal(access(dir, F_OK), 0);
+	sohoa_scan_job_free(job);
+	/* and a missing job is named */
+	assert_int_equal(sohoa_scan_job_open(&job, dir, 1), SOHOA_ENOTFOUND);
+	assert_null(job);
+	assert_non_null(strstr(sohoa_error_last(), dir));
+	free(dir);
+	free(stray);
+	free(journal);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -362,6 +454,8 @@ int main(void)
 	        every_fault_status_has_an_operator_message, setup, teardown),
 	    cmocka_unit_test_setup_teardown(bad_options_list_the_valid_ones,
 	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(job_journal_survives_a_crash, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(import_takes_each_file_type, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(import_refuses_bad_files_by_name,
