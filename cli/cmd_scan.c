@@ -262,9 +262,26 @@ usage:
 	return SOHOA_EXIT_USAGE;
 }
 
+static void print_bits(const char *label, unsigned bits,
+                       const char *const names[3], const char *none)
+{
+	int first = 1;
+
+	printf("  %s: ", label);
+	for (int i = 0; i < 3; i++)
+		if (bits & (1u << i)) {
+			printf("%s%s", first ? "" : ", ", names[i]);
+			first = 0;
+		}
+	printf("%s\n", first ? none : "");
+}
+
 int cmd_devices(int argc, char **argv)
 {
-	char *list = NULL;
+	static const char *const sources[3] = {"flatbed", "adf", "duplex"};
+	static const char *const modes[3] = {"color", "gray", "lineart"};
+	sohoa_scan_device_info *list = NULL;
+	size_t n = 0;
 	int rc;
 
 	(void)argv;
@@ -272,15 +289,37 @@ int cmd_devices(int argc, char **argv)
 		return cli_usage_error("devices", "no arguments expected");
 	if ((rc = sohoa_scan_init()))
 		return cli_fail(rc);
-	rc = sohoa_scan_list_devices(&list);
-	if (rc == SOHOA_OK) {
-		if (!list[0])
-			fprintf(stderr, "sohoa: no scanner found\n");
-		fputs(list, stdout);
-	}
-	free(list);
-	sohoa_scan_exit();
-	if (rc != SOHOA_OK)
+	if ((rc = sohoa_scan_devices(&list, &n)) != SOHOA_OK) {
+		sohoa_scan_exit();
 		return cli_fail(rc);
+	}
+	if (n == 0)
+		fprintf(stderr, "sohoa: no scanner found: connect and switch "
+		                "on a scanner, or check its SANE backend\n");
+	for (size_t i = 0; i < n; i++) {
+		const sohoa_scan_device_info *d = &list[i];
+
+		printf("%s\t%s\t%s\t%s\n", d->name, d->vendor, d->model,
+		       d->type);
+		if (d->error) {
+			printf("  capabilities unknown: %s\n", d->error);
+			continue;
+		}
+		print_bits("sources", d->sources, sources,
+		           "flatbed (no source option)");
+		print_bits("modes", d->modes, modes, "(no mode option)");
+		printf("  resolutions: %s%s\n",
+		       d->resolutions[0] ? d->resolutions : "(no option)",
+		       d->resolutions[0] ? " dpi" : "");
+		if (d->width_mm > 0 && d->height_mm > 0)
+			printf("  max page: %.0f x %.0f mm\n", d->width_mm,
+			       d->height_mm);
+		else
+			printf("  max page: unknown\n");
+		if (d->unmapped)
+			printf("  not mapped (use --set): %s\n", d->unmapped);
+	}
+	sohoa_scan_devices_free(list, n);
+	sohoa_scan_exit();
 	return SOHOA_EXIT_OK;
 }

@@ -12,6 +12,7 @@
 #include <sane/sane.h>
 #include <sane/saneopts.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,7 @@ struct alias {
 	const char *theirs[8];
 };
 
+/* Row order is bit order: SOHOA_SCAN_SRC_* and SOHOA_SCAN_MODE_*. */
 static const struct alias source_names[] = {
     {"flatbed", {"Flatbed", "FlatBed", "Normal", "Document Table", NULL}},
     {"adf",
@@ -618,6 +620,207 @@ int sohoa_scan_list_devices(char **out)
 		    buf + len, cap - len, "%s\t%s\t%s\t%s\n", list[i]->name,
 		    list[i]->vendor, list[i]->model, list[i]->type);
 	*out = buf;
+	return SOHOA_OK;
+}
+
+/* ---- capabilities in sohoa's words --------------------------------------- */
+
+/* The bit for a vendor's value, or 0 when the table does not know it. */
+static unsigned reverse_map(const struct alias *tab, size_t n,
+                            const char *theirs)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; tab[i].theirs[j]; j++)
+			if (strcasecmp(tab[i].theirs[j], theirs) == 0)
+				return 1u << i;
+	return 0;
+}
+
+const char *sohoa_scan_map_name(const char *option, const char *theirs)
+{
+	const struct alias *tab = NULL;
+	unsigned b = 0;
+	size_t n = 0;
+
+	if (!strcmp(option, SANE_NAME_SCAN_SOURCE)) {
+		tab = source_names;
+		n = sizeof(source_names) / sizeof(source_names[0]);
+	} else if (!strcmp(option, SANE_NAME_SCAN_MODE)) {
+		tab = mode_names;
+		n = sizeof(mode_names) / sizeof(mode_names[0]);
+	}
+	if (tab)
+		b = reverse_map(tab, n, theirs);
+	for (size_t i = 0; i < n; i++)
+		if (b == 1u << i)
+			return tab[i].ours;
+	return NULL;
+}
+
+static int append_text(char **buf, const char *fmt, ...) SOHOA_PRINTF(2, 3);
+
+static int append_text(char **buf, const char *fmt, ...)
+{
+	char piece[512], *n;
+	size_t old = *buf ? strlen(*buf) : 0;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(piece, sizeof(piece), fmt, ap);
+	va_end(ap);
+	if (!(n = realloc(*buf, old + strlen(piece) + 1)))
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	strcpy(n + old, piece);
+	*buf = n;
+	return SOHOA_OK;
+}
+
+/* Map a string-list option (source, mode) onto bits; values the table
+ * does not know go to `unmapped`. */
+static int map_list(unsigned *bits, char **unmapped, SANE_Handle h,
+                    const char *option, const struct alias *tab, size_t n)
+{
+	const SANE_Option_Descriptor *d = NULL;
+
+	*bits = 0;
+	if (find_option(h, option, &d) < 0 ||
+	    d->constraint_type != SANE_CONSTRAINT_STRING_LIST)
+		return SOHOA_OK;
+	for (size_t k = 0; d->constraint.string_list[k]; k++) {
+		const char *v = d->constraint.string_list[k];
+		unsigned b = reverse_map(tab, n, v);
+		int rc;
+
+		if (b)
+			*bits |= b;
+		else if ((rc = append_text(unmapped, "%s%s '%s'",
+		                           *unmapped ? "; " : "", option, v)))
+			return rc;
+	}
+	return SOHOA_OK;
+}
+
+static double option_max_mm(SANE_Handle h, const char *name)
+{
+	const SANE_Option_Descriptor *d = NULL;
+
+	if (find_option(h, name, &d) < 0 || d->unit != SANE_UNIT_MM ||
+	    d->constraint_type != SANE_CONSTRAINT_RANGE)
+		return 0;
+	return d->type == SANE_TYPE_FIXED ? SANE_UNFIX(d->constraint.range->max)
+	                                  : (double)d->constraint.range->max;
+}
+
+static int read_caps(sohoa_scan_device_info *di, SANE_Handle h)
+{
+	const SANE_Option_Descriptor *d = NULL;
+	int rc;
+
+	/* the alias tables' rows are in bit order: flatbed, adf, duplex;
+	 * color, gray, lineart */
+	if ((rc = map_list(&di->sources, &di->unmapped, h,
+	                   SANE_NAME_SCAN_SOURCE, source_names,
+	                   sizeof(source_names) / sizeof(source_names[0]))) ||
+	    (rc = map_list(&di->modes, &di->unmapped, h, SANE_NAME_SCAN_MODE,
+	                   mode_names,
+	                   sizeof(mode_names) / sizeof(mode_names[0]))))
+		return rc;
+	/* some backends offer duplex as a separate switch */
+	if (find_option(h, "duplex", &d) >= 0 && d->type == SANE_TYPE_BOOL &&
+	    SANE_OPTION_IS_SETTABLE(d->cap))
+		di->sources |= SOHOA_SCAN_SRC_DUPLEX;
+	if (find_option(h, SANE_NAME_SCAN_RESOLUTION, &d) >= 0 &&
+	    (d->type == SANE_TYPE_INT || d->type == SANE_TYPE_FIXED)) {
+		int fixed = d->type == SANE_TYPE_FIXED;
+
+		if (d->constraint_type == SANE_CONSTRAINT_RANGE) {
+			const SANE_Range *r = d->constraint.range;
+
+			di->dpi_min = fixed ? (int)SANE_UNFIX(r->min) : r->min;
+			di->dpi_max = fixed ? (int)SANE_UNFIX(r->max) : r->max;
+			if ((rc = append_text(&di->resolutions, "%d..%d",
+			                      di->dpi_min, di->dpi_max)))
+				return rc;
+		} else if (d->constraint_type == SANE_CONSTRAINT_WORD_LIST) {
+			const SANE_Word *w = d->constraint.word_list;
+
+			for (SANE_Int i = 1; i <= w[0]; i++) {
+				int v = fixed ? (int)SANE_UNFIX(w[i]) : w[i];
+
+				if (!di->dpi_min || v < di->dpi_min)
+					di->dpi_min = v;
+				if (v > di->dpi_max)
+					di->dpi_max = v;
+				if ((rc = append_text(&di->resolutions, "%s%d",
+				                      i > 1 ? ", " : "", v)))
+					return rc;
+			}
+		}
+	}
+	if (!di->resolutions && !(di->resolutions = strdup("")))
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	di->width_mm = option_max_mm(h, SANE_NAME_SCAN_BR_X);
+	di->height_mm = option_max_mm(h, SANE_NAME_SCAN_BR_Y);
+	return SOHOA_OK;
+}
+
+void sohoa_scan_devices_free(sohoa_scan_device_info *list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++) {
+		free(list[i].name);
+		free(list[i].vendor);
+		free(list[i].model);
+		free(list[i].type);
+		free(list[i].resolutions);
+		free(list[i].unmapped);
+		free(list[i].error);
+	}
+	free(list);
+}
+
+int sohoa_scan_devices(sohoa_scan_device_info **out, size_t *n_out)
+{
+	const SANE_Device **list = NULL;
+	sohoa_scan_device_info *di = NULL;
+	SANE_Status st = sane_get_devices(&list, SANE_FALSE);
+	size_t n = 0;
+	int rc = SOHOA_OK;
+
+	*out = NULL;
+	*n_out = 0;
+	if (st != SANE_STATUS_GOOD)
+		return sane_fail(st, "list devices", "SANE");
+	while (list && list[n])
+		n++;
+	if (n && !(di = calloc(n, sizeof(*di))))
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n && rc == SOHOA_OK; i++) {
+		SANE_Handle h = NULL;
+
+		if (!(di[i].name = strdup(list[i]->name)) ||
+		    !(di[i].vendor = strdup(list[i]->vendor)) ||
+		    !(di[i].model = strdup(list[i]->model)) ||
+		    !(di[i].type = strdup(list[i]->type))) {
+			rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+			break;
+		}
+		st = sane_open(list[i]->name, &h);
+		if (st != SANE_STATUS_GOOD) {
+			sane_fail(st, "open", list[i]->name);
+			if (!(di[i].error = strdup(sohoa_error_last())))
+				rc = sohoa_error_set(SOHOA_ENOMEM,
+				                     "out of memory");
+			continue;
+		}
+		rc = read_caps(&di[i], h);
+		sane_close(h);
+	}
+	if (rc != SOHOA_OK) {
+		sohoa_scan_devices_free(di, n);
+		return rc;
+	}
+	*out = di;
+	*n_out = n;
 	return SOHOA_OK;
 }
 

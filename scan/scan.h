@@ -68,6 +68,48 @@ void sohoa_scan_cancel(void);
  * (owned).  SOHOA_OK with an empty list when there is none. */
 int sohoa_scan_list_devices(char **out);
 
+/* Capability bits, in sohoa's words. */
+enum {
+	SOHOA_SCAN_SRC_FLATBED = 1 << 0,
+	SOHOA_SCAN_SRC_ADF = 1 << 1,
+	SOHOA_SCAN_SRC_DUPLEX = 1 << 2,
+	SOHOA_SCAN_MODE_COLOR = 1 << 0,
+	SOHOA_SCAN_MODE_GRAY = 1 << 1,
+	SOHOA_SCAN_MODE_LINEART = 1 << 2
+};
+
+/* One device and what it can do, read from its option descriptors and
+ * mapped to sohoa's words through the same table `sohoa scan` uses.  A
+ * vendor value the table does not know is listed in `unmapped`, never
+ * guessed.  Every string is owned by the array. */
+typedef struct sohoa_scan_device_info {
+	char *name, *vendor, *model, *type;
+	unsigned sources;     /* SOHOA_SCAN_SRC_* bits; 0 = not selectable
+	                         (the device's one source, flatbed by SANE's
+	                         convention) */
+	unsigned modes;       /* SOHOA_SCAN_MODE_* bits; 0 = no mode option */
+	char *resolutions;    /* "75, 150, 300" or "50..1200" (dpi); "" when
+	                         the device has no resolution option */
+	int dpi_min, dpi_max; /* 0 when unknown */
+	double width_mm, height_mm; /* largest scan area; 0 = unknown */
+	char *unmapped;             /* e.g. "source 'Transparency Unit'; mode
+	                               'Halftone'", or NULL */
+	char *error;                /* the device could not be opened: why (its
+	                               capabilities are then unknown), or NULL */
+} sohoa_scan_device_info;
+
+/* sohoa's word ("flatbed", "adf", "duplex"; "color", "gray", "lineart")
+ * for a vendor's value of the "source" or "mode" option, from the one
+ * alias table scans and `sohoa devices` use; NULL when the table does not
+ * know it (never guessed).  Static string. */
+const char *sohoa_scan_map_name(const char *option, const char *theirs);
+
+/* Every device SANE sees, opened one at a time to read its options.
+ * *out is owned (sohoa_scan_devices_free); *n_out may be 0.  A device
+ * that cannot be opened is listed with `error` set, not a failure. */
+int sohoa_scan_devices(sohoa_scan_device_info **out, size_t *n_out);
+void sohoa_scan_devices_free(sohoa_scan_device_info *list, size_t n);
+
 /* ---- jobs: a spool folder and its journal ------------------------------ */
 
 /* A capture job is a folder in the spool holding the page files and

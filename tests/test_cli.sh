@@ -248,6 +248,15 @@ expect_in "the message points to sohoa jobs" "$err" "sohoa jobs"
 run "$BIN" "${C[@]}" scan --resume x --case "$CASE4"
 expect_rc "--resume with --case is a usage error" 2
 
+# --- devices ----------------------------------------------------------------
+run "$BIN" "${C[@]}" devices
+expect_rc "devices exits 0" 0
+expect_in "devices lists the test scanner" "$out" "test:0	Noname	frontend-tester	virtual device"
+expect_in "devices gives sources in sohoa's words" "$out" "sources: flatbed, adf"
+expect_in "devices gives modes in sohoa's words" "$out" "modes: color, gray"
+expect_in "devices gives the resolutions" "$out" "resolutions: 1..1200 dpi"
+expect_in "devices gives the page size" "$out" "max page: 200 x 200 mm"
+
 # --- ocr ------------------------------------------------------------------
 run "$BIN" "${C[@]}" ocr --json "$DATA/text_vi.png" "$T/broken.png"
 expect_rc "ocr with one bad file exits 1" 1

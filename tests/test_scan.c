@@ -91,6 +91,80 @@ static void devices_include_the_virtual_scanners(void **state)
 	free(list);
 }
 
+/* Capabilities in sohoa's words, from the devices' option descriptors. */
+static void devices_report_capabilities(void **state)
+{
+	sohoa_scan_device_info *list = NULL;
+	size_t n = 0, seen = 0;
+
+	(void)state;
+	assert_int_equal(sohoa_scan_devices(&list, &n), SOHOA_OK);
+	assert_true(n >= 2);
+	for (size_t i = 0; i < n; i++) {
+		const sohoa_scan_device_info *d = &list[i];
+
+		assert_null(d->error);
+		if (!strcmp(d->name, "test:0")) {
+			seen++;
+			assert_string_equal(d->vendor, "Noname");
+			assert_int_equal(d->sources, SOHOA_SCAN_SRC_FLATBED |
+			                                 SOHOA_SCAN_SRC_ADF);
+			assert_int_equal(d->modes, SOHOA_SCAN_MODE_COLOR |
+			                               SOHOA_SCAN_MODE_GRAY);
+			assert_int_equal(d->dpi_min, 1);
+			assert_int_equal(d->dpi_max, 1200);
+			assert_string_equal(d->resolutions, "1..1200");
+			assert_true(d->width_mm > 199 && d->width_mm < 201);
+			assert_true(d->height_mm > 199 && d->height_mm < 201);
+			assert_null(d->unmapped);
+		} else if (!strcmp(d->name, "pnm:0")) {
+			seen++;
+			assert_int_equal(d->sources, 0); /* no source option */
+			assert_int_equal(d->modes, 0);
+			assert_int_equal(d->dpi_min, 75);
+			assert_int_equal(d->dpi_max, 300);
+			assert_non_null(strstr(d->resolutions, "75, 90, 100"));
+			assert_true(d->width_mm == 0); /* not in mm: unknown */
+		}
+	}
+	assert_int_equal(seen, 2);
+	sohoa_scan_devices_free(list, n);
+}
+
+/* Vendors' words map through one table; unknown ones are not guessed. */
+static void vendor_names_map_or_are_refused(void **state)
+{
+	static const struct {
+		const char *option, *theirs, *ours;
+	} cases[] = {
+	    {"source", "ADF", "adf"},
+	    {"source", "Automatic Document Feeder", "adf"},
+	    {"source", "ADF Front", "adf"},
+	    {"source", "ADF Duplex", "duplex"},
+	    {"source", "Duplex", "duplex"},
+	    {"source", "Flatbed", "flatbed"},
+	    {"source", "ADF Back", NULL},
+	    {"source", "Transparency Unit", NULL},
+	    {"mode", "Color", "color"},
+	    {"mode", "24bit Color", "color"},
+	    {"mode", "Gray", "gray"},
+	    {"mode", "Lineart", "lineart"},
+	    {"mode", "Halftone", NULL},
+	    {"depth", "8", NULL},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *got =
+		    sohoa_scan_map_name(cases[i].option, cases[i].theirs);
+
+		if (cases[i].ours)
+			assert_string_equal(got, cases[i].ours);
+		else
+			assert_null(got);
+	}
+}
+
 /* A real document image through the pnm backend comes out pixel-exact. */
 static void pnm_scan_is_pixel_exact(void **state)
 {
@@ -444,6 +518,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(devices_include_the_virtual_scanners),
+	    cmocka_unit_test(devices_report_capabilities),
+	    cmocka_unit_test(vendor_names_map_or_are_refused),
 	    cmocka_unit_test_setup_teardown(pnm_scan_is_pixel_exact, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(adf_feeds_until_empty, setup,
