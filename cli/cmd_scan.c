@@ -120,6 +120,7 @@ int cmd_scan(int argc, char **argv)
 	so.source = sohoa_config_get(cfg, "scanner.source");
 	so.mode = sohoa_config_get(cfg, "scanner.mode");
 	so.dpi = sohoa_config_get_int(cfg, "scanner.resolution");
+	so.jpeg_quality = sohoa_config_get_int(cfg, "scanner.jpeg_quality");
 	if (sohoa_config_get_bool(cfg, "scanner.duplex"))
 		so.source = "duplex";
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -240,6 +241,8 @@ int cmd_scan(int argc, char **argv)
 		if ((rc = sohoa_scan_job_add_options(job.sj, so.set, so.nset)))
 			goto done;
 		so = p->scan;
+		so.jpeg_quality =
+		    sohoa_config_get_int(cfg, "scanner.jpeg_quality");
 		sohoa_log(SOHOA_LOG_INFO,
 		          "job %s: resuming case %s \"%s\" after %zu pages",
 		          resume, job.case_number, job.component, job.npages);

@@ -33,6 +33,7 @@ static const struct keydef keys[] = {
     {"scanner.mode", K_ENUM, "gray", 0, 0, "color|gray|lineart"},
     {"scanner.source", K_ENUM, "flatbed", 0, 0, "flatbed|adf|duplex"},
     {"scanner.duplex", K_BOOL, "false", 0, 0, NULL},
+    {"scanner.jpeg_quality", K_INT, "0", 0, 100, NULL},
     {"ocr.languages", K_LANGS, "vie+eng", 0, 0, NULL},
     {"ocr.workers", K_INT, "0", 0, 64, NULL},
     {"ocr.tessdata", K_STR, "", 0, 0, NULL},

@@ -11,7 +11,10 @@
 
 #include <sane/sane.h>
 #include <sane/saneopts.h>
+#include <errno.h>
+#include <poll.h>
 #include <signal.h>
+#include <time.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -361,10 +364,19 @@ struct page_writer {
 	uint32_t rows;
 };
 
+/* How pages are encoded: lineart always CCITT G4; 8-bit gray and colour
+ * Deflate, or JPEG when configured; 16-bit always Deflate. */
+struct encoding {
+	int jpeg_quality; /* 0 = lossless */
+	int dpi;
+};
+
 static int tiff_open_page(struct page_writer *pw, const char *path,
-                          const SANE_Parameters *p, int dpi)
+                          const SANE_Parameters *p, const struct encoding *e)
 {
 	int spp = p->format == SANE_FRAME_RGB ? 3 : 1;
+	int jpeg = e->jpeg_quality > 0 && p->depth == 8;
+	uint32_t rps;
 
 	if (!(pw->tif = TIFFOpen(path, "w")))
 		return sohoa_error_set(SOHOA_EENV, "cannot create %s", path);
@@ -377,30 +389,49 @@ static int tiff_open_page(struct page_writer *pw, const char *path,
 	TIFFSetField(pw->tif, TIFFTAG_SAMPLESPERPIXEL, (uint16_t)spp);
 	TIFFSetField(pw->tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
 	TIFFSetField(pw->tif, TIFFTAG_ORIENTATION, ORIENTATION_TOPLEFT);
-	TIFFSetField(pw->tif, TIFFTAG_PHOTOMETRIC,
-	             spp == 3 ? PHOTOMETRIC_RGB
-	             : p->depth == 1
-	                 ? PHOTOMETRIC_MINISWHITE /* SANE: 1=black */
-	                 : PHOTOMETRIC_MINISBLACK);
 	TIFFSetField(pw->tif, TIFFTAG_COMPRESSION,
 	             p->depth == 1 ? COMPRESSION_CCITTFAX4
+	             : jpeg        ? COMPRESSION_JPEG
 	                           : COMPRESSION_ADOBE_DEFLATE);
-	if (p->depth > 1)
-		TIFFSetField(pw->tif, TIFFTAG_PREDICTOR, PREDICTOR_HORIZONTAL);
-	/* fixed strips of about 64 KiB, whatever the height */
-	TIFFSetField(
-	    pw->tif, TIFFTAG_ROWSPERSTRIP,
+	if (jpeg) {
+		/* libtiff converts RGB to YCbCr itself */
+		TIFFSetField(pw->tif, TIFFTAG_PHOTOMETRIC,
+		             spp == 3 ? PHOTOMETRIC_YCBCR
+		                      : PHOTOMETRIC_MINISBLACK);
+		TIFFSetField(pw->tif, TIFFTAG_JPEGQUALITY, e->jpeg_quality);
+		if (spp == 3)
+			TIFFSetField(pw->tif, TIFFTAG_JPEGCOLORMODE,
+			             JPEGCOLORMODE_RGB);
+	} else {
+		TIFFSetField(pw->tif, TIFFTAG_PHOTOMETRIC,
+		             spp == 3 ? PHOTOMETRIC_RGB
+		             : p->depth == 1
+		                 ? PHOTOMETRIC_MINISWHITE /* SANE: 1=black */
+		                 : PHOTOMETRIC_MINISBLACK);
+		if (p->depth > 1)
+			TIFFSetField(pw->tif, TIFFTAG_PREDICTOR,
+			             PREDICTOR_HORIZONTAL);
+	}
+	/* fixed strips of about 64 KiB, whatever the height; JPEG strips
+	 * are whole MCU rows */
+	rps =
 	    (uint32_t)(65536 / (p->bytes_per_line > 0 ? p->bytes_per_line : 1) +
-	               1));
-	if (dpi > 0) {
-		TIFFSetField(pw->tif, TIFFTAG_XRESOLUTION, (float)dpi);
-		TIFFSetField(pw->tif, TIFFTAG_YRESOLUTION, (float)dpi);
+	               1);
+	if (jpeg)
+		rps = (rps + 15) / 16 * 16;
+	TIFFSetField(pw->tif, TIFFTAG_ROWSPERSTRIP, rps);
+	if (e->dpi > 0) {
+		TIFFSetField(pw->tif, TIFFTAG_XRESOLUTION, (float)e->dpi);
+		TIFFSetField(pw->tif, TIFFTAG_YRESOLUTION, (float)e->dpi);
 		TIFFSetField(pw->tif, TIFFTAG_RESOLUTIONUNIT, RESUNIT_INCH);
 	}
 	TIFFSetField(pw->tif, TIFFTAG_SOFTWARE, "sohoa " SOHOA_VERSION);
 	pw->line_bytes = (size_t)p->bytes_per_line;
 	pw->fill = 0;
 	pw->rows = 0;
+	/* a line from SANE may carry padding after the last pixel
+	 * (bytes_per_line > what the width needs): TIFFWriteScanline
+	 * takes only the width's bytes from the front of it */
 	if (!(pw->line = malloc(pw->line_bytes)))
 		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
 	return SOHOA_OK;
@@ -461,120 +492,280 @@ static int feed_raw(struct page_writer *pw, FILE *raw, const char *path)
 	return rc;
 }
 
-/* Read one frame from SANE into a new TIFF at `path`, then close and fsync
+/* ---- reading a frame ------------------------------------------------------
+ */
+
+/* Where the bytes of a frame go: the TIFF, or a raw temp file. */
+struct sink {
+	struct page_writer *pw; /* or */
+	FILE *raw;
+	const char *path; /* for messages */
+	long long bytes;
+};
+
+static int sink_put(struct sink *k, const unsigned char *buf, size_t n)
+{
+	k->bytes += (long long)n;
+	if (k->pw)
+		return tiff_feed(k->pw, buf, n, k->path);
+	if (fwrite(buf, 1, n, k->raw) != n)
+		return sohoa_error_set(SOHOA_EENV,
+		                       "cannot write %s (disk full?)", k->path);
+	return SOHOA_OK;
+}
+
+/* Read the current frame to its end.  When the backend offers
+ * non-blocking reads, an empty read waits on its select fd (or briefly
+ * sleeps when it has none) instead of blocking inside sane_read. */
+static int read_frame(SANE_Handle h, const char *dev, struct sink *k)
+{
+	unsigned char buf[65536];
+	int nonblock = sane_set_io_mode(h, SANE_TRUE) == SANE_STATUS_GOOD;
+	SANE_Int fd = -1, n;
+	SANE_Status st;
+	int rc;
+
+	if (nonblock && sane_get_select_fd(h, &fd) != SANE_STATUS_GOOD)
+		fd = -1;
+	sohoa_log(SOHOA_LOG_DEBUG, "%s: %s reads%s", dev,
+	          nonblock ? "non-blocking" : "blocking",
+	          fd >= 0 ? " with a select fd" : "");
+	for (;;) {
+		st = sane_read(h, buf, sizeof(buf), &n);
+		if (st == SANE_STATUS_EOF)
+			return SOHOA_OK;
+		if (st != SANE_STATUS_GOOD)
+			return sane_fail(st, "read", dev);
+		if (n > 0) {
+			if ((rc = sink_put(k, buf, (size_t)n)))
+				return rc;
+		} else if (nonblock && fd >= 0) {
+			struct pollfd pfd = {.fd = fd, .events = POLLIN};
+
+			if (poll(&pfd, 1, 10000) < 0 && errno != EINTR)
+				return sohoa_error_set(SOHOA_EIO,
+				                       "%s: poll: %s", dev,
+				                       strerror(errno));
+		} else if (nonblock) {
+			struct timespec ts = {0, 2000000};
+
+			nanosleep(&ts, NULL);
+		}
+	}
+}
+
+/* Close, sync and describe a finished page. */
+static int finish_page(struct page_writer *pw, const char *dev,
+                       const char *path, const SANE_Parameters *p, int color,
+                       const struct encoding *e, sohoa_scan_page *pg)
+{
+	int rc;
+
+	if (pw->rows == 0)
+		return sohoa_error_set(SOHOA_EIO,
+		                       "device %s sent an empty page", dev);
+	if (p->lines > 0 && pw->rows < (uint32_t)p->lines)
+		sohoa_log(SOHOA_LOG_WARN,
+		          "%s: page ended after %u of %d lines; kept as is",
+		          dev, pw->rows, p->lines);
+	if (p->lines <= 0 || pw->rows != (uint32_t)p->lines)
+		TIFFSetField(pw->tif, TIFFTAG_IMAGELENGTH, pw->rows);
+	if (!TIFFWriteDirectory(pw->tif))
+		return sohoa_error_set(SOHOA_EENV, "cannot write %s", path);
+	TIFFClose(pw->tif);
+	pw->tif = NULL;
+	free(pw->line);
+	pw->line = NULL;
+	if ((rc = sohoa_fs_sync_file(path)) != SOHOA_OK) {
+		unlink(path);
+		return rc;
+	}
+	pg->width = p->pixels_per_line;
+	pg->height = (int)pw->rows;
+	pg->depth = p->depth;
+	pg->mode = color ? "color" : p->depth == 1 ? "lineart" : "gray";
+	pg->dpi = e->dpi;
+	return SOHOA_OK;
+}
+
+/* Three-pass colour: one frame per colour, in the device's order.  Each
+ * plane goes to its own raw temp file; then the planes are interleaved a
+ * line at a time into an RGB TIFF, so memory stays flat. */
+static int scan_three_pass(SANE_Handle h, const char *dev, const char *path,
+                           SANE_Parameters p, const struct encoding *e,
+                           sohoa_scan_page *pg)
+{
+	struct page_writer pw = {0};
+	FILE *plane[3] = {NULL, NULL, NULL};
+	char *raw_path[3] = {NULL, NULL, NULL};
+	unsigned char *in = NULL, *out = NULL;
+	long long lines = -1;
+	int ppl = p.pixels_per_line, bpl = p.bytes_per_line, depth = p.depth;
+	int rc = SOHOA_OK, frames = 0;
+	size_t s = (size_t)depth / 8;
+	SANE_Status st;
+
+	if (depth != 8 && depth != 16)
+		return sohoa_error_set(SOHOA_EINVALID,
+		                       "device %s sends %d-bit three-pass "
+		                       "colour, which sohoa does not read: "
+		                       "use 8 or 16 bits",
+		                       dev, depth);
+	for (;;) {
+		int c = p.format == SANE_FRAME_RED     ? 0
+		        : p.format == SANE_FRAME_GREEN ? 1
+		        : p.format == SANE_FRAME_BLUE  ? 2
+		                                       : -1;
+		struct sink k = {0};
+
+		if (c < 0 || plane[c] || p.depth != depth ||
+		    p.pixels_per_line != ppl || p.bytes_per_line != bpl) {
+			rc = sohoa_error_set(SOHOA_EIO,
+			                     "device %s sent an inconsistent "
+			                     "three-pass frame (format %d)",
+			                     dev, (int)p.format);
+			goto done;
+		}
+		if ((rc = sohoa_asprintf(&raw_path[c], "%s.%c.raw", path,
+		                         "rgb"[c])))
+			goto done;
+		if (!(plane[c] = fopen(raw_path[c], "w+b"))) {
+			rc = sohoa_error_set(SOHOA_EENV, "cannot create %s",
+			                     raw_path[c]);
+			goto done;
+		}
+		k.raw = plane[c];
+		k.path = raw_path[c];
+		if ((rc = read_frame(h, dev, &k)))
+			goto done;
+		if (lines < 0 || k.bytes / bpl < lines)
+			lines = k.bytes / bpl;
+		frames++;
+		if (p.last_frame)
+			break;
+		if ((st = sane_start(h)) != SANE_STATUS_GOOD) {
+			rc = sane_fail(st, "start next colour frame", dev);
+			goto done;
+		}
+		if ((st = sane_get_parameters(h, &p)) != SANE_STATUS_GOOD) {
+			rc = sane_fail(st, "get parameters", dev);
+			goto done;
+		}
+	}
+	if (frames != 3 || !plane[0] || !plane[1] || !plane[2]) {
+		rc = sohoa_error_set(SOHOA_EIO,
+		                     "device %s ended a three-pass scan after "
+		                     "%d frames",
+		                     dev, frames);
+		goto done;
+	}
+	p.format = SANE_FRAME_RGB;
+	p.lines = (SANE_Int)lines;
+	p.bytes_per_line = (SANE_Int)(3 * s * (size_t)ppl);
+	in = malloc((size_t)bpl);
+	out = malloc((size_t)p.bytes_per_line);
+	if (!in || !out) {
+		rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((rc = tiff_open_page(&pw, path, &p, e)))
+		goto done;
+	for (int c = 0; c < 3; c++)
+		rewind(plane[c]);
+	for (long long y = 0; y < lines; y++) {
+		for (int c = 0; c < 3; c++) {
+			if (fread(in, 1, (size_t)bpl, plane[c]) !=
+			    (size_t)bpl) {
+				rc = sohoa_error_set(SOHOA_EIO,
+				                     "cannot read back %s",
+				                     raw_path[c]);
+				goto done;
+			}
+			for (int x = 0; x < ppl; x++)
+				memcpy(out + ((size_t)x * 3 + (size_t)c) * s,
+				       in + (size_t)x * s, s);
+		}
+		if ((rc = tiff_feed(&pw, out, (size_t)p.bytes_per_line, path)))
+			goto done;
+	}
+	rc = finish_page(&pw, dev, path, &p, 1, e, pg);
+done:
+	if (rc != SOHOA_OK)
+		tiff_discard(&pw, path);
+	for (int c = 0; c < 3; c++) {
+		if (plane[c])
+			fclose(plane[c]);
+		if (raw_path[c])
+			unlink(raw_path[c]);
+		free(raw_path[c]);
+	}
+	free(in);
+	free(out);
+	return rc;
+}
+
+/* Read one page from SANE into a new TIFF at `path`, then close and fsync
  * it.  Lines stream straight into the TIFF when the height is announced;
  * otherwise into a raw temp file first, so memory stays flat either way.
  * Returns SOHOA_OK with the page in `pg`. */
-static int scan_page(SANE_Handle h, const char *dev, const char *path, int dpi,
-                     sohoa_scan_page *pg)
+static int scan_page(SANE_Handle h, const char *dev, const char *path,
+                     const struct encoding *e, sohoa_scan_page *pg)
 {
 	struct page_writer pw = {0};
+	struct sink k = {.path = path};
 	SANE_Parameters p;
 	SANE_Status st;
-	unsigned char buf[65536];
 	char *raw_path = NULL;
 	FILE *raw = NULL;
-	long long raw_bytes = 0;
-	SANE_Int n;
 	int rc;
 
 	if ((st = sane_get_parameters(h, &p)) != SANE_STATUS_GOOD)
 		return sane_fail(st, "get parameters", dev);
+	if (p.bytes_per_line <= 0)
+		return sohoa_error_set(SOHOA_EIO,
+		                       "device %s reports %d bytes per line",
+		                       dev, p.bytes_per_line);
+	if (p.format == SANE_FRAME_RED || p.format == SANE_FRAME_GREEN ||
+	    p.format == SANE_FRAME_BLUE)
+		return scan_three_pass(h, dev, path, p, e, pg);
 	if (p.format != SANE_FRAME_GRAY && p.format != SANE_FRAME_RGB)
 		return sohoa_error_set(SOHOA_EINVALID,
-		                       "device %s sends three-pass colour "
-		                       "frames, which sohoa does not read yet: "
-		                       "use --mode gray or a single-pass mode",
-		                       dev);
+		                       "device %s sends frame format %d, which "
+		                       "sohoa does not read",
+		                       dev, (int)p.format);
 	if (p.depth != 1 && p.depth != 8 && p.depth != 16)
 		return sohoa_error_set(SOHOA_EINVALID,
 		                       "device %s sends %d-bit samples; sohoa "
 		                       "reads 1, 8 and 16",
 		                       dev, p.depth);
-	if (p.bytes_per_line <= 0)
-		return sohoa_error_set(SOHOA_EIO,
-		                       "device %s reports %d bytes per line",
-		                       dev, p.bytes_per_line);
 	if (p.lines > 0) {
-		if ((rc = tiff_open_page(&pw, path, &p, dpi)) != SOHOA_OK)
-			goto fail;
+		if ((rc = tiff_open_page(&pw, path, &p, e)) != SOHOA_OK)
+			goto done;
+		k.pw = &pw;
 	} else {
 		if ((rc = sohoa_asprintf(&raw_path, "%s.raw", path)))
-			goto fail;
+			goto done;
 		if (!(raw = fopen(raw_path, "w+b"))) {
 			rc = sohoa_error_set(SOHOA_EENV, "cannot create %s",
 			                     raw_path);
-			goto fail;
+			goto done;
 		}
+		k.raw = raw;
+		k.path = raw_path;
 	}
-	for (;;) {
-		st = sane_read(h, buf, sizeof(buf), &n);
-		if (st == SANE_STATUS_EOF)
-			break;
-		if (st != SANE_STATUS_GOOD) {
-			rc = sane_fail(st, "read", dev);
-			goto fail;
-		}
-		if (n <= 0)
-			continue;
-		if (raw) {
-			if (fwrite(buf, 1, (size_t)n, raw) != (size_t)n) {
-				rc = sohoa_error_set(SOHOA_EENV,
-				                     "cannot write %s (disk "
-				                     "full?)",
-				                     raw_path);
-				goto fail;
-			}
-			raw_bytes += n;
-		} else if ((rc = tiff_feed(&pw, buf, (size_t)n, path))) {
-			goto fail;
-		}
-	}
+	if ((rc = read_frame(h, dev, &k)))
+		goto done;
 	if (raw) {
-		p.lines = (SANE_Int)(raw_bytes / p.bytes_per_line);
-		if (p.lines > 0) {
-			if ((rc = tiff_open_page(&pw, path, &p, dpi)) ||
-			    (rc = feed_raw(&pw, raw, path)))
-				goto fail;
-		}
+		p.lines = (SANE_Int)(k.bytes / p.bytes_per_line);
+		if (p.lines > 0 && ((rc = tiff_open_page(&pw, path, &p, e)) ||
+		                    (rc = feed_raw(&pw, raw, path))))
+			goto done;
+		p.lines = -1; /* the height was not announced */
 	}
-	if (pw.rows == 0) {
-		rc = sohoa_error_set(SOHOA_EIO, "device %s sent an empty page",
-		                     dev);
-		goto fail;
-	}
-	if (pw.rows < (uint32_t)p.lines)
-		sohoa_log(SOHOA_LOG_WARN,
-		          "%s: page ended after %u of %d lines; kept as is",
-		          dev, pw.rows, p.lines);
-	if (pw.rows != (uint32_t)p.lines)
-		TIFFSetField(pw.tif, TIFFTAG_IMAGELENGTH, pw.rows);
-	if (!TIFFWriteDirectory(pw.tif)) {
-		rc = sohoa_error_set(SOHOA_EENV, "cannot write %s", path);
-		goto fail;
-	}
-	TIFFClose(pw.tif);
-	pw.tif = NULL;
-	free(pw.line);
-	if (raw) {
-		fclose(raw);
-		unlink(raw_path);
-		free(raw_path);
-	}
-	if ((rc = sohoa_fs_sync_file(path)) != SOHOA_OK) {
-		unlink(path);
-		return rc;
-	}
-	pg->width = p.pixels_per_line;
-	pg->height = (int)pw.rows;
-	pg->depth = p.depth;
-	pg->mode = p.format == SANE_FRAME_RGB ? "color"
-	           : p.depth == 1             ? "lineart"
-	                                      : "gray";
-	pg->dpi = dpi;
-	return SOHOA_OK;
-fail:
-	tiff_discard(&pw, path);
+	rc = finish_page(&pw, dev, path, &p, p.format == SANE_FRAME_RGB, e, pg);
+done:
+	if (rc != SOHOA_OK)
+		tiff_discard(&pw, path);
 	if (raw) {
 		fclose(raw);
 		unlink(raw_path);
@@ -833,6 +1024,7 @@ int sohoa_scan_run(const sohoa_scan_opts *opts, const char *dir, int first,
 	int feeder = strcmp(src, "flatbed") != 0;
 	int max = opts->max_pages > 0 ? opts->max_pages : (feeder ? 0 : 1);
 	int rc, npages = 0, dpi = 0;
+	struct encoding enc = {0};
 	size_t alen = 0;
 	SANE_Status st;
 
@@ -903,6 +1095,8 @@ int sohoa_scan_run(const sohoa_scan_opts *opts, const char *dir, int first,
 	}
 	if (get_int_option(h, SANE_NAME_SCAN_RESOLUTION, &dpi) != 0)
 		dpi = opts->dpi;
+	enc.dpi = dpi;
+	enc.jpeg_quality = opts->jpeg_quality;
 	snprintf(source, sizeof(source), "scanner:%s", dev);
 
 	while (!cancel_requested && (max == 0 || npages < max)) {
@@ -919,7 +1113,7 @@ int sohoa_scan_run(const sohoa_scan_opts *opts, const char *dir, int first,
 		if ((rc = sohoa_asprintf(&path, "%s/p%04d.tif", dir,
 		                         first + npages)) != SOHOA_OK)
 			goto done;
-		rc = scan_page(h, dev, path, dpi, &pg);
+		rc = scan_page(h, dev, path, &enc, &pg);
 		if (rc != SOHOA_OK)
 			goto done;
 		if ((rc = sohoa_fs_sync_dir(dir)) != SOHOA_OK)

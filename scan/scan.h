@@ -43,10 +43,14 @@ typedef struct sohoa_scan_opts {
 	const char *mode;       /* "color", "gray", "lineart" or NULL */
 	const char *const *set; /* "NAME=VALUE" device options, as scanimage */
 	size_t nset;
-	int max_pages; /* stop after this many pages; 0 = source
-	                  default (1 on flatbed, until empty on adf) */
-	int resuming;  /* the job already holds pages: an empty feeder at
-	                  the first page is the normal end, not an error */
+	int max_pages;    /* stop after this many pages; 0 = source
+	                     default (1 on flatbed, until empty on adf) */
+	int resuming;     /* the job already holds pages: an empty feeder at
+	                     the first page is the normal end, not an error */
+	int jpeg_quality; /* 0: lossless (Deflate; lineart CCITT G4);
+	                     1..100: JPEG-in-TIFF at that quality for 8-bit
+	                     gray and colour (16-bit and lineart stay
+	                     lossless) */
 } sohoa_scan_opts;
 
 /* Scan into `dir` as pNNNN.tif (NNNN from `first`), calling `cb` as each
