@@ -87,6 +87,18 @@ int cli_job_finish(struct cli_job *job);
 /* Index a case from its bundle (used by import, scan and reindex). */
 int cli_index_bundle(const sohoa_config *cfg, const char *bundle_path);
 
+/* sohoa_scan_hotfolder_cb: take a dropped file in as an import job (the
+ * payload is the const sohoa_config *) and file it.  SOHOA_OK once its
+ * pages are durable in the spool, even when filing then fails (the job
+ * stays for 'sohoa scan --resume'). */
+int cli_hotfolder_ingest(const sohoa_scan_hotfolder_file *f, void *payload);
+
+/* Carry on the spool jobs a crash left: file those whose pages are all
+ * in, drop unfinished hot-folder imports (their originals are still
+ * there), and log the scan jobs that wait for an operator.  Returns how
+ * many were filed. */
+int cli_spool_recover(const sohoa_config *cfg);
+
 /* Subcommands. */
 int cmd_config(int argc, char **argv);
 int cmd_import(int argc, char **argv);
@@ -97,5 +109,6 @@ int cmd_ocr(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_reindex(int argc, char **argv);
 int cmd_jobs(int argc, char **argv);
+int cmd_hotfolder(int argc, char **argv);
 
 #endif /* SOHOA_CLI_INT_H */

@@ -52,6 +52,18 @@ static const struct cli_command commands[] = {
      "\n"
      "example: sohoa scan --case 000.00.22.H27-250701-0001 --device "
      "pnm:0 --set filename=page.pnm\n"},
+    {"hotfolder", cmd_hotfolder, "take in the files dropped in the hot folder",
+     "usage: sohoa hotfolder --once\n"
+     "\n"
+     "Looks at [hotfolder] path twice, [hotfolder] stable_seconds apart,\n"
+     "and takes each file whose size and mtime did not change: named\n"
+     "CASE.ext or CASE__COMPONENT.ext (TIFF, PNG, JPEG, PNM), it is\n"
+     "imported into the spool, filed into the case's bundle, and the\n"
+     "original removed.  Files that cannot be taken go to failed/ with a\n"
+     "NAME.why beside them; a file whose content was taken before goes\n"
+     "to duplicates/.  sohoad does this every poll_seconds.\n"
+     "\n"
+     "example: sohoa hotfolder --once\n"},
     {"jobs", cmd_jobs, "list the capture jobs waiting in the spool",
      "usage: sohoa jobs\n"
      "\n"

@@ -197,6 +197,63 @@ int sohoa_scan_job_set_state(sohoa_scan_job *job, const char *state,
  * still be freed. */
 int sohoa_scan_job_remove(sohoa_scan_job *job);
 
+/* ---- hot folder ---------------------------------------------------------- */
+
+/* A folder that scanners and staff drop files into (often an SMB or NFS
+ * share, so it is polled: no inotify).  A file is taken once its size and
+ * mtime have not changed for `stable_seconds` across polls, so a file
+ * still being copied is never read.  Its name says where it goes:
+ * `CASE.ext` or `CASE__COMPONENT.ext` (e.g.
+ * `000.00.22.H27-250701-0001__Tờ khai.png`); extensions tif, tiff, png,
+ * jpg, jpeg, pnm, pbm, pgm, ppm.  A file that cannot be taken is moved to
+ * `failed/` with `NAME.why` beside it (what is wrong, how to fix it); a
+ * file whose SHA-256 was taken before is moved to `duplicates/` with a
+ * `.why` naming the first one.  Taken files' SHA-256 are kept in
+ * `.sohoa-seen` in the folder (one line each, appended and fsynced). */
+typedef struct sohoa_scan_hotfolder sohoa_scan_hotfolder;
+
+/* A stable file, checked (readable image, valid case number, not seen
+ * before).  Strings borrowed for the duration of the callback. */
+typedef struct sohoa_scan_hotfolder_file {
+	const char *path;        /* the file in the hot folder */
+	const char *name;        /* its name */
+	const char *case_number; /* normalized */
+	const char *component;   /* from the name, or "Hồ sơ" */
+	const char *sha256;      /* of the file */
+	int npages;              /* pages it holds */
+} sohoa_scan_hotfolder_file;
+
+/* Take a file in: return SOHOA_OK once its pages are durable in the spool
+ * (the hot folder then records its SHA-256 and removes the original).
+ * SOHOA_EINVALID sends the file to failed/ with the message as its .why;
+ * any other error leaves it in place to be tried again at the next
+ * poll (disk full, archive busy). */
+typedef int (*sohoa_scan_hotfolder_cb)(const sohoa_scan_hotfolder_file *f,
+                                       void *payload);
+
+/* What one poll did. */
+typedef struct sohoa_scan_hotfolder_stats {
+	int taken;      /* ingested and removed */
+	int failed;     /* moved to failed/ */
+	int duplicates; /* moved to duplicates/ */
+	int waiting;    /* not yet stable, or left for a retry */
+} sohoa_scan_hotfolder_stats;
+
+/* Open the hot folder `path` (created when missing) and its seen-list.
+ * *out owned (sohoa_scan_hotfolder_free).  SOHOA_EENV when it cannot be
+ * made or read. */
+int sohoa_scan_hotfolder_open(sohoa_scan_hotfolder **out, const char *path,
+                              int stable_seconds);
+void sohoa_scan_hotfolder_free(sohoa_scan_hotfolder *hf);
+
+/* One pass over the folder, in name order: note every file's size and
+ * mtime, and hand each file that has been stable for stable_seconds since
+ * an earlier pass to `cb`.  `stats` (may be NULL) gets what happened.
+ * Fails only when the folder itself cannot be read or written. */
+int sohoa_scan_hotfolder_poll(sohoa_scan_hotfolder *hf,
+                              sohoa_scan_hotfolder_cb cb, void *payload,
+                              sohoa_scan_hotfolder_stats *stats);
+
 /* ---- files ------------------------------------------------------------- */
 
 /* Decode every page of an image file (PNG, JPEG, TIFF, PNM) to prove it

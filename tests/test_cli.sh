@@ -248,6 +248,60 @@ expect_in "the message points to sohoa jobs" "$err" "sohoa jobs"
 run "$BIN" "${C[@]}" scan --resume x --case "$CASE4"
 expect_rc "--resume with --case is a usage error" 2
 
+# --- hot folder: sohoa hotfolder --once, then sohoad -------------------------
+sed -e 's|^path = data/hot$|path = data/hot\nstable_seconds = 1\npoll_seconds = 1|' \
+	"$T/sohoa.conf" >"$T/hot.conf"
+H=(--config "$T/hot.conf")
+CASE5=000.00.22.H27-250704-0005
+mkdir -p "$T/data/hot"
+cp "$DATA/text_vi.png" "$T/data/hot/${CASE5}__Đơn đề nghị.png"
+echo "not an image" >"$T/data/hot/$CASE5.docx"
+run "$BIN" "${H[@]}" hotfolder --once
+expect_rc "hotfolder --once exits 0" 0
+expect_in "hotfolder --once reports what it did" "$out" "1 taken, 1 failed, 0 duplicates"
+expect_in "the dropped page is filed" "$out" "1 page added to component \"Đơn đề nghị\""
+[ ! -e "$T/data/hot/${CASE5}__Đơn đề nghị.png" ] && ok "the original is removed once filed" ||
+	not_ok "the original is removed once filed"
+[ -s "$T/data/hot/failed/$CASE5.docx.why" ] && ok "a wrong extension goes to failed/ with a .why" ||
+	not_ok "a wrong extension goes to failed/ with a .why"
+entry=$(unzip -Z1 "$T/data/archive/$CASE5.zip" | grep -E '0001\.png$' | head -1)
+unzip -p "$T/data/archive/$CASE5.zip" "$entry" | cmp -s - "$DATA/text_vi.png" &&
+	ok "the hot-folder master is byte-identical" || not_ok "the hot-folder master is byte-identical"
+cp "$DATA/text_vi.png" "$T/data/hot/${CASE5}__again.png"
+run "$BIN" "${H[@]}" hotfolder --once
+expect_in "a second drop of the same file is a duplicate" "$out" "0 taken, 0 failed, 1 duplicate"
+expect_in "the duplicate's .why names the first drop" "$(cat "$T/data/hot/duplicates/${CASE5}__again.png.why")" "${CASE5}__Đơn đề nghị.png"
+run "$BIN" "${H[@]}" hotfolder
+expect_rc "hotfolder without --once is a usage error" 2
+
+# a scan whose filing fails (no such OCR language) stays in the spool ...
+CASE7=000.00.22.H27-250706-0007
+sed -e 's|^workers = 2$|workers = 2\nlanguages = xyz|' "$T/hot.conf" >"$T/badocr.conf"
+run "$BIN" --config "$T/badocr.conf" scan --case "$CASE7" --device test:0 --dpi 50 --set read-return-value=Default
+expect_rc "a scan whose filing fails is an environment failure" 3
+expect_in "the filing failure gives the resume command" "$err" "scan --resume scan-"
+run "$BIN" "${H[@]}" jobs
+expect_in "jobs shows it captured, waiting to be filed" "$out" "captured	1	$CASE7"
+# ... and sohoad files it when it starts
+SOHOAD=$(dirname "$BIN")/sohoad
+CASE6=000.00.22.H27-250705-0006
+"$SOHOAD" --config "$T/hot.conf" -v 2>"$T/sohoad.err" >"$T/sohoad.out" &
+dpid=$!
+cp "$DATA/one_line.png" "$T/data/hot/$CASE6.png"
+for _ in $(seq 150); do
+	[ -e "$T/data/archive/$CASE6.zip" ] && [ ! -e "$T/data/hot/$CASE6.png" ] && break
+	sleep 0.2
+done
+[ -e "$T/data/archive/$CASE7.zip" ] && ok "sohoad files the job a failed filing left in the spool" ||
+	not_ok "sohoad files the job a failed filing left in the spool"
+[ -e "$T/data/archive/$CASE6.zip" ] && ok "sohoad takes a hot-folder file into its case" ||
+	not_ok "sohoad takes a hot-folder file into its case ($(tail -3 "$T/sohoad.err"))"
+kill -TERM "$dpid"
+wait "$dpid"
+drc=$?
+[ "$drc" -eq 0 ] && ok "sohoad stops cleanly on SIGTERM" || not_ok "sohoad stops cleanly on SIGTERM (exit $drc)"
+expect_in "sohoad logs the hot-folder file" "$(cat "$T/sohoad.err")" "hot folder: $CASE6.png taken into case $CASE6"
+
 # --- devices ----------------------------------------------------------------
 run "$BIN" "${C[@]}" devices
 expect_rc "devices exits 0" 0

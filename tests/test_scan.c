@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 struct fixture {
@@ -349,13 +350,23 @@ static PIX *scan_test_page(struct fixture *fx, const char *mode,
 		sets[n++] = extra[i];
 	o.nset = n;
 	rc = sohoa_scan_run(&o, fx->spool, next++, collect, &s);
-	/* The test backend's forked reader now and then closes its pipe
-	 * before writing when the machine is loaded: the first sane_read
-	 * returns EOF.  That is the simulator, not sohoa; try once more. */
-	if (rc == SOHOA_EIO && strstr(sohoa_error_last(), "empty page"))
+	/* Debian's test backend (1.1.1) runs its reader as a thread that
+	 * writes into a pipe; under load a frame now and then ends before
+	 * any data (the first sane_read returns EOF), which looks like an
+	 * fd race inside the backend after the previous scan.  That is the
+	 * simulator, not sohoa (real devices and scanimage's loop are not
+	 * involved): wait a little and try again, at most three times. */
+	for (int i = 0; i < 3 && rc == SOHOA_EIO &&
+	                strstr(sohoa_error_last(), "empty page");
+	     i++) {
+		struct timespec ts = {0, 300000000};
+
+		nanosleep(&ts, NULL);
 		rc = sohoa_scan_run(&o, fx->spool, next++, collect, &s);
+	}
 	if (rc != SOHOA_OK)
-		fail_msg("scan: %s", sohoa_error_last());
+		fail_msg("scan (%s): %s", nextra ? extra[nextra - 1] : "-",
+		         sohoa_error_last());
 	assert_int_equal(s.n, 1);
 	if (path_out)
 		strcpy(path_out, s.paths[0]);
@@ -515,6 +526,222 @@ static void encoding_follows_depth_and_configuration(void **state)
 	assert_int_equal(tiff_compression(path), COMPRESSION_CCITTFAX4);
 	pixDestroy(&jpeg);
 	pixDestroy(&lossless);
+}
+
+/* ---- hot folder ---------------------------------------------------- */
+
+struct taken {
+	int n;
+	char names[8][128];
+	char sha[8][65];
+	char cases[8][64];
+	char components[8][64];
+	int rc; /* what the callback returns */
+};
+
+static int take(const sohoa_scan_hotfolder_file *f, void *payload)
+{
+	struct taken *t = payload;
+
+	if (t->rc != SOHOA_OK)
+		return sohoa_error_set(t->rc, "refused by the test");
+	if (t->n < 8) {
+		snprintf(t->names[t->n], sizeof(t->names[0]), "%s", f->name);
+		snprintf(t->sha[t->n], sizeof(t->sha[0]), "%s", f->sha256);
+		snprintf(t->cases[t->n], sizeof(t->cases[0]), "%s",
+		         f->case_number);
+		snprintf(t->components[t->n], sizeof(t->components[0]), "%s",
+		         f->component);
+	}
+	t->n++;
+	return SOHOA_OK;
+}
+
+static void write_bytes(const char *path, const void *data, size_t len,
+                        const char *mode)
+{
+	FILE *f = fopen(path, mode);
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	fclose(f);
+}
+
+static int exists(struct fixture *fx, const char *rel)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/hot/%s", fx->dir, rel);
+	return access(path, F_OK) == 0;
+}
+
+static void nap_ms(int ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	nanosleep(&ts, NULL);
+}
+
+/* A file still being written is not read; once its size and mtime stay
+ * put for stable_seconds it is taken whole and the original removed. */
+static void hotfolder_waits_for_a_growing_file(void **state)
+{
+	struct fixture *fx = *state;
+	char *hot = tmp_path(fx, "hot"), *dst, full_sha[65];
+	sohoa_scan_hotfolder *hf = NULL;
+	sohoa_scan_hotfolder_stats st;
+	struct taken t = {0};
+	char *data = NULL;
+	size_t len = 0;
+
+	assert_int_equal(
+	    sohoa_fs_read_all(&data, &len, SOHOA_TEST_DATA "/text_vi.png"),
+	    SOHOA_OK);
+	assert_int_equal(sohoa_scan_hotfolder_open(&hf, hot, 1), SOHOA_OK);
+	assert_int_equal(
+	    sohoa_asprintf(&dst, "%s/000.00.22.H27-250701-0001__Tờ khai.png",
+	                   hot),
+	    0);
+	write_bytes(dst, data, len / 2, "wb"); /* half copied */
+	assert_int_equal(sohoa_scan_hotfolder_poll(hf, take, &t, &st),
+	                 SOHOA_OK);
+	assert_int_equal(st.waiting, 1);
+	nap_ms(1200);
+	write_bytes(dst, data + len / 2, len - len / 2, "ab"); /* grows */
+	assert_int_equal(sohoa_scan_hotfolder_poll(hf, take, &t, &st),
+	                 SOHOA_OK);
+	assert_int_equal(t.n, 0); /* changed since the last look */
+	assert_int_equal(st.waiting, 1);
+	assert_int_equal(sohoa_scan_hotfolder_poll(hf, take, &t, &st),
+	                 SOHOA_OK);
+	assert_int_equal(t.n, 0); /* unchanged, but not for 1 s yet */
+	nap_ms(1200);
+	assert_int_equal(sohoa_scan_sha256_file(full_sha, dst), SOHOA_OK);
+	assert_int_equal(sohoa_scan_hotfolder_poll(hf, take, &t, &st),
+	                 SOHOA_OK);
+	assert_int_equal(st.taken, 1);
+	assert_int_equal(t.n, 1);
+	assert_string_equal(t.sha[0], full_sha); /* the whole file */
+	assert_string_equal(t.cases[0], "000.00.22.H27-250701-0001");
+	assert_string_equal(t.components[0], "Tờ khai");
+	assert_int_not_equal(access(dst, F_OK), 0); /* original removed */
+	sohoa_scan_hotfolder_free(hf);
+	free(data);
+	free(dst);
+	free(hot);
+}
+
+/* Duplicates (also after a restart), corrupt files, wrong extensions and
+ * names without a case number are moved aside with a .why. */
+static void hotfolder_moves_bad_files_aside(void **state)
+{
+	struct fixture *fx = *state;
+	char *hot = tmp_path(fx, "hot"), *p = NULL, *why = NULL;
+	sohoa_scan_hotfolder *hf = NULL;
+	sohoa_scan_hotfolder_stats st;
+	struct taken t = {0};
+	char *data = NULL;
+	size_t len = 0, wlen = 0;
+	static const char *const names[] = {
+	    "000.00.22.H27-250701-0001.png",       /* taken */
+	    "000.00.22.H27-250701-0001__copy.png", /* same bytes */
+	    "000.00.22.H27-250701-0002.png",       /* truncated */
+	    "000.00.22.H27-250701-0003.docx",      /* wrong type */
+	    "scan0001.png",                        /* no case number */
+	};
+
+	assert_int_equal(
+	    sohoa_fs_read_all(&data, &len, SOHOA_TEST_DATA "/text_vi.png"),
+	    SOHOA_OK);
+	assert_int_equal(sohoa_scan_hotfolder_open(&hf, hot, 0), SOHOA_OK);
+	for (size_t i = 0; i < 5; i++) {
+		assert_int_equal(sohoa_asprintf(&p, "%s/%s", hot, names[i]), 0);
+		write_bytes(p, data, i == 2 ? len / 3 : len, "wb");
+		free(p);
+	}
+	assert_int_equal(sohoa_scan_hotfolder_poll(hf, take, &t, &st),
+	                 SOHOA_OK);
+	assert_int_equal(st.waiting, 5); /* first look */
+	assert_int_equal(sohoa_scan_hotfolder_poll(hf, take, &t, &st),
+	                 SOHOA_OK);
+	assert_int_equal(st.taken, 1);
+	assert_int_equal(st.duplicates, 1);
+	assert_int_equal(st.failed, 3);
+	assert_int_equal(t.n, 1);
+	assert_string_equal(t.names[0], "000.00.22.H27-250701-0001.png");
+	assert_true(
+	    exists(fx, "duplicates/000.00.22.H27-250701-0001__copy.png"));
+	assert_true(exists(fx, "failed/000.00.22.H27-250701-0002.png"));
+	assert_true(exists(fx, "failed/000.00.22.H27-250701-0003.docx"));
+	assert_true(exists(fx, "failed/scan0001.png"));
+	/* each .why says what is wrong */
+	assert_int_equal(
+	    sohoa_asprintf(&p, "%s/duplicates/%s.why", hot, names[1]), 0);
+	assert_int_equal(sohoa_fs_read_all(&why, &wlen, p), SOHOA_OK);
+	assert_non_null(strstr(why, "000.00.22.H27-250701-0001.png"));
+	assert_non_null(strstr(why, t.sha[0]));
+	free(why);
+	free(p);
+	assert_int_equal(sohoa_asprintf(&p, "%s/failed/%s.why", hot, names[2]),
+	                 0);
+	assert_int_equal(sohoa_fs_read_all(&why, &wlen, p), SOHOA_OK);
+	assert_non_null(strstr(why, names[2]));
+	free(why);
+	free(p);
+	assert_int_equal(sohoa_asprintf(&p, "%s/failed/%s.why", hot, names[3]),
+	                 0);
+	assert_int_equal(sohoa_fs_read_all(&why, &wlen, p), SOHOA_OK);
+	assert_non_null(strstr(why, "not a file type"));
+	free(why);
+	free(p);
+	assert_int_equal(sohoa_asprintf(&p, "%s/failed/%s.why", hot, names[4]),
+	                 0);
+	assert_int_equal(sohoa_fs_read_all(&why, &wlen, p), SOHOA_OK);
+	assert_non_null(strstr(why, "no usable case number"));
+	free(why);
+	free(p);
+	sohoa_scan_hotfolder_free(hf);
+
+	/* the seen-list outlives the process: the same bytes again, under
+	 * another case, are a duplicate */
+	assert_int_equal(sohoa_scan_hotfolder_open(&hf, hot, 0), SOHOA_OK);
+	assert_int_equal(
+	    sohoa_asprintf(&p, "%s/000.00.22.H27-250701-0009.png", hot), 0);
+	write_bytes(p, data, len, "wb");
+	sohoa_scan_hotfolder_poll(hf, take, &t, &st);
+	assert_int_equal(sohoa_scan_hotfolder_poll(hf, take, &t, &st),
+	                 SOHOA_OK);
+	assert_int_equal(st.duplicates, 1);
+	assert_int_equal(t.n, 1);
+	free(p);
+	/* a callback that cannot take the file now leaves it in place; one
+	 * that finds it invalid sends it to failed/ */
+	assert_int_equal(
+	    sohoa_asprintf(&p, "%s/000.00.22.H27-250701-0010.pgm", hot), 0);
+	{
+		PIX *pix = pixRead(SOHOA_TEST_DATA "/one_line.png");
+		PIX *g = pixConvertTo8(pix, 0);
+
+		assert_int_equal(pixWrite(p, g, IFF_PNM), 0);
+		pixDestroy(&pix);
+		pixDestroy(&g);
+	}
+	t.rc = SOHOA_EENV;
+	sohoa_scan_hotfolder_poll(hf, take, &t, &st);
+	assert_int_equal(sohoa_scan_hotfolder_poll(hf, take, &t, &st),
+	                 SOHOA_OK);
+	assert_int_equal(access(p, F_OK), 0);
+	assert_int_equal(st.waiting, 1);
+	t.rc = SOHOA_EINVALID;
+	sohoa_scan_hotfolder_poll(hf, take, &t, &st);
+	assert_int_equal(sohoa_scan_hotfolder_poll(hf, take, &t, &st),
+	                 SOHOA_OK);
+	assert_int_equal(st.failed, 1);
+	assert_true(exists(fx, "failed/000.00.22.H27-250701-0010.pgm.why"));
+	sohoa_scan_hotfolder_free(hf);
+	free(p);
+	free(data);
+	free(hot);
 }
 
 /* Each accepted file type, made from one real page at test time. */
@@ -737,6 +964,10 @@ int main(void)
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        encoding_follows_depth_and_configuration, setup, teardown),
+	    cmocka_unit_test_setup_teardown(hotfolder_waits_for_a_growing_file,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(hotfolder_moves_bad_files_aside,
+	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(job_journal_survives_a_crash, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(import_takes_each_file_type, setup,
