@@ -21,10 +21,11 @@
 
 #define JOURNAL "journal.jsonl"
 
+/* A journaled page, kept small: a long batch holds one per page. */
 struct page_rec {
-	sohoa_scan_page pg; /* strings point into `obj` or `path` */
-	char *path;         /* owned: full path */
-	json_t *obj;        /* owned reference */
+	sohoa_scan_page pg; /* strings point into `strs` */
+	char *strs;         /* owned: path, mode, source, sha, options, time
+	                       back to back */
 };
 
 struct sohoa_scan_job {
@@ -159,26 +160,43 @@ static int push_page(sohoa_scan_job *job, json_t *rec)
 		                       "journal of job %s: page record without "
 		                       "a file name",
 		                       job->dir);
+	const char *v[6];
+	size_t len = strlen(job->dir) + strlen(file) + 2;
+	char *w;
+
+	v[0] = NULL; /* the path, made below */
+	v[1] = str_or_null(rec, "mode");
+	v[2] = str_or_null(rec, "source");
+	v[3] = str_or_null(rec, "source_sha256");
+	v[4] = str_or_null(rec, "options");
+	v[5] = str_or_null(rec, "time");
+	for (int i = 1; i < 6; i++)
+		len += v[i] ? strlen(v[i]) + 1 : 0;
 	np = realloc(job->pages, (job->npages + 1) * sizeof(*np));
 	if (!np)
 		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
 	job->pages = np;
 	r = &np[job->npages];
 	memset(r, 0, sizeof(*r));
-	if (sohoa_asprintf(&r->path, "%s/%s", job->dir, file))
-		return SOHOA_ENOMEM;
-	r->obj = json_incref(rec);
-	r->pg.path = r->path;
+	if (!(r->strs = w = malloc(len)))
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	r->pg.path = w;
+	w += sprintf(w, "%s/%s", job->dir, file) + 1;
+	for (int i = 1; i < 6; i++) {
+		const char **dst[] = {NULL,           &r->pg.mode,
+		                      &r->pg.source,  &r->pg.source_sha256,
+		                      &r->pg.options, &r->pg.capture_time};
+
+		if (!v[i])
+			continue;
+		*dst[i] = w;
+		w += sprintf(w, "%s", v[i]) + 1;
+	}
 	r->pg.index = (int)json_integer_value(json_object_get(rec, "index"));
 	r->pg.width = (int)json_integer_value(json_object_get(rec, "width"));
 	r->pg.height = (int)json_integer_value(json_object_get(rec, "height"));
 	r->pg.dpi = (int)json_integer_value(json_object_get(rec, "dpi"));
 	r->pg.depth = (int)json_integer_value(json_object_get(rec, "depth"));
-	r->pg.mode = str_or_null(rec, "mode");
-	r->pg.source = str_or_null(rec, "source");
-	r->pg.source_sha256 = str_or_null(rec, "source_sha256");
-	r->pg.options = str_or_null(rec, "options");
-	r->pg.capture_time = str_or_null(rec, "time");
 	job->npages++;
 	return SOHOA_OK;
 }
@@ -209,10 +227,8 @@ void sohoa_scan_job_free(sohoa_scan_job *job)
 		return;
 	if (job->fd >= 0)
 		close(job->fd); /* releases the flock */
-	for (size_t i = 0; i < job->npages; i++) {
-		free(job->pages[i].path);
-		json_decref(job->pages[i].obj);
-	}
+	for (size_t i = 0; i < job->npages; i++)
+		free(job->pages[i].strs);
 	free(job->pages);
 	free(job->set);
 	json_decref(job->extra);
@@ -393,7 +409,7 @@ static int tidy(sohoa_scan_job *job)
 		char *path = NULL;
 
 		for (size_t i = 0; !named && i < job->npages; i++)
-			named = !strcmp(strrchr(job->pages[i].path, '/') + 1,
+			named = !strcmp(strrchr(job->pages[i].pg.path, '/') + 1,
 			                e->d_name);
 		if (named)
 			continue;
@@ -450,11 +466,11 @@ int sohoa_scan_job_open(sohoa_scan_job **out, const char *dir, int readonly)
 	    (rc = load_head(job)))
 		goto done;
 	for (size_t i = 0; i < job->npages; i++)
-		if (access(job->pages[i].path, R_OK) != 0) {
+		if (access(job->pages[i].pg.path, R_OK) != 0) {
 			rc = sohoa_error_set(SOHOA_EIO,
 			                     "job %s: journaled page %s is "
 			                     "missing from the spool",
-			                     job->id, job->pages[i].path);
+			                     job->id, job->pages[i].pg.path);
 			goto done;
 		}
 	if (!readonly) {
