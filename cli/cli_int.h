@@ -99,6 +99,29 @@ int cli_hotfolder_ingest(const sohoa_scan_hotfolder_file *f, void *payload);
  * many were filed. */
 int cli_spool_recover(const sohoa_config *cfg);
 
+/* ---- sohoad control socket (control.c) -------------------------------- */
+
+struct cli_control;
+
+/* Listen on [server] socket.  Scans are run by the `sohoa` binary next to
+ * the running one, with --config `config_path` (or none). */
+int cli_control_open(struct cli_control **out, const sohoa_config *cfg,
+                     const char *config_path);
+/* Start queued scans on free devices, then wait up to `timeout_ms` for
+ * requests and children's output. */
+void cli_control_step(struct cli_control *c, int timeout_ms);
+/* Scans running now. */
+int cli_control_running(const struct cli_control *c);
+/* Refuse new scans, drop queued ones, SIGTERM running ones (they stop at
+ * a page boundary and file what they have) and wait for them. */
+void cli_control_drain(struct cli_control *c);
+void cli_control_free(struct cli_control *c);
+
+/* Send one request to sohoad's socket; *reply_out owned (a JSON line).
+ * SOHOA_ENOTFOUND when no sohoad listens there. */
+int cli_control_call(char **reply_out, const sohoa_config *cfg,
+                     const char *request);
+
 /* Subcommands. */
 int cmd_config(int argc, char **argv);
 int cmd_import(int argc, char **argv);

@@ -4,6 +4,7 @@
 #include "cli_int.h"
 
 #include <dirent.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,40 @@ int cmd_jobs(int argc, char **argv)
 		return cli_usage_error("jobs", "no arguments expected");
 	if ((ex = cli_load_config(&cfg)))
 		return ex;
+	/* what sohoad has queued or running, when one listens */
+	{
+		char *answer = NULL;
+		json_t *r = NULL, *jobs;
+
+		if (cli_control_call(&answer, cfg, "{\"cmd\":\"jobs\"}") ==
+		        SOHOA_OK &&
+		    (r = json_loads(answer, JSON_DISABLE_EOF_CHECK, NULL)) &&
+		    (jobs = json_object_get(r, "jobs"))) {
+			for (size_t i = 0; i < json_array_size(jobs); i++) {
+				json_t *j = json_array_get(jobs, i);
+				const char *st = json_string_value(
+				    json_object_get(j, "state"));
+
+				printf(
+				    "%s\t%s\t-\t%s\t%s\t%s\t",
+				    json_string_value(json_object_get(j, "id")),
+				    st,
+				    json_string_value(
+				        json_object_get(j, "case")),
+				    json_string_value(
+				        json_object_get(j, "component")),
+				    json_string_value(
+				        json_object_get(j, "device")));
+				if (!strcmp(st, "done"))
+					printf("exit %lld",
+					       (long long)json_integer_value(
+					           json_object_get(j, "exit")));
+				printf("\n");
+			}
+		}
+		json_decref(r);
+		free(answer);
+	}
 	spool = sohoa_config_get(cfg, "spool.path");
 	if (!(d = opendir(spool))) {
 		sohoa_config_free(cfg);

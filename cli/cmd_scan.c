@@ -4,6 +4,7 @@
 #include "cli_int.h"
 
 #include <getopt.h>
+#include <jansson.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +89,60 @@ static int capture_and_file(struct cli_job *job, sohoa_scan_opts *so, int fresh)
 	return rc;
 }
 
+/* --daemon: hand the scan to sohoad's queue instead of scanning here. */
+static int submit(const sohoa_config *cfg, const char *case_number,
+                  const char *component, const char *kind,
+                  const sohoa_scan_opts *so)
+{
+	json_t *q =
+	           json_pack("{s:s, s:s, s:s, s:s}", "cmd", "scan", "case",
+	                     case_number, "component", component, "kind", kind),
+	       *set = json_array(), *reply = NULL;
+	char *text = NULL, *answer = NULL;
+	int rc, ex = SOHOA_EXIT_FAIL;
+
+	if (!q || !set) {
+		json_decref(q);
+		json_decref(set);
+		return cli_fail(sohoa_error_set(SOHOA_ENOMEM, "out of memory"));
+	}
+	if (so->device && so->device[0])
+		json_object_set_new(q, "device", json_string(so->device));
+	if (so->source)
+		json_object_set_new(q, "source", json_string(so->source));
+	if (so->mode)
+		json_object_set_new(q, "mode", json_string(so->mode));
+	if (so->dpi)
+		json_object_set_new(q, "dpi", json_integer(so->dpi));
+	for (size_t i = 0; i < so->nset; i++)
+		json_array_append_new(set, json_string(so->set[i]));
+	json_object_set_new(q, "set", set);
+	text = json_dumps(q, JSON_COMPACT);
+	if ((rc = cli_control_call(&answer, cfg, text ? text : "{}"))) {
+		cli_fail(rc);
+		ex = SOHOA_EXIT_ENV; /* no daemon: the environment */
+		goto done;
+	}
+	if (!(reply = json_loads(answer, JSON_DISABLE_EOF_CHECK, NULL))) {
+		fprintf(stderr, "sohoa: sohoad answered nonsense: %s\n",
+		        answer);
+		ex = SOHOA_EXIT_ENV;
+	} else if (json_is_true(json_object_get(reply, "ok"))) {
+		printf("queued as %s on sohoad; see 'sohoa jobs'\n",
+		       json_string_value(json_object_get(reply, "id")));
+		ex = SOHOA_EXIT_OK;
+	} else {
+		fprintf(stderr, "sohoa: sohoad refused the scan: %s\n",
+		        json_string_value(json_object_get(reply, "error")));
+	}
+done:
+	json_decref(reply);
+	json_decref(q);
+	free(text);
+	free(answer);
+	return ex;
+}
+
 int cmd_scan(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -101,6 +156,7 @@ int cmd_scan(int argc, char **argv)
 	    {"set", required_argument, NULL, 'S'},
 	    {"resume", required_argument, NULL, 'R'},
 	    {"max-pages", required_argument, NULL, 'n'},
+	    {"daemon", no_argument, NULL, 'D'},
 	    {NULL, 0, NULL, 0}};
 	const char *case_arg = NULL, *component = "Hồ sơ", *kind = "component";
 	const char *resume = NULL, *set[64];
@@ -109,7 +165,7 @@ int cmd_scan(int argc, char **argv)
 	sohoa_config *cfg = NULL;
 	struct cli_job job = {0};
 	struct sigaction sa = {0};
-	int c, rc, ex, settings = 0;
+	int c, rc, ex, settings = 0, daemon = 0;
 
 	so.set = set;
 	optind = 1;
@@ -124,8 +180,11 @@ int cmd_scan(int argc, char **argv)
 	if (sohoa_config_get_bool(cfg, "scanner.duplex"))
 		so.source = "duplex";
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		settings += c != 'S' && c != 'R';
+		settings += c != 'S' && c != 'R' && c != 'D';
 		switch (c) {
+		case 'D':
+			daemon = 1;
+			break;
 		case 'c':
 			case_arg = optarg;
 			break;
@@ -213,11 +272,17 @@ int cmd_scan(int argc, char **argv)
 		sohoa_config_free(cfg);
 		return cli_fail(rc);
 	}
+	if (daemon && !resume) {
+		ex = submit(cfg, norm, component, kind, &so);
+		sohoa_config_free(cfg);
+		return ex;
+	}
 	if ((rc = sohoa_scan_init())) {
 		sohoa_config_free(cfg);
 		return cli_fail(rc);
 	}
 	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART; /* a backend thread may take it */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	if (resume) {

@@ -65,6 +65,7 @@ int main(int argc, char **argv)
 	const char *path = NULL;
 	sohoa_config *cfg = NULL;
 	sohoa_scan_hotfolder *hf = NULL;
+	struct cli_control *ctl = NULL;
 	struct sigaction sa = {0};
 	int verbose = 0, rc;
 
@@ -108,6 +109,9 @@ int main(int argc, char **argv)
 	if ((rc = cli_spool_recover(cfg)) > 0)
 		sohoa_log(SOHOA_LOG_INFO, "%d spool job%s filed after restart",
 		          rc, rc == 1 ? "" : "s");
+	if (cli_control_open(&ctl, cfg, path) != SOHOA_OK)
+		sohoa_log(SOHOA_LOG_ERROR, "no control socket: %s",
+		          sohoa_error_last());
 	while (!stop_requested) {
 		sohoa_scan_hotfolder_stats st;
 
@@ -118,9 +122,18 @@ int main(int argc, char **argv)
 			sohoa_log(SOHOA_LOG_ERROR, "hot folder: %s",
 			          sohoa_error_last());
 		fflush(stdout);
-		if (!stop_requested && !reload_requested)
-			nap(sohoa_config_get_int(cfg,
-			                         "hotfolder.poll_seconds"));
+		if (!stop_requested && !reload_requested) {
+			int s =
+			    sohoa_config_get_int(cfg, "hotfolder.poll_seconds");
+
+			if (!ctl)
+				nap(s);
+			/* serve the socket until the next hot-folder poll */
+			for (int i = 0; ctl && i < s * 5 && !stop_requested &&
+			                !reload_requested;
+			     i++)
+				cli_control_step(ctl, 200);
+		}
 		if (reload_requested) {
 			sohoa_config *fresh = NULL;
 
@@ -140,6 +153,10 @@ int main(int argc, char **argv)
 		}
 	}
 	sohoa_log(SOHOA_LOG_INFO, "stopping");
+	if (ctl) {
+		cli_control_drain(ctl);
+		cli_control_free(ctl);
+	}
 	sohoa_scan_hotfolder_free(hf);
 	sohoa_config_free(cfg);
 	return SOHOA_EXIT_OK;

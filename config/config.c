@@ -45,6 +45,7 @@ static const struct keydef keys[] = {
     {"hotfolder.poll_seconds", K_INT, "5", 1, 3600, NULL},
     {"hotfolder.stable_seconds", K_INT, "10", 0, 3600, NULL},
     {"server.listen", K_LISTEN, "127.0.0.1:8080", 0, 0, NULL},
+    {"server.socket", K_FILE, "sohoa-data/sohoad.sock", 0, 0, NULL},
     {"log.level", K_ENUM, "warn", 0, 0, "error|warn|info|debug"},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

@@ -25,6 +25,23 @@
 
 static volatile sig_atomic_t cancel_requested;
 
+/* Some backends start their reader as a thread that sets SIGTERM back to
+ * the default action for the whole process (Debian's `test` backend does:
+ * code written for forked readers), so SIGTERM would kill sohoa instead
+ * of stopping it at a page boundary.  The caller's disposition is saved
+ * when a run starts and put back after every sane_start and sane_read. */
+static struct sigaction saved_term;
+static int saved_term_valid;
+
+static void keep_sigterm(void)
+{
+	struct sigaction now;
+
+	if (saved_term_valid && sigaction(SIGTERM, NULL, &now) == 0 &&
+	    now.sa_handler != saved_term.sa_handler)
+		sigaction(SIGTERM, &saved_term, NULL);
+}
+
 void sohoa_scan_cancel(void)
 {
 	cancel_requested = 1;
@@ -532,6 +549,7 @@ static int read_frame(SANE_Handle h, const char *dev, struct sink *k)
 	          fd >= 0 ? " with a select fd" : "");
 	for (;;) {
 		st = sane_read(h, buf, sizeof(buf), &n);
+		keep_sigterm();
 		if (st == SANE_STATUS_EOF)
 			return SOHOA_OK;
 		if (st != SANE_STATUS_GOOD)
@@ -1029,6 +1047,7 @@ int sohoa_scan_run(const sohoa_scan_opts *opts, const char *dir, int first,
 	SANE_Status st;
 
 	cancel_requested = 0;
+	saved_term_valid = sigaction(SIGTERM, NULL, &saved_term) == 0;
 	if (opts->device && opts->device[0])
 		snprintf(dev, sizeof(dev), "%s", opts->device);
 	else if ((rc = first_device(dev, sizeof(dev))) != SOHOA_OK)
@@ -1103,6 +1122,7 @@ int sohoa_scan_run(const sohoa_scan_opts *opts, const char *dir, int first,
 		sohoa_scan_page pg = {0};
 
 		st = sane_start(h);
+		keep_sigterm();
 		if (st == SANE_STATUS_NO_DOCS && (npages > 0 || opts->resuming))
 			break; /* the feeder ran empty: the normal end */
 		if (st != SANE_STATUS_GOOD) {

@@ -302,6 +302,47 @@ drc=$?
 [ "$drc" -eq 0 ] && ok "sohoad stops cleanly on SIGTERM" || not_ok "sohoad stops cleanly on SIGTERM (exit $drc)"
 expect_in "sohoad logs the hot-folder file" "$(cat "$T/sohoad.err")" "hot folder: $CASE6.png taken into case $CASE6"
 
+# --- sohoad control socket: a queue per device, SIGHUP, SIGTERM drains ------
+{ cat "$T/hot.conf"; printf '[server]\nsocket = data/ctl.sock\n'; } >"$T/ctl.conf"
+K=(--config "$T/ctl.conf")
+CASE8=000.00.22.H27-250708-0008
+CASE9=000.00.22.H27-250708-0009
+run "$BIN" "${K[@]}" scan --daemon --case "$CASE8" --device test:0
+expect_rc "scan --daemon without sohoad is an environment failure" 3
+expect_in "it says how to fix it" "$err" "start sohoad"
+"$SOHOAD" --config "$T/ctl.conf" -v 2>"$T/ctl.err" >/dev/null &
+dpid=$!
+for _ in $(seq 50); do [ -S "$T/data/ctl.sock" ] && break; sleep 0.1; done
+SLOW=(--set read-limit=yes --set read-limit-size=2000 --set read-delay=yes --set read-delay-duration=20000)
+run "$BIN" "${K[@]}" scan --daemon --case "$CASE8" --device test:0 --source adf --dpi 50 "${SLOW[@]}"
+expect_rc "scan --daemon queues a scan" 0
+expect_in "it names the request" "$out" "queued as r1"
+run "$BIN" "${K[@]}" scan --daemon --case "$CASE9" --device test:0 --source flatbed --dpi 50
+expect_in "a second scan on the same device is queued" "$out" "queued as r2"
+run "$BIN" "${K[@]}" jobs
+expect_in "jobs shows the running scan" "$out" "r1	running	-	$CASE8"
+expect_in "jobs shows the one waiting for the device" "$out" "r2	queued	-	$CASE9"
+kill -HUP "$dpid"
+for _ in $(seq 100); do grep -q "configuration reloaded" "$T/ctl.err" && break; sleep 0.1; done
+expect_in "SIGHUP reloads the configuration" "$(cat "$T/ctl.err")" "configuration reloaded"
+for _ in $(seq 300); do
+	n=$(cat "$T"/data/spool/*/journal.jsonl 2>/dev/null | grep -c '"rec":"page"')
+	[ "${n:-0}" -ge 2 ] && break
+	sleep 0.05
+done
+kill -TERM "$dpid"
+wait "$dpid"
+drc=$?
+[ "$drc" -eq 0 ] && ok "SIGTERM drains sohoad cleanly" || not_ok "SIGTERM drains sohoad cleanly (exit $drc)"
+log=$(cat "$T/ctl.err")
+expect_in "the running scan is asked to stop at a page boundary" "$log" "[r1] asked to stop at the next page"
+expect_in "the queued scan is not started" "$log" "[r2] not started"
+expect_in "the scan's own output carries its request id" "$log" "[r1] case $CASE8:"
+[ -e "$T/data/archive/$CASE8.zip" ] && ok "the pages scanned before SIGTERM are filed" ||
+	not_ok "the pages scanned before SIGTERM are filed ($(tail -5 "$T/ctl.err"))"
+expect_absent "the drained scan leaves no spool job" "$T/data/spool"
+[ ! -e "$T/data/ctl.sock" ] && ok "the control socket is removed" || not_ok "the control socket is removed"
+
 # --- devices ----------------------------------------------------------------
 run "$BIN" "${C[@]}" devices
 expect_rc "devices exits 0" 0
