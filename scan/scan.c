@@ -532,8 +532,12 @@ static int sink_put(struct sink *k, const unsigned char *buf, size_t n)
 }
 
 /* Read the current frame to its end.  When the backend offers
- * non-blocking reads, an empty read waits on its select fd (or briefly
- * sleeps when it has none) instead of blocking inside sane_read. */
+ * non-blocking reads and a select fd, each read waits in poll() until the
+ * fd is readable (so a stuck device does not hang inside sane_read, and a
+ * read never comes back empty); without a select fd non-blocking reads
+ * would only spin, so blocking reads are used.  Polling before reading
+ * also keeps clear of Debian's test backend (1.1.1), which reports EOF
+ * when a non-blocking read finds no data yet. */
 static int read_frame(SANE_Handle h, const char *dev, struct sink *k)
 {
 	unsigned char buf[65536];
@@ -542,12 +546,32 @@ static int read_frame(SANE_Handle h, const char *dev, struct sink *k)
 	SANE_Status st;
 	int rc;
 
-	if (nonblock && sane_get_select_fd(h, &fd) != SANE_STATUS_GOOD)
+	if (nonblock && sane_get_select_fd(h, &fd) != SANE_STATUS_GOOD) {
 		fd = -1;
-	sohoa_log(SOHOA_LOG_DEBUG, "%s: %s reads%s", dev,
-	          nonblock ? "non-blocking" : "blocking",
-	          fd >= 0 ? " with a select fd" : "");
+		nonblock = sane_set_io_mode(h, SANE_FALSE) != SANE_STATUS_GOOD;
+	}
+	sohoa_log(SOHOA_LOG_DEBUG, "%s: %s reads", dev,
+	          fd >= 0    ? "non-blocking, polled"
+	          : nonblock ? "non-blocking"
+	                     : "blocking");
 	for (;;) {
+		if (fd >= 0) {
+			struct pollfd pfd = {.fd = fd, .events = POLLIN};
+			int r = poll(&pfd, 1, 300000);
+
+			if (r < 0 && errno != EINTR)
+				return sohoa_error_set(SOHOA_EIO,
+				                       "%s: poll: %s", dev,
+				                       strerror(errno));
+			if (r == 0)
+				return sohoa_error_set(
+				    SOHOA_EIO,
+				    "%s sent nothing for five minutes: check "
+				    "the cable and power, then scan again",
+				    dev);
+			if (r < 0)
+				continue;
+		}
 		st = sane_read(h, buf, sizeof(buf), &n);
 		keep_sigterm();
 		if (st == SANE_STATUS_EOF)
@@ -557,14 +581,7 @@ static int read_frame(SANE_Handle h, const char *dev, struct sink *k)
 		if (n > 0) {
 			if ((rc = sink_put(k, buf, (size_t)n)))
 				return rc;
-		} else if (nonblock && fd >= 0) {
-			struct pollfd pfd = {.fd = fd, .events = POLLIN};
-
-			if (poll(&pfd, 1, 10000) < 0 && errno != EINTR)
-				return sohoa_error_set(SOHOA_EIO,
-				                       "%s: poll: %s", dev,
-				                       strerror(errno));
-		} else if (nonblock) {
+		} else if (nonblock && fd < 0) {
 			struct timespec ts = {0, 2000000};
 
 			nanosleep(&ts, NULL);

@@ -350,20 +350,6 @@ static PIX *scan_test_page(struct fixture *fx, const char *mode,
 		sets[n++] = extra[i];
 	o.nset = n;
 	rc = sohoa_scan_run(&o, fx->spool, next++, collect, &s);
-	/* Debian's test backend (1.1.1) runs its reader as a thread that
-	 * writes into a pipe; under load a frame now and then ends before
-	 * any data (the first sane_read returns EOF), which looks like an
-	 * fd race inside the backend after the previous scan.  That is the
-	 * simulator, not sohoa (real devices and scanimage's loop are not
-	 * involved): wait a little and try again, at most three times. */
-	for (int i = 0; i < 3 && rc == SOHOA_EIO &&
-	                strstr(sohoa_error_last(), "empty page");
-	     i++) {
-		struct timespec ts = {0, 300000000};
-
-		nanosleep(&ts, NULL);
-		rc = sohoa_scan_run(&o, fx->spool, next++, collect, &s);
-	}
 	if (rc != SOHOA_OK)
 		fail_msg("scan (%s): %s", nextra ? extra[nextra - 1] : "-",
 		         sohoa_error_last());
