@@ -242,6 +242,27 @@ count=$(unzip -Z1 "$B4" | grep -cE '/data/.*/[0-9]{4}\.tif$')
 [ "$count" -eq "$want" ] && ok "a filed job is not appended twice" ||
 	not_ok "a filed job is not appended twice ($count pages, want $want)"
 expect_absent "its spool folder is removed" "$T/data/spool"
+# Ctrl-C stops at a page boundary and files what was captured
+CASE10=000.00.22.H27-250709-0010
+"$BIN" "${C[@]}" scan --case "$CASE10" "${TEST_ADF[@]}" --set read-limit=yes \
+	--set read-limit-size=1000 --set read-delay=yes \
+	--set read-delay-duration=20000 >"$T/int.out" 2>"$T/int.err" &
+pid=$!
+for _ in $(seq 300); do
+	n=$(cat "$T"/data/spool/*/journal.jsonl 2>/dev/null | grep -c '"rec":"page"')
+	[ "${n:-0}" -ge 2 ] && break
+	sleep 0.05
+done
+kill -INT "$pid"
+wait "$pid"
+irc=$?
+[ "$irc" -eq 0 ] && ok "Ctrl-C during an ADF batch exits 0" || not_ok "Ctrl-C during an ADF batch (exit $irc: $(cat "$T/int.err"))"
+filed=$(unzip -Z1 "$T/data/archive/$CASE10.zip" 2>/dev/null | grep -cE '/data/.*/[0-9]{4}\.tif$')
+[ "${filed:-0}" -ge 2 ] && [ "${filed:-0}" -lt 10 ] && ok "Ctrl-C keeps and files the $filed pages captured" ||
+	not_ok "Ctrl-C keeps and files the pages captured (${filed:-0})"
+expect_in "the cancel is reported" "$(cat "$T/int.err")" "cancelled after"
+expect_absent "nothing is left in the spool after Ctrl-C" "$T/data/spool"
+
 run "$BIN" "${C[@]}" scan --resume scan-nosuch
 expect_rc "resuming an unknown job fails" 1
 expect_in "the message points to sohoa jobs" "$err" "sohoa jobs"
