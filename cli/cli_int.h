@@ -53,21 +53,33 @@ struct cli_page {
 struct cli_job {
 	const sohoa_config *cfg; /* borrowed */
 	char case_number[SOHOA_CASE_MAX];
-	const char *component;  /* borrowed */
+	const char *component;  /* borrowed from `sj` */
 	const char *kind;       /* "component" or "result" */
 	char *spool_dir;        /* owned */
+	sohoa_scan_job *sj;     /* owned: the journaled spool job */
 	struct cli_page *pages; /* owned */
 	size_t npages;
 };
 
-/* Make a new spool folder for a job.  `case_number` may be NULL for a
- * result batch, whose pages carry their own. */
+/* Make a new spool folder with its journal for a job.  `so` holds the
+ * device settings of a scan job (NULL for imports); `origin` the original
+ * file of a hot-folder job, or NULL.  `case_number` may be NULL for a result
+ * batch, whose pages carry their own; it then has no journal (its
+ * inputs stay where they are until the batch is filed). */
 int cli_job_init(struct cli_job *job, const sohoa_config *cfg,
                  const char *case_number, const char *component,
-                 const char *kind, const char *what);
+                 const char *kind, const char *what, const sohoa_scan_opts *so,
+                 const char *origin);
+
+/* Take over an existing spool job (an id under [spool] path, or a folder)
+ * with the pages its journal holds. */
+int cli_job_resume(struct cli_job *job, const sohoa_config *cfg,
+                   const char *id);
+
 void cli_job_dispose(struct cli_job *job);
 
-/* sohoa_scan_page_cb that records a page in a struct cli_job. */
+/* sohoa_scan_page_cb that journals a page and records it in a struct
+ * cli_job. */
 int cli_job_add_page(const sohoa_scan_page *pg, void *job);
 
 /* OCR every page (worker threads), append the component to the case's
@@ -144,6 +156,41 @@ int cli_access_log(const sohoa_config *cfg, const char *what,
  * code (message set). */
 int cli_archive_setup(const sohoa_config *cfg, int signing);
 
+/* sohoa_scan_hotfolder_cb: take a dropped file in as an import job (the
+ * payload is the const sohoa_config *) and file it.  SOHOA_OK once its
+ * pages are durable in the spool, even when filing then fails (the job
+ * stays for 'sohoa scan --resume'). */
+int cli_hotfolder_ingest(const sohoa_scan_hotfolder_file *f, void *payload);
+
+/* Carry on the spool jobs a crash left: file those whose pages are all
+ * in, drop unfinished hot-folder imports (their originals are still
+ * there), and log the scan jobs that wait for an operator.  Returns how
+ * many were filed. */
+int cli_spool_recover(const sohoa_config *cfg);
+
+/* ---- sohoad control socket (control.c) -------------------------------- */
+
+struct cli_control;
+
+/* Listen on [server] socket.  Scans are run by the `sohoa` binary next to
+ * the running one, with --config `config_path` (or none). */
+int cli_control_open(struct cli_control **out, const sohoa_config *cfg,
+                     const char *config_path);
+/* Start queued scans on free devices, then wait up to `timeout_ms` for
+ * requests and children's output. */
+void cli_control_step(struct cli_control *c, int timeout_ms);
+/* Scans running now. */
+int cli_control_running(const struct cli_control *c);
+/* Refuse new scans, drop queued ones, SIGTERM running ones (they stop at
+ * a page boundary and file what they have) and wait for them. */
+void cli_control_drain(struct cli_control *c);
+void cli_control_free(struct cli_control *c);
+
+/* Send one request to sohoad's socket; *reply_out owned (a JSON line).
+ * SOHOA_ENOTFOUND when no sohoad listens there. */
+int cli_control_call(char **reply_out, const sohoa_config *cfg,
+                     const char *request);
+
 /* Subcommands. */
 int cmd_append(int argc, char **argv);
 int cmd_show(int argc, char **argv);
@@ -158,5 +205,7 @@ int cmd_verify(int argc, char **argv);
 int cmd_reindex(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_review(int argc, char **argv);
+int cmd_jobs(int argc, char **argv);
+int cmd_hotfolder(int argc, char **argv);
 
 #endif /* SOHOA_CLI_INT_H */

@@ -427,7 +427,7 @@ int cmd_batch(int argc, char **argv)
 	if ((rc = cli_archive_setup(cfg, 1)) ||
 	    (rc = gather(&files, &nfiles, argv + optind, argc - optind)) ||
 	    (rc = cli_job_init(&b.job, cfg, NULL, b.component, "result",
-	                       "batch")))
+	                       "batch", NULL, NULL)))
 		goto done;
 	for (size_t i = 0; i < nfiles; i++) {
 		int n = 0;

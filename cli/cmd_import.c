@@ -103,7 +103,8 @@ int cli_import_files(const char *cmd, int append, int argc, char **argv)
 		sohoa_config_free(cfg);
 		return SOHOA_EXIT_FAIL;
 	}
-	if ((rc = cli_job_init(&job, cfg, norm, component, kind, cmd)))
+	if ((rc = cli_job_init(&job, cfg, norm, component, kind, cmd, NULL,
+	                       NULL)))
 		goto done;
 	for (int i = optind; i < argc; i++)
 		if ((rc = sohoa_scan_import_file(argv[i], job.spool_dir,

@@ -20,53 +20,14 @@
 #include <time.h>
 #include <unistd.h>
 
-int cli_job_init(struct cli_job *job, const sohoa_config *cfg,
-                 const char *case_number, const char *component,
-                 const char *kind, const char *what)
-{
-	char stamp[32];
-	struct timespec ts;
-	int rc;
-
-	memset(job, 0, sizeof(*job));
-	job->cfg = cfg;
-	job->component = component;
-	job->kind = kind;
-	/* a result batch learns its case numbers from the pages */
-	if (case_number &&
-	    (rc = sohoa_case_normalize(job->case_number, case_number)))
-		return rc;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	snprintf(stamp, sizeof(stamp), "%lld-%09ld", (long long)ts.tv_sec,
-	         ts.tv_nsec);
-	if ((rc = sohoa_asprintf(&job->spool_dir, "%s/%s-%s-%ld",
-	                         sohoa_config_get(cfg, "spool.path"), what,
-	                         stamp, (long)getpid())))
-		return rc;
-	return sohoa_fs_mkdirs(job->spool_dir);
-}
-
-void cli_job_dispose(struct cli_job *job)
-{
-	for (size_t i = 0; i < job->npages; i++) {
-		free(job->pages[i].path);
-		free(job->pages[i].source);
-		free(job->pages[i].sha256);
-		free(job->pages[i].options);
-	}
-	free(job->pages);
-	free(job->spool_dir);
-	memset(job, 0, sizeof(*job));
-}
-
 static char *dup_or_null(const char *s)
 {
 	return s ? strdup(s) : NULL;
 }
 
-int cli_job_add_page(const sohoa_scan_page *pg, void *payload)
+/* Keep a journaled page in memory for OCR and the bundle. */
+static int remember_page(struct cli_job *job, const sohoa_scan_page *pg)
 {
-	struct cli_job *job = payload;
 	struct cli_page *np, *p;
 
 	np = realloc(job->pages, (job->npages + 1) * sizeof(*np));
@@ -81,11 +42,128 @@ int cli_job_add_page(const sohoa_scan_page *pg, void *payload)
 	p->options = dup_or_null(pg->options);
 	p->dpi = pg->dpi;
 	snprintf(p->mode, sizeof(p->mode), "%s", pg->mode ? pg->mode : "");
-	sohoa_time_iso8601(p->capture_time);
+	if (pg->capture_time)
+		snprintf(p->capture_time, sizeof(p->capture_time), "%s",
+		         pg->capture_time);
+	else
+		sohoa_time_iso8601(p->capture_time);
 	job->npages++;
 	if (!p->path || (pg->source && !p->source))
 		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
 	return SOHOA_OK;
+}
+
+static int adopt(struct cli_job *job)
+{
+	const sohoa_scan_job_params *p = sohoa_scan_job_get_params(job->sj);
+	int rc;
+
+	job->component = p->component;
+	job->kind = p->kind;
+	if ((rc = sohoa_case_normalize(job->case_number, p->case_number)))
+		return rc;
+	if (!(job->spool_dir = strdup(sohoa_scan_job_dir(job->sj))))
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	for (size_t i = 0; i < sohoa_scan_job_npages(job->sj); i++)
+		if ((rc = remember_page(job, sohoa_scan_job_page(job->sj, i))))
+			return rc;
+	return SOHOA_OK;
+}
+
+int cli_job_init(struct cli_job *job, const sohoa_config *cfg,
+                 const char *case_number, const char *component,
+                 const char *kind, const char *what, const sohoa_scan_opts *so,
+                 const char *origin)
+{
+	sohoa_scan_job_params p = {0};
+	char norm[SOHOA_CASE_MAX];
+	int rc;
+
+	memset(job, 0, sizeof(*job));
+	job->cfg = cfg;
+	if (!case_number) {
+		/* a result batch: its inputs stay where they are until it is
+		 * filed, so a plain folder without a journal will do */
+		char stamp[32];
+		struct timespec ts;
+
+		job->component = component;
+		job->kind = kind;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		snprintf(stamp, sizeof(stamp), "%lld-%09ld",
+		         (long long)ts.tv_sec, ts.tv_nsec);
+		if ((rc = sohoa_asprintf(&job->spool_dir, "%s/%s-%s-%ld",
+		                         sohoa_config_get(cfg, "spool.path"),
+		                         what, stamp, (long)getpid())))
+			return rc;
+		return sohoa_fs_mkdirs(job->spool_dir);
+	}
+	if ((rc = sohoa_case_normalize(norm, case_number)))
+		return rc;
+	p.what = what;
+	p.case_number = norm;
+	p.component = component;
+	p.kind = kind;
+	p.origin = origin;
+	if (so)
+		p.scan = *so;
+	if ((rc = sohoa_scan_job_create(
+	         &job->sj, sohoa_config_get(cfg, "spool.path"), &p)))
+		return rc;
+	return adopt(job);
+}
+
+int cli_job_resume(struct cli_job *job, const sohoa_config *cfg, const char *id)
+{
+	char *dir = NULL;
+	int rc;
+
+	memset(job, 0, sizeof(*job));
+	job->cfg = cfg;
+	if (strchr(id, '/'))
+		dir = strdup(id);
+	else
+		sohoa_asprintf(&dir, "%s/%s",
+		               sohoa_config_get(cfg, "spool.path"), id);
+	if (!dir)
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	rc = sohoa_scan_job_open(&job->sj, dir, 0);
+	free(dir);
+	if (rc == SOHOA_ENOTFOUND)
+		return sohoa_error_set(rc,
+		                       "no job '%s' in the spool %s; see "
+		                       "'sohoa jobs'",
+		                       id, sohoa_config_get(cfg, "spool.path"));
+	return rc ? rc : adopt(job);
+}
+
+void cli_job_dispose(struct cli_job *job)
+{
+	for (size_t i = 0; i < job->npages; i++) {
+		free(job->pages[i].path);
+		free(job->pages[i].source);
+		free(job->pages[i].sha256);
+		free(job->pages[i].options);
+	}
+	free(job->pages);
+	free(job->spool_dir);
+	sohoa_scan_job_free(job->sj);
+	memset(job, 0, sizeof(*job));
+}
+
+int cli_job_add_page(const sohoa_scan_page *pg, void *payload)
+{
+	struct cli_job *job = payload;
+	size_t n;
+	int rc;
+
+	if (!job->sj) /* no journal: batches, review items */
+		return remember_page(job, pg);
+	/* journaled (fsynced) before the next page is read */
+	if ((rc = sohoa_scan_job_add_page(pg, job->sj)))
+		return rc;
+	n = sohoa_scan_job_npages(job->sj);
+	return remember_page(job, sohoa_scan_job_page(job->sj, n - 1));
 }
 
 /* ---- OCR workers ----------------------------------------------------- */
@@ -279,10 +357,47 @@ done:
 	return rc;
 }
 
-int cli_file_pages(char **bundle_out, int *created, const sohoa_config *cfg,
-                   const char *case_number, const char *component,
-                   const char *kind, const struct cli_page *pages,
-                   const sohoa_ocr_result *results, char *const *json, size_t n)
+/* Did an earlier run already append this job to the bundle (it died
+ * after the bundle was renamed in but before the spool was removed)?  The
+ * last pages of the component must carry the journal's capture times. */
+static int already_filed(const struct cli_job *job, const char *bundle)
+{
+	sohoa_archive_case *c = NULL;
+	size_t n, match = 0;
+	int found = 0;
+
+	if (sohoa_archive_case_open(&c, bundle) != SOHOA_OK)
+		return 0;
+	n = sohoa_archive_case_npages(c);
+	for (size_t i = 0; i < n; i++) {
+		sohoa_archive_page_info pi;
+
+		if (sohoa_archive_case_page(&pi, c, i) != SOHOA_OK)
+			break;
+		if (strcmp(pi.component, job->component) != 0 ||
+		    strcmp(pi.kind, job->kind) != 0)
+			continue;
+		/* restart the match at each page that could begin it */
+		if (match < job->npages &&
+		    strcmp(pi.capture_time, job->pages[match].capture_time) ==
+		        0)
+			match++;
+		else
+			match = strcmp(pi.capture_time,
+			               job->pages[0].capture_time) == 0;
+		found |= match == job->npages;
+	}
+	sohoa_archive_case_free(c);
+	return found;
+}
+
+/* Append recognized pages to the case's bundle as one component. */
+static int append_pages(char **bundle_out, int *created,
+                        const sohoa_config *cfg, const char *case_number,
+                        const char *component, const char *kind,
+                        const struct cli_page *pages,
+                        const sohoa_ocr_result *results, char *const *json,
+                        size_t n)
 {
 	sohoa_archive_page_in *in = calloc(n ? n : 1, sizeof(*in));
 	sohoa_archive_component_in comp = {0};
@@ -315,19 +430,36 @@ int cli_file_pages(char **bundle_out, int *created, const sohoa_config *cfg,
 	                          sohoa_config_get(cfg, "archive.root"),
 	                          case_number, &comp);
 	free(in);
-	if (rc != SOHOA_OK)
-		return rc;
-	if ((rc = cli_index_bundle(cfg, *bundle_out))) {
+	return rc;
+}
+
+/* Index a case just filed; the message says how to repair a failure. */
+static int index_filed(const sohoa_config *cfg, const char *case_number,
+                       const char *bundle)
+{
+	int rc = cli_index_bundle(cfg, bundle);
+
+	if (rc != SOHOA_OK) {
 		char msg[1024];
 
 		snprintf(msg, sizeof(msg), "%s", sohoa_error_last());
-		rc =
-		    sohoa_error_set(rc,
-		                    "case %s is archived in %s but not "
-		                    "indexed: %s; run 'sohoa reindex %s'",
-		                    case_number, *bundle_out, msg, case_number);
+		rc = sohoa_error_set(rc,
+		                     "case %s is archived in %s but not "
+		                     "indexed: %s; run 'sohoa reindex %s'",
+		                     case_number, bundle, msg, case_number);
 	}
 	return rc;
+}
+
+int cli_file_pages(char **bundle_out, int *created, const sohoa_config *cfg,
+                   const char *case_number, const char *component,
+                   const char *kind, const struct cli_page *pages,
+                   const sohoa_ocr_result *results, char *const *json, size_t n)
+{
+	int rc = append_pages(bundle_out, created, cfg, case_number, component,
+	                      kind, pages, results, json, n);
+
+	return rc != SOHOA_OK ? rc : index_filed(cfg, case_number, *bundle_out);
 }
 
 int cli_job_finish(struct cli_job *job)
@@ -357,16 +489,33 @@ int cli_job_finish(struct cli_job *job)
 		goto done;
 	for (size_t i = 0; i < job->npages; i++)
 		blanks += results[i].blank;
-	rc = cli_file_pages(&bundle, &created, job->cfg, job->case_number,
-	                    job->component, job->kind, job->pages, results,
-	                    json, job->npages);
-	if (rc != SOHOA_OK && !bundle)
-		goto done;
+	if (job->sj &&
+	    !strcmp(sohoa_scan_job_state(job->sj), SOHOA_SCAN_JOB_FILING) &&
+	    (rc = sohoa_archive_bundle_path(
+	         &bundle, sohoa_config_get(job->cfg, "archive.root"),
+	         job->case_number)) == SOHOA_OK &&
+	    already_filed(job, bundle)) {
+		/* an earlier run died after the bundle was renamed in */
+		sohoa_log(SOHOA_LOG_INFO,
+		          "job %s: already in %s, not appended again",
+		          sohoa_scan_job_id(job->sj), bundle);
+	} else {
+		free(bundle);
+		bundle = NULL;
+		if ((job->sj && (rc = sohoa_scan_job_set_state(
+		                     job->sj, SOHOA_SCAN_JOB_FILING, NULL))) ||
+		    (rc = append_pages(&bundle, &created, job->cfg,
+		                       job->case_number, job->component,
+		                       job->kind, job->pages, results, json,
+		                       job->npages)))
+			goto done;
+	}
 	/* the bundle is written, synced and verified: the spool may go */
-	if (sohoa_fs_remove_tree(job->spool_dir) != SOHOA_OK)
-		sohoa_log(SOHOA_LOG_WARN, "spool %s left behind",
-		          job->spool_dir);
-	if (rc != SOHOA_OK)
+	if ((job->sj ? sohoa_scan_job_remove(job->sj)
+	             : sohoa_fs_remove_tree(job->spool_dir)) != SOHOA_OK)
+		sohoa_log(SOHOA_LOG_WARN, "spool %s left behind: %s",
+		          job->spool_dir, sohoa_error_last());
+	if ((rc = index_filed(job->cfg, job->case_number, bundle)))
 		goto done;
 	printf("case %s: %zu page%s added to %s \"%s\"", job->case_number,
 	       job->npages, job->npages == 1 ? "" : "s", job->kind,

@@ -44,14 +44,23 @@ static const struct cli_command commands[] = {
      "example: sohoa append --case 000.00.22.H27-250701-0001 "
      "--component \"Kết quả\" --kind result giay-phep.tif\n"},
     {"scan", cmd_scan, "scan paper from a SANE scanner into a case",
-     "usage: sohoa scan --case CASE [--component NAME] [--device DEV]\n"
-     "                  [--source flatbed|adf|duplex] [--dpi N]\n"
-     "                  [--mode color|gray|lineart] [--set NAME=VALUE]...\n"
+     "usage: sohoa scan --case CASE [--component NAME] [--kind KIND]\n"
+     "                  [--device DEV] [--source flatbed|adf|duplex]\n"
+     "                  [--dpi N] [--mode color|gray|lineart]\n"
+     "                  [--max-pages N] [--set NAME=VALUE]...\n"
+     "       sohoa scan --resume JOB [--set NAME=VALUE]...\n"
      "\n"
      "Scans pages (flatbed: one; adf/duplex: until the feeder is empty)\n"
-     "into the spool, then recognizes them, adds them to the case's\n"
-     "bundle and indexes the case.  Defaults come from [scanner].\n"
-     "--set passes a device option by its SANE name, as scanimage does.\n"
+     "into a spool job, each page journaled as soon as it is on disk,\n"
+     "then recognizes them, adds them to the case's bundle and indexes\n"
+     "the case.  Defaults come from [scanner].  --set passes a device\n"
+     "option by its SANE name, as scanimage does.\n"
+     "\n"
+     "On a device fault (paper jam, cover open...) the pages scanned so\n"
+     "far stay in the job and the message gives the job id.  --resume\n"
+     "JOB continues that job (or one cut short by a crash, see 'sohoa\n"
+     "jobs') into the same case and component, then files it; an empty\n"
+     "feeder then just files what the job holds.\n"
      "\n"
      "example: sohoa scan --case 000.00.22.H27-250701-0001 --device "
      "pnm:0 --set filename=page.pnm\n"},
@@ -82,6 +91,27 @@ static const struct cli_command commands[] = {
      "\n"
      "example: sohoa review file batch-20250701-093000-42-01 --case "
      "H27.151-251008-090123\n"},
+    {"hotfolder", cmd_hotfolder, "take in the files dropped in the hot folder",
+     "usage: sohoa hotfolder --once\n"
+     "\n"
+     "Looks at [hotfolder] path twice, [hotfolder] stable_seconds apart,\n"
+     "and takes each file whose size and mtime did not change: named\n"
+     "CASE.ext or CASE__COMPONENT.ext (TIFF, PNG, JPEG, PNM), it is\n"
+     "imported into the spool, filed into the case's bundle, and the\n"
+     "original removed.  Files that cannot be taken go to failed/ with a\n"
+     "NAME.why beside them; a file whose content was taken before goes\n"
+     "to duplicates/.  sohoad does this every poll_seconds.\n"
+     "\n"
+     "example: sohoa hotfolder --once\n"},
+    {"jobs", cmd_jobs, "list the capture jobs waiting in the spool",
+     "usage: sohoa jobs\n"
+     "\n"
+     "One line per job folder under [spool] path, tab-separated: job id,\n"
+     "state, pages journaled, case, component, device (or original\n"
+     "file), and the fault message.  States: running (a process holds\n"
+     "it), interrupted (its process died while capturing), faulted (a\n"
+     "device fault), captured and filing (pages all in, not yet filed).\n"
+     "Continue any of them with 'sohoa scan --resume JOB'.\n"},
     {"devices", cmd_devices, "list the scanners SANE can see",
      "usage: sohoa devices\n"},
     {"search", cmd_search, "search the index",

@@ -33,6 +33,7 @@ static const struct keydef keys[] = {
     {"scanner.mode", K_ENUM, "gray", 0, 0, "color|gray|lineart"},
     {"scanner.source", K_ENUM, "flatbed", 0, 0, "flatbed|adf|duplex"},
     {"scanner.duplex", K_BOOL, "false", 0, 0, NULL},
+    {"scanner.jpeg_quality", K_INT, "0", 0, 100, NULL},
     {"ocr.languages", K_LANGS, "vie+eng", 0, 0, NULL},
     {"ocr.workers", K_INT, "0", 0, 64, NULL},
     {"ocr.tessdata", K_STR, "", 0, 0, NULL},
@@ -53,6 +54,7 @@ static const struct keydef keys[] = {
     {"review.path", K_DIR, "sohoa-data/review", 0, 0, NULL},
     {"batch.reports", K_DIR, "sohoa-data/batches", 0, 0, NULL},
     {"server.listen", K_LISTEN, "127.0.0.1:8080", 0, 0, NULL},
+    {"server.socket", K_FILE, "sohoa-data/sohoad.sock", 0, 0, NULL},
     {"log.level", K_ENUM, "warn", 0, 0, "error|warn|info|debug"},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

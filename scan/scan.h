@@ -22,6 +22,7 @@ typedef struct sohoa_scan_page {
 	const char *source;        /* "scanner:DEVICE" or "import:NAME" */
 	const char *source_sha256; /* imported original's SHA-256, or NULL */
 	const char *options;       /* SANE options applied, or NULL */
+	const char *capture_time;  /* ISO 8601 UTC; NULL = now */
 } sohoa_scan_page;
 
 /* Called for each durable page; a non-zero return stops the run and is
@@ -42,8 +43,14 @@ typedef struct sohoa_scan_opts {
 	const char *mode;       /* "color", "gray", "lineart" or NULL */
 	const char *const *set; /* "NAME=VALUE" device options, as scanimage */
 	size_t nset;
-	int max_pages; /* stop after this many pages; 0 = source
-	                  default (1 on flatbed, until empty on adf) */
+	int max_pages;    /* stop after this many pages; 0 = source
+	                     default (1 on flatbed, until empty on adf) */
+	int resuming;     /* the job already holds pages: an empty feeder at
+	                     the first page is the normal end, not an error */
+	int jpeg_quality; /* 0: lossless (Deflate; lineart CCITT G4);
+	                     1..100: JPEG-in-TIFF at that quality for 8-bit
+	                     gray and colour (16-bit and lineart stay
+	                     lossless) */
 } sohoa_scan_opts;
 
 /* Scan into `dir` as pNNNN.tif (NNNN from `first`), calling `cb` as each
@@ -64,6 +71,188 @@ void sohoa_scan_cancel(void);
 /* List devices: one "NAME\tVENDOR\tMODEL\tTYPE" line each into *out
  * (owned).  SOHOA_OK with an empty list when there is none. */
 int sohoa_scan_list_devices(char **out);
+
+/* Capability bits, in sohoa's words. */
+enum {
+	SOHOA_SCAN_SRC_FLATBED = 1 << 0,
+	SOHOA_SCAN_SRC_ADF = 1 << 1,
+	SOHOA_SCAN_SRC_DUPLEX = 1 << 2,
+	SOHOA_SCAN_MODE_COLOR = 1 << 0,
+	SOHOA_SCAN_MODE_GRAY = 1 << 1,
+	SOHOA_SCAN_MODE_LINEART = 1 << 2
+};
+
+/* One device and what it can do, read from its option descriptors and
+ * mapped to sohoa's words through the same table `sohoa scan` uses.  A
+ * vendor value the table does not know is listed in `unmapped`, never
+ * guessed.  Every string is owned by the array. */
+typedef struct sohoa_scan_device_info {
+	char *name, *vendor, *model, *type;
+	unsigned sources;     /* SOHOA_SCAN_SRC_* bits; 0 = not selectable
+	                         (the device's one source, flatbed by SANE's
+	                         convention) */
+	unsigned modes;       /* SOHOA_SCAN_MODE_* bits; 0 = no mode option */
+	char *resolutions;    /* "75, 150, 300" or "50..1200" (dpi); "" when
+	                         the device has no resolution option */
+	int dpi_min, dpi_max; /* 0 when unknown */
+	double width_mm, height_mm; /* largest scan area; 0 = unknown */
+	char *unmapped;             /* e.g. "source 'Transparency Unit'; mode
+	                               'Halftone'", or NULL */
+	char *error;                /* the device could not be opened: why (its
+	                               capabilities are then unknown), or NULL */
+} sohoa_scan_device_info;
+
+/* sohoa's word ("flatbed", "adf", "duplex"; "color", "gray", "lineart")
+ * for a vendor's value of the "source" or "mode" option, from the one
+ * alias table scans and `sohoa devices` use; NULL when the table does not
+ * know it (never guessed).  Static string. */
+const char *sohoa_scan_map_name(const char *option, const char *theirs);
+
+/* Every device SANE sees, opened one at a time to read its options.
+ * *out is owned (sohoa_scan_devices_free); *n_out may be 0.  A device
+ * that cannot be opened is listed with `error` set, not a failure. */
+int sohoa_scan_devices(sohoa_scan_device_info **out, size_t *n_out);
+void sohoa_scan_devices_free(sohoa_scan_device_info *list, size_t n);
+
+/* ---- jobs: a spool folder and its journal ------------------------------ */
+
+/* A capture job is a folder in the spool holding the page files and
+ * `journal.jsonl`: one JSON object per line, appended and fsynced before
+ * the next page is read.  First the job's parameters, then one record per
+ * durable page, then state changes and resume options.  A last line cut
+ * short by a crash is dropped on open, so a kill at any moment loses at
+ * most the page in flight.  A job opened for writing holds an exclusive
+ * flock on its journal: two processes never feed the same job, and a lock
+ * dies with its process (kill -9 included). */
+typedef struct sohoa_scan_job sohoa_scan_job;
+
+/* What a job is for.  Strings borrowed by create; when read back from a
+ * journal they are owned by the job. */
+typedef struct sohoa_scan_job_params {
+	const char *what;        /* "scan" or "import": folder prefix */
+	const char *case_number; /* normalized case number */
+	const char *component;   /* component name */
+	const char *kind;        /* "component" or "result" */
+	const char *origin;      /* import: the original file, or NULL */
+	sohoa_scan_opts scan;    /* scan jobs: device settings; `set` holds
+	                            the --set options then any added on resume */
+} sohoa_scan_job_params;
+
+/* Job states, as written in the journal. */
+#define SOHOA_SCAN_JOB_CAPTURING                                               \
+	"capturing"                        /* pages coming in (or a            \
+	                                       crash cut it short) */
+#define SOHOA_SCAN_JOB_FAULTED  "faulted"  /* device fault: resume */
+#define SOHOA_SCAN_JOB_CAPTURED "captured" /* all pages in: file them */
+#define SOHOA_SCAN_JOB_FILING   "filing"   /* a bundle write began */
+
+/* Make a new job folder SPOOL/WHAT-SECONDS-NANOS-PID with its journal
+ * (fsynced, folder fsynced) and hold it open.  *out owned
+ * (sohoa_scan_job_free).  SOHOA_EENV when the spool cannot be written. */
+int sohoa_scan_job_create(sohoa_scan_job **out, const char *spool,
+                          const sohoa_scan_job_params *params);
+
+/* Open the job in folder `dir` from its journal.  For writing
+ * (`readonly` 0) the journal is locked (SOHOA_EBUSY when another process
+ * holds it), a torn last line is cut off, and files in the folder that
+ * the journal does not name (the page in flight, temp files) are removed.
+ * Read-only opens take no lock and change nothing; see
+ * sohoa_scan_job_busy().  SOHOA_ENOTFOUND when there is no journal,
+ * SOHOA_EIO when it is damaged or a journaled page file is missing. */
+int sohoa_scan_job_open(sohoa_scan_job **out, const char *dir, int readonly);
+
+void sohoa_scan_job_free(sohoa_scan_job *job);
+
+/* Accessors; strings borrowed until the job is freed. */
+const char *sohoa_scan_job_id(const sohoa_scan_job *job);  /* folder name */
+const char *sohoa_scan_job_dir(const sohoa_scan_job *job); /* full path */
+const sohoa_scan_job_params *
+sohoa_scan_job_get_params(const sohoa_scan_job *job);
+const char *sohoa_scan_job_state(const sohoa_scan_job *job);
+/* The last fault's operator message, or NULL. */
+const char *sohoa_scan_job_error(const sohoa_scan_job *job);
+/* Creation time, ISO 8601 UTC. */
+const char *sohoa_scan_job_created(const sohoa_scan_job *job);
+/* Read-only opens: 1 when another process holds the job open. */
+int sohoa_scan_job_busy(const sohoa_scan_job *job);
+size_t sohoa_scan_job_npages(const sohoa_scan_job *job);
+/* Journaled page `i` (0-based); `path` is the full path.  Borrowed until
+ * the job is freed or a page is added. */
+const sohoa_scan_page *sohoa_scan_job_page(const sohoa_scan_job *job, size_t i);
+
+/* Record a durable page (a sohoa_scan_page_cb: pass the job as payload).
+ * The page file must be in the job's folder.  Fsynced before it returns. */
+int sohoa_scan_job_add_page(const sohoa_scan_page *pg, void *job);
+
+/* Record device options added on resume (e.g. to clear a test fault);
+ * they follow the original ones in params.scan.set. */
+int sohoa_scan_job_add_options(sohoa_scan_job *job, const char *const *set,
+                               size_t nset);
+
+/* Record a state change with an optional message (NULL). */
+int sohoa_scan_job_set_state(sohoa_scan_job *job, const char *state,
+                             const char *error);
+
+/* Remove the job folder (after its pages are filed).  The handle must
+ * still be freed. */
+int sohoa_scan_job_remove(sohoa_scan_job *job);
+
+/* ---- hot folder ---------------------------------------------------------- */
+
+/* A folder that scanners and staff drop files into (often an SMB or NFS
+ * share, so it is polled: no inotify).  A file is taken once its size and
+ * mtime have not changed for `stable_seconds` across polls, so a file
+ * still being copied is never read.  Its name says where it goes:
+ * `CASE.ext` or `CASE__COMPONENT.ext` (e.g.
+ * `000.00.22.H27-250701-0001__Tờ khai.png`); extensions tif, tiff, png,
+ * jpg, jpeg, pnm, pbm, pgm, ppm.  A file that cannot be taken is moved to
+ * `failed/` with `NAME.why` beside it (what is wrong, how to fix it); a
+ * file whose SHA-256 was taken before is moved to `duplicates/` with a
+ * `.why` naming the first one.  Taken files' SHA-256 are kept in
+ * `.sohoa-seen` in the folder (one line each, appended and fsynced). */
+typedef struct sohoa_scan_hotfolder sohoa_scan_hotfolder;
+
+/* A stable file, checked (readable image, valid case number, not seen
+ * before).  Strings borrowed for the duration of the callback. */
+typedef struct sohoa_scan_hotfolder_file {
+	const char *path;        /* the file in the hot folder */
+	const char *name;        /* its name */
+	const char *case_number; /* normalized */
+	const char *component;   /* from the name, or "Hồ sơ" */
+	const char *sha256;      /* of the file */
+	int npages;              /* pages it holds */
+} sohoa_scan_hotfolder_file;
+
+/* Take a file in: return SOHOA_OK once its pages are durable in the spool
+ * (the hot folder then records its SHA-256 and removes the original).
+ * SOHOA_EINVALID sends the file to failed/ with the message as its .why;
+ * any other error leaves it in place to be tried again at the next
+ * poll (disk full, archive busy). */
+typedef int (*sohoa_scan_hotfolder_cb)(const sohoa_scan_hotfolder_file *f,
+                                       void *payload);
+
+/* What one poll did. */
+typedef struct sohoa_scan_hotfolder_stats {
+	int taken;      /* ingested and removed */
+	int failed;     /* moved to failed/ */
+	int duplicates; /* moved to duplicates/ */
+	int waiting;    /* not yet stable, or left for a retry */
+} sohoa_scan_hotfolder_stats;
+
+/* Open the hot folder `path` (created when missing) and its seen-list.
+ * *out owned (sohoa_scan_hotfolder_free).  SOHOA_EENV when it cannot be
+ * made or read. */
+int sohoa_scan_hotfolder_open(sohoa_scan_hotfolder **out, const char *path,
+                              int stable_seconds);
+void sohoa_scan_hotfolder_free(sohoa_scan_hotfolder *hf);
+
+/* One pass over the folder, in name order: note every file's size and
+ * mtime, and hand each file that has been stable for stable_seconds since
+ * an earlier pass to `cb`.  `stats` (may be NULL) gets what happened.
+ * Fails only when the folder itself cannot be read or written. */
+int sohoa_scan_hotfolder_poll(sohoa_scan_hotfolder *hf,
+                              sohoa_scan_hotfolder_cb cb, void *payload,
+                              sohoa_scan_hotfolder_stats *stats);
 
 /* ---- files ------------------------------------------------------------- */
 

@@ -239,6 +239,209 @@ fi
 run "$BIN" "${C[@]}" reindex --all
 case "$err" in *"reindex: "*) not_ok "no progress when piped" ;; *) ok "no progress when piped" ;; esac
 
+# --- journal and resume: a paper jam, then kill -9 in mid-batch -----------
+CASE3=000.00.22.H27-250702-0007
+TEST_ADF=(--device test:0 --source adf --dpi 50 --set test-picture=Grid)
+run "$BIN" "${C[@]}" scan --case "$CASE3" --component "Giấy tờ" "${TEST_ADF[@]}" \
+	--set read-return-value=SANE_STATUS_JAMMED
+expect_rc "a paper jam is an environment failure" 3
+expect_in "the jam message says what to do" "$err" "paper jam on test:0: clear the feeder"
+resume_cmd=$(printf '%s' "$err" | sed -n 's/.*then run `\(.*\)`.*/\1/p')
+expect_in "the jam message gives the exact resume command" "$resume_cmd" "scan --resume scan-"
+run "$BIN" "${C[@]}" jobs
+expect_rc "jobs exits 0" 0
+expect_in "jobs shows the faulted job" "$out" "faulted	0	$CASE3	Giấy tờ	test:0	read: paper jam"
+# the printed command, as the operator would paste it (with --set to clear
+# the simulated jam)
+run bash -c "cd '$T' && ${resume_cmd/sohoa/\'$BIN\'} --set read-return-value=Default"
+expect_rc "the printed resume command files the job" 0
+expect_in "the resumed job files 10 pages" "$out" "10 pages added to component \"Giấy tờ\""
+expect_absent "the spool is empty after the resume" "$T/data/spool"
+
+CASE4=000.00.22.H27-250703-0011
+"$BIN" "${C[@]}" scan --case "$CASE4" "${TEST_ADF[@]}" --set read-limit=yes \
+	--set read-limit-size=1000 --set read-delay=yes \
+	--set read-delay-duration=20000 >"$T/kill.out" 2>&1 &
+pid=$!
+for _ in $(seq 300); do
+	n=$(cat "$T"/data/spool/*/journal.jsonl 2>/dev/null | grep -c '"rec":"page"')
+	[ "${n:-0}" -ge 2 ] && break
+	sleep 0.05
+done
+sleep 0.2 # into the next page
+kill -9 "$pid"
+wait "$pid" 2>/dev/null
+JOB=$(ls "$T/data/spool" | head -1)
+kept=$(grep -c '"rec":"page"' "$T/data/spool/$JOB/journal.jsonl")
+[ "$kept" -ge 2 ] && [ "$kept" -lt 10 ] && ok "kill -9 in mid-batch left $kept journaled pages" ||
+	not_ok "kill -9 in mid-batch ($kept journaled pages)"
+mkdir -p "$T/before" && cp "$T/data/spool/$JOB"/p*.tif "$T/before/" 2>/dev/null
+cp -r "$T/data/spool/$JOB" "$T/job-copy"
+run "$BIN" "${C[@]}" jobs
+expect_in "jobs shows the killed job as interrupted" "$out" "$JOB	interrupted	$kept	$CASE4"
+run "$BIN" "${C[@]}" scan --resume "$JOB" --set read-delay=no
+expect_rc "resume after kill -9 exits 0" 0
+want=$((kept + 10))
+expect_in "resume files the journaled pages and the new ones" "$out" "$want pages added"
+B4="$T/data/archive/$CASE4.zip"
+names=$(unzip -Z1 "$B4" | grep -E '/data/.*/[0-9]{4}\.tif$' | sed 's|.*/||' | sort)
+expected=$(seq -f '%04g.tif' 1 "$want")
+[ "$names" = "$expected" ] && ok "every page is in the bundle exactly once (1..$want)" ||
+	not_ok "pages in the bundle: $(echo $names)"
+same=0
+for i in $(seq 1 "$kept"); do
+	f=$(printf 'p%04d.tif' "$i")
+	e=$(unzip -Z1 "$B4" | grep -E "/$(printf '%04d' "$i")\.tif$")
+	unzip -p "$B4" "$e" | cmp -s - "$T/before/$f" && same=$((same + 1))
+done
+[ "$same" -eq "$kept" ] && ok "the pages scanned before the kill are filed byte-identical" ||
+	not_ok "pages filed byte-identical ($same of $kept)"
+echo "# $(($(ls "$T/before" | wc -l) - kept)) unjournaled page in flight was on disk at the kill"
+expect_absent "the spool is empty after the resume" "$T/data/spool"
+run "$BIN" "${C[@]}" verify "$B4"
+expect_rc "the resumed bundle verifies" 0
+# a crash after the bundle was renamed in but before the spool was
+# removed: the journal says filing, and the pages are already filed
+cp -r "$T/job-copy" "$T/data/spool/$JOB"
+printf '{"rec":"state","state":"filing","time":"2026-01-01T00:00:00Z"}\n' >>"$T/data/spool/$JOB/journal.jsonl"
+rm -f "$T/data/spool/$JOB"/p*.tif && cp "$T/before"/p*.tif "$T/data/spool/$JOB/"
+run "$BIN" "${C[@]}" scan --resume "$JOB"
+expect_rc "resuming a job that was already filed exits 0" 0
+count=$(unzip -Z1 "$B4" | grep -cE '/data/.*/[0-9]{4}\.tif$')
+[ "$count" -eq "$want" ] && ok "a filed job is not appended twice" ||
+	not_ok "a filed job is not appended twice ($count pages, want $want)"
+expect_absent "its spool folder is removed" "$T/data/spool"
+# Ctrl-C stops at a page boundary and files what was captured
+CASE10=000.00.22.H27-250709-0010
+"$BIN" "${C[@]}" scan --case "$CASE10" "${TEST_ADF[@]}" --set read-limit=yes \
+	--set read-limit-size=1000 --set read-delay=yes \
+	--set read-delay-duration=20000 >"$T/int.out" 2>"$T/int.err" &
+pid=$!
+for _ in $(seq 300); do
+	n=$(cat "$T"/data/spool/*/journal.jsonl 2>/dev/null | grep -c '"rec":"page"')
+	[ "${n:-0}" -ge 2 ] && break
+	sleep 0.05
+done
+kill -INT "$pid"
+wait "$pid"
+irc=$?
+[ "$irc" -eq 0 ] && ok "Ctrl-C during an ADF batch exits 0" || not_ok "Ctrl-C during an ADF batch (exit $irc: $(cat "$T/int.err"))"
+filed=$(unzip -Z1 "$T/data/archive/$CASE10.zip" 2>/dev/null | grep -cE '/data/.*/[0-9]{4}\.tif$')
+[ "${filed:-0}" -ge 2 ] && [ "${filed:-0}" -lt 10 ] && ok "Ctrl-C keeps and files the $filed pages captured" ||
+	not_ok "Ctrl-C keeps and files the pages captured (${filed:-0})"
+expect_in "the cancel is reported" "$(cat "$T/int.err")" "cancelled after"
+expect_absent "nothing is left in the spool after Ctrl-C" "$T/data/spool"
+
+run "$BIN" "${C[@]}" scan --resume scan-nosuch
+expect_rc "resuming an unknown job fails" 1
+expect_in "the message points to sohoa jobs" "$err" "sohoa jobs"
+run "$BIN" "${C[@]}" scan --resume x --case "$CASE4"
+expect_rc "--resume with --case is a usage error" 2
+
+# --- hot folder: sohoa hotfolder --once, then sohoad -------------------------
+sed -e 's|^path = data/hot$|path = data/hot\nstable_seconds = 1\npoll_seconds = 1|' \
+	"$T/sohoa.conf" >"$T/hot.conf"
+H=(--config "$T/hot.conf")
+CASE5=000.00.22.H27-250704-0005
+mkdir -p "$T/data/hot"
+cp "$DATA/text_vi.png" "$T/data/hot/${CASE5}__Đơn đề nghị.png"
+echo "not an image" >"$T/data/hot/$CASE5.docx"
+run "$BIN" "${H[@]}" hotfolder --once
+expect_rc "hotfolder --once exits 0" 0
+expect_in "hotfolder --once reports what it did" "$out" "1 taken, 1 failed, 0 duplicates"
+expect_in "the dropped page is filed" "$out" "1 page added to component \"Đơn đề nghị\""
+[ ! -e "$T/data/hot/${CASE5}__Đơn đề nghị.png" ] && ok "the original is removed once filed" ||
+	not_ok "the original is removed once filed"
+[ -s "$T/data/hot/failed/$CASE5.docx.why" ] && ok "a wrong extension goes to failed/ with a .why" ||
+	not_ok "a wrong extension goes to failed/ with a .why"
+entry=$(unzip -Z1 "$T/data/archive/$CASE5.zip" | grep -E '0001\.png$' | head -1)
+unzip -p "$T/data/archive/$CASE5.zip" "$entry" | cmp -s - "$DATA/text_vi.png" &&
+	ok "the hot-folder master is byte-identical" || not_ok "the hot-folder master is byte-identical"
+cp "$DATA/text_vi.png" "$T/data/hot/${CASE5}__again.png"
+run "$BIN" "${H[@]}" hotfolder --once
+expect_in "a second drop of the same file is a duplicate" "$out" "0 taken, 0 failed, 1 duplicate"
+expect_in "the duplicate's .why names the first drop" "$(cat "$T/data/hot/duplicates/${CASE5}__again.png.why")" "${CASE5}__Đơn đề nghị.png"
+run "$BIN" "${H[@]}" hotfolder
+expect_rc "hotfolder without --once is a usage error" 2
+
+# a scan whose filing fails (no such OCR language) stays in the spool ...
+CASE7=000.00.22.H27-250706-0007
+sed -e 's|^workers = 2$|workers = 2\nlanguages = xyz|' "$T/hot.conf" >"$T/badocr.conf"
+run "$BIN" --config "$T/badocr.conf" scan --case "$CASE7" --device test:0 --dpi 50 --set read-return-value=Default
+expect_rc "a scan whose filing fails is an environment failure" 3
+expect_in "the filing failure gives the resume command" "$err" "scan --resume scan-"
+run "$BIN" "${H[@]}" jobs
+expect_in "jobs shows it captured, waiting to be filed" "$out" "captured	1	$CASE7"
+# ... and sohoad files it when it starts
+SOHOAD=$(dirname "$BIN")/sohoad
+CASE6=000.00.22.H27-250705-0006
+"$SOHOAD" --config "$T/hot.conf" -v 2>"$T/sohoad.err" >"$T/sohoad.out" &
+dpid=$!
+cp "$DATA/one_line.png" "$T/data/hot/$CASE6.png"
+for _ in $(seq 150); do
+	[ -e "$T/data/archive/$CASE6.zip" ] && [ ! -e "$T/data/hot/$CASE6.png" ] && break
+	sleep 0.2
+done
+[ -e "$T/data/archive/$CASE7.zip" ] && ok "sohoad files the job a failed filing left in the spool" ||
+	not_ok "sohoad files the job a failed filing left in the spool"
+[ -e "$T/data/archive/$CASE6.zip" ] && ok "sohoad takes a hot-folder file into its case" ||
+	not_ok "sohoad takes a hot-folder file into its case ($(tail -3 "$T/sohoad.err"))"
+kill -TERM "$dpid"
+wait "$dpid"
+drc=$?
+[ "$drc" -eq 0 ] && ok "sohoad stops cleanly on SIGTERM" || not_ok "sohoad stops cleanly on SIGTERM (exit $drc)"
+expect_in "sohoad logs the hot-folder file" "$(cat "$T/sohoad.err")" "hot folder: $CASE6.png taken into case $CASE6"
+
+# --- sohoad control socket: a queue per device, SIGHUP, SIGTERM drains ------
+{ cat "$T/hot.conf"; printf '[server]\nsocket = data/ctl.sock\n'; } >"$T/ctl.conf"
+K=(--config "$T/ctl.conf")
+CASE8=000.00.22.H27-250708-0008
+CASE9=000.00.22.H27-250708-0009
+run "$BIN" "${K[@]}" scan --daemon --case "$CASE8" --device test:0
+expect_rc "scan --daemon without sohoad is an environment failure" 3
+expect_in "it says how to fix it" "$err" "start sohoad"
+"$SOHOAD" --config "$T/ctl.conf" -v 2>"$T/ctl.err" >/dev/null &
+dpid=$!
+for _ in $(seq 50); do [ -S "$T/data/ctl.sock" ] && break; sleep 0.1; done
+SLOW=(--set read-limit=yes --set read-limit-size=2000 --set read-delay=yes --set read-delay-duration=20000)
+run "$BIN" "${K[@]}" scan --daemon --case "$CASE8" --device test:0 --source adf --dpi 50 "${SLOW[@]}"
+expect_rc "scan --daemon queues a scan" 0
+expect_in "it names the request" "$out" "queued as r1"
+run "$BIN" "${K[@]}" scan --daemon --case "$CASE9" --device test:0 --source flatbed --dpi 50
+expect_in "a second scan on the same device is queued" "$out" "queued as r2"
+run "$BIN" "${K[@]}" jobs
+expect_in "jobs shows the running scan" "$out" "r1	running	-	$CASE8"
+expect_in "jobs shows the one waiting for the device" "$out" "r2	queued	-	$CASE9"
+kill -HUP "$dpid"
+for _ in $(seq 100); do grep -q "configuration reloaded" "$T/ctl.err" && break; sleep 0.1; done
+expect_in "SIGHUP reloads the configuration" "$(cat "$T/ctl.err")" "configuration reloaded"
+for _ in $(seq 300); do
+	n=$(cat "$T"/data/spool/*/journal.jsonl 2>/dev/null | grep -c '"rec":"page"')
+	[ "${n:-0}" -ge 2 ] && break
+	sleep 0.05
+done
+kill -TERM "$dpid"
+wait "$dpid"
+drc=$?
+[ "$drc" -eq 0 ] && ok "SIGTERM drains sohoad cleanly" || not_ok "SIGTERM drains sohoad cleanly (exit $drc)"
+log=$(cat "$T/ctl.err")
+expect_in "the running scan is asked to stop at a page boundary" "$log" "[r1] asked to stop at the next page"
+expect_in "the queued scan is not started" "$log" "[r2] not started"
+expect_in "the scan's own output carries its request id" "$log" "[r1] case $CASE8:"
+[ -e "$T/data/archive/$CASE8.zip" ] && ok "the pages scanned before SIGTERM are filed" ||
+	not_ok "the pages scanned before SIGTERM are filed ($(tail -5 "$T/ctl.err"))"
+expect_absent "the drained scan leaves no spool job" "$T/data/spool"
+[ ! -e "$T/data/ctl.sock" ] && ok "the control socket is removed" || not_ok "the control socket is removed"
+
+# --- devices ----------------------------------------------------------------
+run "$BIN" "${C[@]}" devices
+expect_rc "devices exits 0" 0
+expect_in "devices lists the test scanner" "$out" "test:0	Noname	frontend-tester	virtual device"
+expect_in "devices gives sources in sohoa's words" "$out" "sources: flatbed, adf"
+expect_in "devices gives modes in sohoa's words" "$out" "modes: color, gray"
+expect_in "devices gives the resolutions" "$out" "resolutions: 1..1200 dpi"
+expect_in "devices gives the page size" "$out" "max page: 200 x 200 mm"
+
 # --- ocr ------------------------------------------------------------------
 run "$BIN" "${C[@]}" ocr --json "$DATA/text_vi.png" "$T/broken.png" "$DATA/one_line.png"
 expect_rc "ocr with one bad file exits 1" 1

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 struct fixture {
@@ -89,6 +90,80 @@ static void devices_include_the_virtual_scanners(void **state)
 	assert_non_null(strstr(list, "pnm:0\t"));
 	assert_non_null(strstr(list, "test:0\t"));
 	free(list);
+}
+
+/* Capabilities in sohoa's words, from the devices' option descriptors. */
+static void devices_report_capabilities(void **state)
+{
+	sohoa_scan_device_info *list = NULL;
+	size_t n = 0, seen = 0;
+
+	(void)state;
+	assert_int_equal(sohoa_scan_devices(&list, &n), SOHOA_OK);
+	assert_true(n >= 2);
+	for (size_t i = 0; i < n; i++) {
+		const sohoa_scan_device_info *d = &list[i];
+
+		assert_null(d->error);
+		if (!strcmp(d->name, "test:0")) {
+			seen++;
+			assert_string_equal(d->vendor, "Noname");
+			assert_int_equal(d->sources, SOHOA_SCAN_SRC_FLATBED |
+			                                 SOHOA_SCAN_SRC_ADF);
+			assert_int_equal(d->modes, SOHOA_SCAN_MODE_COLOR |
+			                               SOHOA_SCAN_MODE_GRAY);
+			assert_int_equal(d->dpi_min, 1);
+			assert_int_equal(d->dpi_max, 1200);
+			assert_string_equal(d->resolutions, "1..1200");
+			assert_true(d->width_mm > 199 && d->width_mm < 201);
+			assert_true(d->height_mm > 199 && d->height_mm < 201);
+			assert_null(d->unmapped);
+		} else if (!strcmp(d->name, "pnm:0")) {
+			seen++;
+			assert_int_equal(d->sources, 0); /* no source option */
+			assert_int_equal(d->modes, 0);
+			assert_int_equal(d->dpi_min, 75);
+			assert_int_equal(d->dpi_max, 300);
+			assert_non_null(strstr(d->resolutions, "75, 90, 100"));
+			assert_true(d->width_mm == 0); /* not in mm: unknown */
+		}
+	}
+	assert_int_equal(seen, 2);
+	sohoa_scan_devices_free(list, n);
+}
+
+/* Vendors' words map through one table; unknown ones are not guessed. */
+static void vendor_names_map_or_are_refused(void **state)
+{
+	static const struct {
+		const char *option, *theirs, *ours;
+	} cases[] = {
+	    {"source", "ADF", "adf"},
+	    {"source", "Automatic Document Feeder", "adf"},
+	    {"source", "ADF Front", "adf"},
+	    {"source", "ADF Duplex", "duplex"},
+	    {"source", "Duplex", "duplex"},
+	    {"source", "Flatbed", "flatbed"},
+	    {"source", "ADF Back", NULL},
+	    {"source", "Transparency Unit", NULL},
+	    {"mode", "Color", "color"},
+	    {"mode", "24bit Color", "color"},
+	    {"mode", "Gray", "gray"},
+	    {"mode", "Lineart", "lineart"},
+	    {"mode", "Halftone", NULL},
+	    {"depth", "8", NULL},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *got =
+		    sohoa_scan_map_name(cases[i].option, cases[i].theirs);
+
+		if (cases[i].ours)
+			assert_string_equal(got, cases[i].ours);
+		else
+			assert_null(got);
+	}
 }
 
 /* A real document image through the pnm backend comes out pixel-exact. */
@@ -246,6 +321,415 @@ static void bad_options_list_the_valid_ones(void **state)
 	assert_int_equal(s.n, 0);
 }
 
+/* Scan one page from test:0 (options reset first: the test backend keeps
+ * option values between opens in one process) and read it back. */
+static PIX *scan_test_page(struct fixture *fx, const char *mode,
+                           const char *const *extra, size_t nextra,
+                           int jpeg_quality, char *path_out)
+{
+	const char *sets[16] = {"read-return-value=Default",
+	                        "test-picture=Color pattern",
+	                        "non-blocking=no",
+	                        "select-fd=no",
+	                        "ppl-loss=0",
+	                        "hand-scanner=no",
+	                        "depth=8"};
+	size_t n = 7;
+	sohoa_scan_opts o = {.device = "test:0",
+	                     .source = "flatbed",
+	                     .mode = mode,
+	                     .dpi = 50,
+	                     .set = sets,
+	                     .jpeg_quality = jpeg_quality};
+	static int next = 100;
+	struct seen s = {0};
+	PIX *pix;
+	int rc;
+
+	for (size_t i = 0; i < nextra && n < 16; i++)
+		sets[n++] = extra[i];
+	o.nset = n;
+	rc = sohoa_scan_run(&o, fx->spool, next++, collect, &s);
+	if (rc != SOHOA_OK)
+		fail_msg("scan (%s): %s", nextra ? extra[nextra - 1] : "-",
+		         sohoa_error_last());
+	assert_int_equal(s.n, 1);
+	if (path_out)
+		strcpy(path_out, s.paths[0]);
+	assert_non_null(pix = pixRead(s.paths[0]));
+	return pix;
+}
+
+static void assert_same_pix(PIX *a, PIX *b)
+{
+	l_int32 same = 0;
+
+	assert_int_equal(pixGetWidth(a), pixGetWidth(b));
+	assert_int_equal(pixGetHeight(a), pixGetHeight(b));
+	assert_int_equal(pixEqual(a, b, &same), 0);
+	assert_true(same);
+}
+
+/* Three-pass colour frames are interleaved into the same RGB page a
+ * single-pass scan gives, whatever the order of the frames. */
+static void three_pass_frames_make_one_rgb_page(void **state)
+{
+	struct fixture *fx = *state;
+	const char *rgb[] = {"three-pass=yes", "three-pass-order=RGB"};
+	const char *bgr[] = {"three-pass=yes", "three-pass-order=BGR"};
+	const char *one[] = {"three-pass=no"};
+	PIX *single = scan_test_page(fx, "color", one, 1, 0, NULL);
+	PIX *a = scan_test_page(fx, "color", rgb, 2, 0, NULL);
+	PIX *b = scan_test_page(fx, "color", bgr, 2, 0, NULL);
+
+	assert_int_equal(pixGetDepth(single), 32);
+	assert_same_pix(single, a);
+	assert_same_pix(single, b);
+	pixDestroy(&single);
+	pixDestroy(&a);
+	pixDestroy(&b);
+}
+
+/* A real colour image through the pnm backend's three-pass mode (green,
+ * blue, red) comes out pixel-exact. */
+static void pnm_three_pass_is_pixel_exact(void **state)
+{
+	struct fixture *fx = *state;
+	char *src = tmp_path(fx, "page.ppm"), set[300];
+	const char *sets[] = {set, "three-pass=yes"};
+	sohoa_scan_opts o = {.device = "pnm:0", .set = sets, .nset = 2};
+	struct seen s = {0};
+	PIX *orig = pixRead(SOHOA_TEST_DATA "/text_vi.png"), *c, *got;
+
+	assert_non_null(orig);
+	/* a colour page: the gray text tinted, so the planes differ */
+	c = pixConvertTo32(orig);
+	for (l_int32 y = 0; y < pixGetHeight(c); y += 7)
+		for (l_int32 x = 0; x < pixGetWidth(c); x += 3)
+			pixSetRGBPixel(c, x, y, (x * 7) & 255, (y * 3) & 255,
+			               (x + y) & 255);
+	assert_int_equal(pixWrite(src, c, IFF_PNM), 0);
+	snprintf(set, sizeof(set), "filename=%s", src);
+	assert_int_equal(sohoa_scan_run(&o, fx->spool, 1, collect, &s),
+	                 SOHOA_OK);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.modes[0], "color");
+	assert_non_null(got = pixRead(s.paths[0]));
+	assert_same_pix(c, got);
+	pixDestroy(&orig);
+	pixDestroy(&c);
+	pixDestroy(&got);
+	free(src);
+}
+
+/* Non-blocking reads (with and without a select fd) give the page a
+ * blocking read gives. */
+static void non_blocking_reads_give_the_same_page(void **state)
+{
+	struct fixture *fx = *state;
+	const char *limit[] = {"read-limit=yes", "read-limit-size=997"};
+	const char *nb[] = {"read-limit=yes", "read-limit-size=997",
+	                    "non-blocking=yes", "select-fd=yes"};
+	const char *nb_nofd[] = {"read-limit=yes", "read-limit-size=997",
+	                         "non-blocking=yes", "select-fd=no"};
+	PIX *a = scan_test_page(fx, "gray", limit, 2, 0, NULL);
+	PIX *b = scan_test_page(fx, "gray", nb, 4, 0, NULL);
+	PIX *c = scan_test_page(fx, "gray", nb_nofd, 4, 0, NULL);
+
+	assert_same_pix(a, b);
+	assert_same_pix(a, c);
+	pixDestroy(&a);
+	pixDestroy(&b);
+	pixDestroy(&c);
+}
+
+/* Lines padded after the last pixel (ppl-loss) and pages of unknown
+ * height (hand scanner) are cut to what the device announced. */
+static void padded_lines_and_unknown_height(void **state)
+{
+	struct fixture *fx = *state;
+	const char *grid[] = {"test-picture=Grid"};
+	const char *lossy[] = {"test-picture=Grid", "ppl-loss=7"};
+	const char *hand[] = {"test-picture=Grid", "hand-scanner=yes"};
+	PIX *full = scan_test_page(fx, "gray", grid, 1, 0, NULL);
+	PIX *cut = scan_test_page(fx, "gray", lossy, 2, 0, NULL);
+	PIX *h = scan_test_page(fx, "gray", hand, 2, 0, NULL);
+	BOX *box;
+	PIX *left;
+
+	assert_int_equal(pixGetWidth(cut), pixGetWidth(full) - 7);
+	box = boxCreate(0, 0, pixGetWidth(cut), pixGetHeight(full));
+	left = pixClipRectangle(full, box, NULL);
+	assert_same_pix(left, cut);
+	/* hand scanner: 11 cm wide at 50 dpi, height found at the end */
+	assert_true(pixGetWidth(h) >= 215 && pixGetWidth(h) <= 218);
+	assert_true(pixGetHeight(h) > 0);
+	boxDestroy(&box);
+	pixDestroy(&left);
+	pixDestroy(&full);
+	pixDestroy(&cut);
+	pixDestroy(&h);
+}
+
+static uint16_t tiff_compression(const char *path)
+{
+	TIFF *t = TIFFOpen(path, "r");
+	uint16_t comp = 0;
+
+	assert_non_null(t);
+	TIFFGetField(t, TIFFTAG_COMPRESSION, &comp);
+	TIFFClose(t);
+	return comp;
+}
+
+/* Deflate unless JPEG is configured; JPEG only for 8-bit gray and
+ * colour, never for 16-bit or lineart. */
+static void encoding_follows_depth_and_configuration(void **state)
+{
+	struct fixture *fx = *state;
+	const char *d16[] = {"depth=16"};
+	const char *d1[] = {"depth=1", "test-picture=Grid"};
+	char path[256];
+	PIX *lossless, *jpeg;
+	l_float32 diff = 0;
+
+	lossless = scan_test_page(fx, "color", NULL, 0, 0, path);
+	assert_int_equal(tiff_compression(path), COMPRESSION_ADOBE_DEFLATE);
+	jpeg = scan_test_page(fx, "color", NULL, 0, 85, path);
+	assert_int_equal(tiff_compression(path), COMPRESSION_JPEG);
+	/* lossy, but the same picture */
+	assert_int_equal(pixGetWidth(jpeg), pixGetWidth(lossless));
+	pixGetDifferenceStats(lossless, jpeg, 0, 1, NULL, &diff, 0);
+	assert_true(diff < 12.0f);
+	pixDestroy(&jpeg);
+	jpeg = scan_test_page(fx, "gray", NULL, 0, 85, path);
+	assert_int_equal(tiff_compression(path), COMPRESSION_JPEG);
+	pixDestroy(&jpeg);
+	jpeg = scan_test_page(fx, "gray", d16, 1, 85, path);
+	assert_int_equal(tiff_compression(path), COMPRESSION_ADOBE_DEFLATE);
+	pixDestroy(&jpeg);
+	jpeg = scan_test_page(fx, "gray", d1, 2, 85, path);
+	assert_int_equal(tiff_compression(path), COMPRESSION_CCITTFAX4);
+	pixDestroy(&jpeg);
+	pixDestroy(&lossless);
+}
+
+/* ---- hot folder ---------------------------------------------------- */
+
+struct taken {
+	int n;
+	char names[8][128];
+	char sha[8][65];
+	char cases[8][64];
+	char components[8][64];
+	int rc; /* what the callback returns */
+};
+
+static int take(const sohoa_scan_hotfolder_file *f, void *payload)
+{
+	struct taken *t = payload;
+
+	if (t->rc != SOHOA_OK)
+		return sohoa_error_set(t->rc, "refused by the test");
+	if (t->n < 8) {
+		snprintf(t->names[t->n], sizeof(t->names[0]), "%s", f->name);
+		snprintf(t->sha[t->n], sizeof(t->sha[0]), "%s", f->sha256);
+		snprintf(t->cases[t->n], sizeof(t->cases[0]), "%s",
+		         f->case_number);
+		snprintf(t->components[t->n], sizeof(t->components[0]), "%s",
+		         f->component);
+	}
+	t->n++;
+	return SOHOA_OK;
+}
+
+static void write_bytes(const char *path, const void *data, size_t len,
+                        const char *mode)
+{
+	FILE *f = fopen(path, mode);
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	fclose(f);
+}
+
+static int exists(struct fixture *fx, const char *rel)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/hot/%s", fx->dir, rel);
+	return access(path, F_OK) == 0;
+}
+
+static void nap_ms(int ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	nanosleep(&ts, NULL);
+}
+
+/* A file still being written is not read; once its size and mtime stay
+ * put for stable_seconds it is taken whole and the original removed. */
+static void hotfolder_waits_for_a_growing_file(void **state)
+{
+	struct fixture *fx = *state;
+	char *hot = tmp_path(fx, "hot"), *dst, full_sha[65];
+	sohoa_scan_hotfolder *hf = NULL;
+	sohoa_scan_hotfolder_stats st;
+	struct taken t = {0};
+	char *data = NULL;
+	size_t len = 0;
+
+	assert_int_equal(
+	    sohoa_fs_read_all(&data, &len, SOHOA_TEST_DATA "/text_vi.png"),
+	    SOHOA_OK);
+	assert_int_equal(sohoa_scan_hotfolder_open(&hf, hot, 1), SOHOA_OK);
+	assert_int_equal(
+	    sohoa_asprintf(&dst, "%s/000.00.22.H27-250701-0001__Tờ khai.png",
+	                   hot),
+	    0);
+	write_bytes(dst, data, len / 2, "wb"); /* half copied */
+	assert_int_equal(sohoa_scan_hotfolder_poll(hf, take, &t, &st),
+	                 SOHOA_OK);
+	assert_int_equal(st.waiting, 1);
+	nap_ms(1200);
+	write_bytes(dst, data + len / 2, len - len / 2, "ab"); /* grows */
+	assert_int_equal(sohoa_scan_hotfolder_poll(hf, take, &t, &st),
+	                 SOHOA_OK);
+	assert_int_equal(t.n, 0); /* changed since the last look */
+	assert_int_equal(st.waiting, 1);
+	assert_int_equal(sohoa_scan_hotfolder_poll(hf, take, &t, &st),
+	                 SOHOA_OK);
+	assert_int_equal(t.n, 0); /* unchanged, but not for 1 s yet */
+	nap_ms(1200);
+	assert_int_equal(sohoa_scan_sha256_file(full_sha, dst), SOHOA_OK);
+	assert_int_equal(sohoa_scan_hotfolder_poll(hf, take, &t, &st),
+	                 SOHOA_OK);
+	assert_int_equal(st.taken, 1);
+	assert_int_equal(t.n, 1);
+	assert_string_equal(t.sha[0], full_sha); /* the whole file */
+	assert_string_equal(t.cases[0], "000.00.22.H27-250701-0001");
+	assert_string_equal(t.components[0], "Tờ khai");
+	assert_int_not_equal(access(dst, F_OK), 0); /* original removed */
+	sohoa_scan_hotfolder_free(hf);
+	free(data);
+	free(dst);
+	free(hot);
+}
+
+/* Duplicates (also after a restart), corrupt files, wrong extensions and
+ * names without a case number are moved aside with a .why. */
+static void hotfolder_moves_bad_files_aside(void **state)
+{
+	struct fixture *fx = *state;
+	char *hot = tmp_path(fx, "hot"), *p = NULL, *why = NULL;
+	sohoa_scan_hotfolder *hf = NULL;
+	sohoa_scan_hotfolder_stats st;
+	struct taken t = {0};
+	char *data = NULL;
+	size_t len = 0, wlen = 0;
+	static const char *const names[] = {
+	    "000.00.22.H27-250701-0001.png",       /* taken */
+	    "000.00.22.H27-250701-0001__copy.png", /* same bytes */
+	    "000.00.22.H27-250701-0002.png",       /* truncated */
+	    "000.00.22.H27-250701-0003.docx",      /* wrong type */
+	    "scan0001.png",                        /* no case number */
+	};
+
+	assert_int_equal(
+	    sohoa_fs_read_all(&data, &len, SOHOA_TEST_DATA "/text_vi.png"),
+	    SOHOA_OK);
+	assert_int_equal(sohoa_scan_hotfolder_open(&hf, hot, 0), SOHOA_OK);
+	for (size_t i = 0; i < 5; i++) {
+		assert_int_equal(sohoa_asprintf(&p, "%s/%s", hot, names[i]), 0);
+		write_bytes(p, data, i == 2 ? len / 3 : len, "wb");
+		free(p);
+	}
+	assert_int_equal(sohoa_scan_hotfolder_poll(hf, take, &t, &st),
+	                 SOHOA_OK);
+	assert_int_equal(st.waiting, 5); /* first look */
+	assert_int_equal(sohoa_scan_hotfolder_poll(hf, take, &t, &st),
+	                 SOHOA_OK);
+	assert_int_equal(st.taken, 1);
+	assert_int_equal(st.duplicates, 1);
+	assert_int_equal(st.failed, 3);
+	assert_int_equal(t.n, 1);
+	assert_string_equal(t.names[0], "000.00.22.H27-250701-0001.png");
+	assert_true(
+	    exists(fx, "duplicates/000.00.22.H27-250701-0001__copy.png"));
+	assert_true(exists(fx, "failed/000.00.22.H27-250701-0002.png"));
+	assert_true(exists(fx, "failed/000.00.22.H27-250701-0003.docx"));
+	assert_true(exists(fx, "failed/scan0001.png"));
+	/* each .why says what is wrong */
+	assert_int_equal(
+	    sohoa_asprintf(&p, "%s/duplicates/%s.why", hot, names[1]), 0);
+	assert_int_equal(sohoa_fs_read_all(&why, &wlen, p), SOHOA_OK);
+	assert_non_null(strstr(why, "000.00.22.H27-250701-0001.png"));
+	assert_non_null(strstr(why, t.sha[0]));
+	free(why);
+	free(p);
+	assert_int_equal(sohoa_asprintf(&p, "%s/failed/%s.why", hot, names[2]),
+	                 0);
+	assert_int_equal(sohoa_fs_read_all(&why, &wlen, p), SOHOA_OK);
+	assert_non_null(strstr(why, names[2]));
+	free(why);
+	free(p);
+	assert_int_equal(sohoa_asprintf(&p, "%s/failed/%s.why", hot, names[3]),
+	                 0);
+	assert_int_equal(sohoa_fs_read_all(&why, &wlen, p), SOHOA_OK);
+	assert_non_null(strstr(why, "not a file type"));
+	free(why);
+	free(p);
+	assert_int_equal(sohoa_asprintf(&p, "%s/failed/%s.why", hot, names[4]),
+	                 0);
+	assert_int_equal(sohoa_fs_read_all(&why, &wlen, p), SOHOA_OK);
+	assert_non_null(strstr(why, "no usable case number"));
+	free(why);
+	free(p);
+	sohoa_scan_hotfolder_free(hf);
+
+	/* the seen-list outlives the process: the same bytes again, under
+	 * another case, are a duplicate */
+	assert_int_equal(sohoa_scan_hotfolder_open(&hf, hot, 0), SOHOA_OK);
+	assert_int_equal(
+	    sohoa_asprintf(&p, "%s/000.00.22.H27-250701-0009.png", hot), 0);
+	write_bytes(p, data, len, "wb");
+	sohoa_scan_hotfolder_poll(hf, take, &t, &st);
+	assert_int_equal(sohoa_scan_hotfolder_poll(hf, take, &t, &st),
+	                 SOHOA_OK);
+	assert_int_equal(st.duplicates, 1);
+	assert_int_equal(t.n, 1);
+	free(p);
+	/* a callback that cannot take the file now leaves it in place; one
+	 * that finds it invalid sends it to failed/ */
+	assert_int_equal(
+	    sohoa_asprintf(&p, "%s/000.00.22.H27-250701-0010.pgm", hot), 0);
+	{
+		PIX *pix = pixRead(SOHOA_TEST_DATA "/one_line.png");
+		PIX *g = pixConvertTo8(pix, 0);
+
+		assert_int_equal(pixWrite(p, g, IFF_PNM), 0);
+		pixDestroy(&pix);
+		pixDestroy(&g);
+	}
+	t.rc = SOHOA_EENV;
+	sohoa_scan_hotfolder_poll(hf, take, &t, &st);
+	assert_int_equal(sohoa_scan_hotfolder_poll(hf, take, &t, &st),
+	                 SOHOA_OK);
+	assert_int_equal(access(p, F_OK), 0);
+	assert_int_equal(st.waiting, 1);
+	t.rc = SOHOA_EINVALID;
+	sohoa_scan_hotfolder_poll(hf, take, &t, &st);
+	assert_int_equal(sohoa_scan_hotfolder_poll(hf, take, &t, &st),
+	                 SOHOA_OK);
+	assert_int_equal(st.failed, 1);
+	assert_true(exists(fx, "failed/000.00.22.H27-250701-0010.pgm.why"));
+	sohoa_scan_hotfolder_free(hf);
+	free(p);
+	free(data);
+	free(hot);
+}
+
 /* Each accepted file type, made from one real page at test time. */
 static void import_takes_each_file_type(void **state)
 {
@@ -348,10 +832,104 @@ static void import_refuses_bad_files_by_name(void **state)
 	free(text);
 }
 
+/* The journal: pages recorded as they become durable, a torn last line
+ * and the page in flight dropped on reopen, one writer at a time. */
+static void job_journal_survives_a_crash(void **state)
+{
+	struct fixture *fx = *state;
+	/* the test backend keeps option values between opens in a process */
+	const char *sets[] = {"test-picture=Grid", "read-return-value=Default"};
+	const char *more[] = {"read-delay=no"};
+	sohoa_scan_job_params p = {.what = "scan",
+	                           .case_number = "000.00.22.H27-250701-0001",
+	                           .component = "Tờ khai",
+	                           .kind = "component",
+	                           .scan = {.device = "test:0",
+	                                    .source = "flatbed",
+	                                    .dpi = 25,
+	                                    .set = sets,
+	                                    .nset = 2,
+	                                    .max_pages = 2}};
+	sohoa_scan_job *job = NULL, *other = NULL;
+	char *dir = NULL, *stray = NULL, *journal = NULL;
+	FILE *f;
+
+	assert_int_equal(sohoa_scan_job_create(&job, fx->spool, &p), SOHOA_OK);
+	assert_string_equal(sohoa_scan_job_state(job), "capturing");
+	assert_non_null(strstr(sohoa_scan_job_id(job), "scan-"));
+	assert_non_null(dir = strdup(sohoa_scan_job_dir(job)));
+	assert_int_equal(
+	    sohoa_scan_run(&p.scan, dir, 1, sohoa_scan_job_add_page, job),
+	    SOHOA_OK);
+	assert_int_equal(sohoa_scan_job_npages(job), 2);
+	/* a second writer is refused while the first holds the job */
+	assert_int_equal(sohoa_scan_job_open(&other, dir, 0), SOHOA_EBUSY);
+	assert_null(other);
+	assert_non_null(strstr(sohoa_error_last(), "in use"));
+	/* a reader sees it busy */
+	assert_int_equal(sohoa_scan_job_open(&other, dir, 1), SOHOA_OK);
+	assert_true(sohoa_scan_job_busy(other));
+	assert_int_equal(sohoa_scan_job_npages(other), 2);
+	sohoa_scan_job_free(other);
+	sohoa_scan_job_free(job); /* as if the process died here */
+
+	/* the page in flight and half a journal line */
+	assert_int_equal(sohoa_asprintf(&stray, "%s/p0003.tif", dir), 0);
+	assert_int_equal(sohoa_asprintf(&journal, "%s/journal.jsonl", dir), 0);
+	assert_non_null(f = fopen(stray, "w"));
+	fputs("half a page", f);
+	fclose(f);
+	assert_non_null(f = fopen(journal, "a"));
+	fputs("{\"rec\":\"page\",\"file\":\"p00", f);
+	fclose(f);
+
+	assert_int_equal(sohoa_scan_job_open(&job, dir, 0), SOHOA_OK);
+	assert_int_equal(sohoa_scan_job_npages(job), 2);
+	assert_int_not_equal(access(stray, F_OK), 0);
+	assert_string_equal(sohoa_scan_job_get_params(job)->component,
+	                    "Tờ khai");
+	assert_string_equal(sohoa_scan_job_get_params(job)->scan.device,
+	                    "test:0");
+	assert_int_equal(sohoa_scan_job_get_params(job)->scan.dpi, 25);
+	assert_non_null(strstr(sohoa_scan_job_page(job, 1)->path, "p0002"));
+	assert_int_equal(sohoa_scan_job_page(job, 1)->index, 2);
+	assert_non_null(sohoa_scan_job_page(job, 1)->capture_time);
+	/* resume: options added, one more page, a fault recorded */
+	assert_int_equal(sohoa_scan_job_add_options(job, more, 1), SOHOA_OK);
+	assert_int_equal(sohoa_scan_job_get_params(job)->scan.nset, 3);
+	p.scan.max_pages = 1;
+	assert_int_equal(
+	    sohoa_scan_run(&p.scan, dir, 3, sohoa_scan_job_add_page, job),
+	    SOHOA_OK);
+	assert_int_equal(sohoa_scan_job_set_state(job, "faulted", "jam"),
+	                 SOHOA_OK);
+	sohoa_scan_job_free(job);
+
+	assert_int_equal(sohoa_scan_job_open(&job, dir, 1), SOHOA_OK);
+	assert_false(sohoa_scan_job_busy(job));
+	assert_int_equal(sohoa_scan_job_npages(job), 3);
+	assert_string_equal(sohoa_scan_job_state(job), "faulted");
+	assert_string_equal(sohoa_scan_job_error(job), "jam");
+	assert_string_equal(sohoa_scan_job_get_params(job)->scan.set[2],
+	                    "read-delay=no");
+	assert_int_equal(sohoa_scan_job_remove(job), SOHOA_OK);
+	assert_int_not_equal(access(dir, F_OK), 0);
+	sohoa_scan_job_free(job);
+	/* and a missing job is named */
+	assert_int_equal(sohoa_scan_job_open(&job, dir, 1), SOHOA_ENOTFOUND);
+	assert_null(job);
+	assert_non_null(strstr(sohoa_error_last(), dir));
+	free(dir);
+	free(stray);
+	free(journal);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(devices_include_the_virtual_scanners),
+	    cmocka_unit_test(devices_report_capabilities),
+	    cmocka_unit_test(vendor_names_map_or_are_refused),
 	    cmocka_unit_test_setup_teardown(pnm_scan_is_pixel_exact, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(adf_feeds_until_empty, setup,
@@ -362,6 +940,22 @@ int main(void)
 	        every_fault_status_has_an_operator_message, setup, teardown),
 	    cmocka_unit_test_setup_teardown(bad_options_list_the_valid_ones,
 	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(three_pass_frames_make_one_rgb_page,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(pnm_three_pass_is_pixel_exact,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        non_blocking_reads_give_the_same_page, setup, teardown),
+	    cmocka_unit_test_setup_teardown(padded_lines_and_unknown_height,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        encoding_follows_depth_and_configuration, setup, teardown),
+	    cmocka_unit_test_setup_teardown(hotfolder_waits_for_a_growing_file,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(hotfolder_moves_bad_files_aside,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(job_journal_survives_a_crash, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(import_takes_each_file_type, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(import_refuses_bad_files_by_name,

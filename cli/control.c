@@ -1,0 +1,521 @@
+/* control.c -- sohoad's control socket and scan queue.
+ *
+ * A Unix stream socket ([server] socket) takes one JSON request per
+ * connection and answers one JSON line:
+ *   {"cmd":"scan","case":C,"device":D,"component":N,"kind":K,
+ *    "source":S,"mode":M,"dpi":N,"set":["NAME=VALUE",...]}
+ *       -> {"ok":true,"id":"r1","state":"queued"}
+ *   {"cmd":"jobs"} -> {"ok":true,"jobs":[{"id","state","device","case",
+ *                       "component","pid","exit"},...]}
+ * Each scan runs as a `sohoa scan` child process, one at a time per
+ * device, later ones queued; its output goes to sohoad's log with the
+ * request id in front.  Draining sends the running children SIGINT (they
+ * stop at a page boundary and file what they have) and waits for them.
+ */
+#include "cli_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+enum req_state { REQ_QUEUED, REQ_RUNNING, REQ_DONE };
+
+struct request {
+	int id;
+	enum req_state state;
+	char *device;    /* owned: "" = the configured/first device */
+	char *case_no;   /* owned */
+	char *component; /* owned */
+	char **argv;     /* owned, NULL-terminated: the sohoa command */
+	pid_t pid;
+	int out;         /* child's stdout+stderr, -1 when closed */
+	char line[1024]; /* partial output line */
+	size_t fill;
+	int exit_code; /* REQ_DONE: exit status, or -signal */
+};
+
+struct cli_control {
+	int fd;                  /* listening socket */
+	char *path;              /* owned: socket path */
+	char *bin;               /* owned: the sohoa binary */
+	char *config;            /* owned or NULL: --config for the children */
+	const sohoa_config *cfg; /* borrowed: defaults */
+	struct request *req;
+	size_t nreq;
+	int next_id;
+	int draining;
+};
+
+static void free_request(struct request *r)
+{
+	for (size_t i = 0; r->argv && r->argv[i]; i++)
+		free(r->argv[i]);
+	free(r->argv);
+	free(r->device);
+	free(r->case_no);
+	free(r->component);
+	if (r->out >= 0)
+		close(r->out);
+}
+
+void cli_control_free(struct cli_control *c)
+{
+	if (!c)
+		return;
+	if (c->fd >= 0) {
+		close(c->fd);
+		unlink(c->path);
+	}
+	for (size_t i = 0; i < c->nreq; i++)
+		free_request(&c->req[i]);
+	free(c->req);
+	free(c->path);
+	free(c->bin);
+	free(c->config);
+	free(c);
+}
+
+int cli_control_open(struct cli_control **out, const sohoa_config *cfg,
+                     const char *config_path)
+{
+	const char *path = sohoa_config_get(cfg, "server.socket");
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct cli_control *c;
+	char exe[4096], *slash;
+	ssize_t n;
+
+	*out = NULL;
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return sohoa_error_set(SOHOA_EINVALID,
+		                       "[server] socket %s: path too long (at "
+		                       "most %zu bytes)",
+		                       path, sizeof(sa.sun_path) - 1);
+	if (!(c = calloc(1, sizeof(*c))))
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	c->fd = -1;
+	c->cfg = cfg;
+	c->next_id = 1;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	if ((slash = strrchr(exe, '/')))
+		slash[1] = '\0';
+	if (sohoa_asprintf(&c->bin, "%ssohoa", n > 0 ? exe : "") ||
+	    !(c->path = strdup(path)) ||
+	    (config_path && !(c->config = strdup(config_path)))) {
+		cli_control_free(c);
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	}
+	strcpy(sa.sun_path, path);
+	unlink(path); /* a socket left by a killed sohoad */
+	if ((c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+	    bind(c->fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    listen(c->fd, 16) != 0) {
+		int err = errno;
+
+		if (c->fd >= 0)
+			close(c->fd);
+		c->fd = -1;
+		cli_control_free(c);
+		return sohoa_error_set(sohoa_error_from_errno(err),
+		                       "control socket %s: %s; check [server] "
+		                       "socket",
+		                       path, strerror(err));
+	}
+	fcntl(c->fd, F_SETFL, O_NONBLOCK);
+	sohoa_log(SOHOA_LOG_INFO, "control socket %s", path);
+	*out = c;
+	return SOHOA_OK;
+}
+
+static const char *state_name(enum req_state s)
+{
+	return s == REQ_QUEUED    ? "queued"
+	       : s == REQ_RUNNING ? "running"
+	                          : "done";
+}
+
+static int push_arg(char ***argv, size_t *n, const char *a)
+{
+	char **nv = realloc(*argv, (*n + 2) * sizeof(*nv));
+
+	if (!nv)
+		return -1;
+	*argv = nv;
+	if (!(nv[*n] = strdup(a)))
+		return -1;
+	nv[++*n] = NULL;
+	return 0;
+}
+
+/* Build the `sohoa scan` command for a request; NULL reply = ok. */
+static char *make_request(struct cli_control *c, json_t *q, struct request *r)
+{
+	static const char *const opt[][2] = {{"component", "--component"},
+	                                     {"kind", "--kind"},
+	                                     {"source", "--source"},
+	                                     {"mode", "--mode"}};
+	const char *case_arg = json_string_value(json_object_get(q, "case"));
+	const char *dev = json_string_value(json_object_get(q, "device"));
+	char norm[SOHOA_CASE_MAX], num[16];
+	json_t *set = json_object_get(q, "set"), *dpi;
+	size_t n = 0;
+	int bad = 0;
+
+	if (!case_arg)
+		return strdup("a scan request needs \"case\"");
+	if (sohoa_case_normalize(norm, case_arg) != SOHOA_OK)
+		return strdup(sohoa_error_last());
+	if (!dev)
+		dev = sohoa_config_get(c->cfg, "scanner.device");
+	r->device = strdup(dev);
+	r->case_no = strdup(norm);
+	r->component =
+	    strdup(json_string_value(json_object_get(q, "component"))
+	               ? json_string_value(json_object_get(q, "component"))
+	               : "Hồ sơ");
+	bad |= !r->device || !r->case_no || !r->component;
+	bad |= push_arg(&r->argv, &n, "sohoa");
+	if (c->config)
+		bad |= push_arg(&r->argv, &n, "--config") ||
+		       push_arg(&r->argv, &n, c->config);
+	bad |= push_arg(&r->argv, &n, "scan") ||
+	       push_arg(&r->argv, &n, "--case") || push_arg(&r->argv, &n, norm);
+	if (dev[0])
+		bad |= push_arg(&r->argv, &n, "--device") ||
+		       push_arg(&r->argv, &n, dev);
+	for (size_t i = 0; i < sizeof(opt) / sizeof(opt[0]); i++) {
+		const char *v =
+		    json_string_value(json_object_get(q, opt[i][0]));
+
+		if (v)
+			bad |= push_arg(&r->argv, &n, opt[i][1]) ||
+			       push_arg(&r->argv, &n, v);
+	}
+	if ((dpi = json_object_get(q, "dpi")) && json_is_integer(dpi)) {
+		snprintf(num, sizeof(num), "%lld",
+		         (long long)json_integer_value(dpi));
+		bad |= push_arg(&r->argv, &n, "--dpi") ||
+		       push_arg(&r->argv, &n, num);
+	}
+	for (size_t i = 0; i < json_array_size(set); i++) {
+		const char *s = json_string_value(json_array_get(set, i));
+
+		if (s)
+			bad |= push_arg(&r->argv, &n, "--set") ||
+			       push_arg(&r->argv, &n, s);
+	}
+	return bad ? strdup("out of memory") : NULL;
+}
+
+static json_t *jobs_reply(const struct cli_control *c)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < c->nreq; i++) {
+		const struct request *r = &c->req[i];
+		char id[16];
+
+		snprintf(id, sizeof(id), "r%d", r->id);
+		json_array_append_new(
+		    a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i}", "id",
+		                 id, "state", state_name(r->state), "device",
+		                 r->device, "case", r->case_no, "component",
+		                 r->component, "pid", (int)r->pid, "exit",
+		                 r->exit_code));
+	}
+	return json_pack("{s:b, s:o}", "ok", 1, "jobs", a);
+}
+
+static void answer(int fd, json_t *reply)
+{
+	char *text = json_dumps(reply, JSON_COMPACT);
+
+	if (text) {
+		size_t len = strlen(text);
+
+		if (write(fd, text, len) != (ssize_t)len ||
+		    write(fd, "\n", 1) != 1)
+			sohoa_log(SOHOA_LOG_WARN, "control: client went away");
+	}
+	free(text);
+	json_decref(reply);
+}
+
+static void serve_client(struct cli_control *c, int fd)
+{
+	char buf[8192];
+	size_t len = 0;
+	json_t *q = NULL;
+	json_error_t jerr;
+	const char *cmd;
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+
+	/* one line, within a second */
+	while (len < sizeof(buf) - 1 && poll(&p, 1, 1000) > 0) {
+		ssize_t n = read(fd, buf + len, sizeof(buf) - 1 - len);
+
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		if (memchr(buf, '\n', len))
+			break;
+	}
+	buf[len] = '\0';
+	if (!(q = json_loads(buf, JSON_DISABLE_EOF_CHECK, &jerr)) ||
+	    !(cmd = json_string_value(json_object_get(q, "cmd")))) {
+		answer(fd, json_pack("{s:b, s:s}", "ok", 0, "error",
+		                     "expected one JSON object with \"cmd\": "
+		                     "\"scan\" or \"jobs\""));
+	} else if (!strcmp(cmd, "jobs")) {
+		answer(fd, jobs_reply(c));
+	} else if (!strcmp(cmd, "scan") && c->draining) {
+		answer(fd, json_pack("{s:b, s:s}", "ok", 0, "error",
+		                     "sohoad is stopping; scan again later"));
+	} else if (!strcmp(cmd, "scan")) {
+		struct request r = {.out = -1};
+		struct request *nr;
+		char *err = make_request(c, q, &r), id[16];
+
+		if (err ||
+		    !(nr = realloc(c->req, (c->nreq + 1) * sizeof(*nr)))) {
+			answer(fd, json_pack("{s:b, s:s}", "ok", 0, "error",
+			                     err ? err : "out of memory"));
+			free_request(&r);
+		} else {
+			r.id = c->next_id++;
+			c->req = nr;
+			c->req[c->nreq++] = r;
+			snprintf(id, sizeof(id), "r%d", r.id);
+			sohoa_log(SOHOA_LOG_INFO, "[%s] queued: case %s on %s",
+			          id, r.case_no,
+			          r.device[0] ? r.device : "the first device");
+			answer(fd, json_pack("{s:b, s:s, s:s}", "ok", 1, "id",
+			                     id, "state", "queued"));
+		}
+		free(err);
+	} else {
+		answer(fd, json_pack("{s:b, s:s}", "ok", 0, "error",
+		                     "unknown cmd; use \"scan\" or \"jobs\""));
+	}
+	json_decref(q);
+}
+
+static int device_busy(const struct cli_control *c, const char *dev)
+{
+	for (size_t i = 0; i < c->nreq; i++)
+		if (c->req[i].state == REQ_RUNNING &&
+		    !strcmp(c->req[i].device, dev))
+			return 1;
+	return 0;
+}
+
+static void start(struct cli_control *c, struct request *r)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe(p) != 0) {
+		sohoa_log(SOHOA_LOG_ERROR, "[r%d] cannot start: %s", r->id,
+		          strerror(errno));
+		return;
+	}
+	if ((pid = fork()) == 0) {
+		dup2(p[1], 1);
+		dup2(p[1], 2);
+		close(p[0]);
+		close(p[1]);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		execv(c->bin, r->argv);
+		fprintf(stderr, "cannot run %s: %s\n", c->bin, strerror(errno));
+		_exit(SOHOA_EXIT_ENV);
+	}
+	close(p[1]);
+	if (pid < 0) {
+		close(p[0]);
+		sohoa_log(SOHOA_LOG_ERROR, "[r%d] cannot start: %s", r->id,
+		          strerror(errno));
+		return;
+	}
+	r->pid = pid;
+	r->out = p[0];
+	r->state = REQ_RUNNING;
+	sohoa_log(SOHOA_LOG_INFO, "[r%d] running sohoa scan (pid %ld)", r->id,
+	          (long)pid);
+}
+
+/* Child output, a line at a time, into the log with the request id. */
+static void drain_output(struct request *r)
+{
+	ssize_t n =
+	    read(r->out, r->line + r->fill, sizeof(r->line) - 1 - r->fill);
+	char *nl;
+
+	if (n <= 0) {
+		close(r->out);
+		r->out = -1;
+		n = 0;
+	}
+	r->fill += (size_t)n;
+	r->line[r->fill] = '\0';
+	while ((nl = strchr(r->line, '\n')) || (r->out < 0 && r->fill > 0) ||
+	       r->fill == sizeof(r->line) - 1) {
+		size_t len = nl ? (size_t)(nl - r->line) : r->fill;
+
+		sohoa_log(SOHOA_LOG_INFO, "[r%d] %.*s", r->id, (int)len,
+		          r->line);
+		len += nl ? 1 : 0;
+		memmove(r->line, r->line + len, r->fill - len + 1);
+		r->fill -= len;
+	}
+}
+
+static void reap(struct cli_control *c)
+{
+	for (size_t i = 0; i < c->nreq; i++) {
+		struct request *r = &c->req[i];
+		int status;
+
+		if (r->state != REQ_RUNNING || r->out >= 0 ||
+		    waitpid(r->pid, &status, WNOHANG) != r->pid)
+			continue;
+		r->state = REQ_DONE;
+		r->exit_code =
+		    WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+		sohoa_log(r->exit_code ? SOHOA_LOG_WARN : SOHOA_LOG_INFO,
+		          "[r%d] finished, exit %d", r->id, r->exit_code);
+	}
+}
+
+void cli_control_step(struct cli_control *c, int timeout_ms)
+{
+	struct pollfd p[65];
+	struct request *who[65];
+	nfds_t n = 0;
+
+	/* start what a free device can take, in arrival order */
+	for (size_t i = 0; !c->draining && i < c->nreq; i++)
+		if (c->req[i].state == REQ_QUEUED &&
+		    !device_busy(c, c->req[i].device))
+			start(c, &c->req[i]);
+	if (c->fd >= 0) {
+		p[n].fd = c->fd;
+		p[n].events = POLLIN;
+		who[n++] = NULL;
+	}
+	for (size_t i = 0; i < c->nreq && n < 65; i++)
+		if (c->req[i].out >= 0) {
+			p[n].fd = c->req[i].out;
+			p[n].events = POLLIN;
+			who[n++] = &c->req[i];
+		}
+	if (poll(p, n, timeout_ms) > 0) {
+		for (nfds_t i = 0; i < n; i++) {
+			if (!(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			if (who[i]) {
+				drain_output(who[i]);
+			} else {
+				int fd = accept(c->fd, NULL, NULL);
+
+				if (fd >= 0) {
+					serve_client(c, fd);
+					close(fd);
+				}
+			}
+		}
+	}
+	reap(c);
+}
+
+int cli_control_running(const struct cli_control *c)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < c->nreq; i++)
+		n += c->req[i].state == REQ_RUNNING;
+	return n;
+}
+
+void cli_control_drain(struct cli_control *c)
+{
+	int dropped = 0;
+
+	c->draining = 1;
+	for (size_t i = 0; i < c->nreq; i++) {
+		if (c->req[i].state == REQ_RUNNING) {
+			sohoa_log(SOHOA_LOG_INFO,
+			          "[r%d] asked to stop at the next page",
+			          c->req[i].id);
+			/* SIGINT, not SIGTERM: a backend's reader thread
+			 * may have reset SIGTERM to its default action
+			 * (see scan.c); both stop sohoa scan at a page */
+			kill(c->req[i].pid, SIGINT);
+		} else if (c->req[i].state == REQ_QUEUED) {
+			sohoa_log(SOHOA_LOG_WARN,
+			          "[r%d] not started: sohoad is stopping; "
+			          "submit it again",
+			          c->req[i].id);
+			c->req[i].state = REQ_DONE;
+			c->req[i].exit_code = -1;
+			dropped++;
+		}
+	}
+	while (cli_control_running(c))
+		cli_control_step(c, 200);
+	if (dropped)
+		sohoa_log(SOHOA_LOG_WARN, "%d queued scan%s not started",
+		          dropped, dropped == 1 ? "" : "s");
+}
+
+int cli_control_call(char **reply_out, const sohoa_config *cfg,
+                     const char *request)
+{
+	const char *path = sohoa_config_get(cfg, "server.socket");
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	char buf[65536];
+	size_t len = 0;
+	int fd, rc = SOHOA_OK;
+
+	*reply_out = NULL;
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return sohoa_error_set(
+		    SOHOA_EINVALID, "[server] socket %s: path too long", path);
+	strcpy(sa.sun_path, path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+	    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		int err = errno;
+
+		if (fd >= 0)
+			close(fd);
+		return sohoa_error_set(SOHOA_ENOTFOUND,
+		                       "no sohoad on %s (%s): start sohoad, or "
+		                       "check [server] socket",
+		                       path, strerror(err));
+	}
+	if (write(fd, request, strlen(request)) != (ssize_t)strlen(request) ||
+	    write(fd, "\n", 1) != 1)
+		rc = sohoa_error_set(SOHOA_EIO, "write to %s: %s", path,
+		                     strerror(errno));
+	while (rc == SOHOA_OK && len < sizeof(buf) - 1) {
+		ssize_t n = read(fd, buf + len, sizeof(buf) - 1 - len);
+
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	if (rc == SOHOA_OK && !(*reply_out = strdup(buf)))
+		rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	return rc;
+}
