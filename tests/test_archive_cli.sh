@@ -10,31 +10,7 @@ DATA=$HERE/data
 unset SOHOA_CONFIG
 T=$(mktemp -d /tmp/sohoa-test-archive-cli-XXXXXX)
 trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-not_ok() { fail=$((fail + 1)); echo "not ok - $1"; }
-run() {
-	"$@" >"$T/out" 2>"$T/err"
-	rc=$?
-	out=$(cat "$T/out")
-	err=$(cat "$T/err")
-}
-expect_rc() { # NAME WANT
-	if [ "$rc" -eq "$2" ]; then ok "$1"; else
-		not_ok "$1 (exit $rc, want $2)"
-		sed 's/^/    stdout: /' "$T/out" | head -20
-		sed 's/^/    stderr: /' "$T/err" | head -20
-	fi
-}
-expect_in() { # NAME HAYSTACK NEEDLE
-	if printf '%s' "$2" | grep -qF -- "$3"; then ok "$1"; else
-		not_ok "$1 (no '$3' in: $(printf '%s' "$2" | head -c 600))"
-	fi
-}
-expect_eq() { # NAME GOT WANT
-	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1 (got '$2', want '$3')"; fi
-}
+. "$(dirname "$0")/lib.sh"
 
 cat >"$T/sohoa.conf" <<CONF
 [station]
@@ -374,5 +350,4 @@ cmp -s "$T/enc-y/cccd/0001.png" "$PAGE" && cmp -s "$T/enc-y/cccd/0002.png" "$PAG
 run unzip -t "$EB"
 expect_rc "Info-ZIP unzip cannot test AES entries (documented)" 81
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

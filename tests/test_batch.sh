@@ -8,11 +8,7 @@ BIN=${SOHOA_BIN:?set SOHOA_BIN to the sohoa binary}
 DATA=$(cd "$(dirname "$0")/data" && pwd)
 T=$(mktemp -d /tmp/sohoa-test-batch-XXXXXX)
 trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-not_ok() { fail=$((fail + 1)); echo "not ok - $1"; }
-check() { if eval "$2"; then ok "$1"; else not_ok "$1"; fi; }
-run() { "$@" >"$T/out" 2>"$T/err"; rc=$?; out=$(cat "$T/out"); err=$(cat "$T/err"); }
+. "$(dirname "$0")/lib.sh"
 
 A=H27.151-251008-090123 B=000.00.22.H27-250701-0002 C=H15.50.05.13-261008-0975
 printf '[ocr]\nworkers = 2\n[archive]\nroot = archive\n[index]\npath = index.sqlite\n[spool]\npath = spool\n[hotfolder]\npath = hot\n[review]\npath = review\n[batch]\nreports = reports\n' >"$T/s.conf"
@@ -63,5 +59,4 @@ check "nothing waits for review" 'grep -q "nothing waits" "$T/out"'
 run "${S[@]}" search kiem tra hien trang
 check "the filed page is searchable under case A" 'grep -q "$A" "$T/out"'
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

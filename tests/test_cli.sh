@@ -10,34 +10,7 @@ export SANE_CONFIG_DIR
 unset SOHOA_CONFIG
 T=$(mktemp -d /tmp/sohoa-test-cli-XXXXXX)
 trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-not_ok() { fail=$((fail + 1)); echo "not ok - $1"; }
-# run CMD...: sets $rc, $out (stdout) and $err (stderr)
-run() {
-	"$@" >"$T/out" 2>"$T/err"
-	rc=$?
-	out=$(cat "$T/out")
-	err=$(cat "$T/err")
-}
-expect_rc() { # NAME WANT
-	if [ "$rc" -eq "$2" ]; then ok "$1"; else
-		not_ok "$1 (exit $rc, want $2)"
-		sed 's/^/    stdout: /' "$T/out" | head -20
-		sed 's/^/    stderr: /' "$T/err" | head -20
-	fi
-}
-expect_in() { # NAME HAYSTACK NEEDLE
-	if printf '%s' "$2" | grep -qF -- "$3"; then ok "$1"; else
-		not_ok "$1 (no '$3' in: $(printf '%s' "$2" | head -c 600))"
-	fi
-}
-expect_absent() { # NAME PATH
-	if [ -e "$2" ] && [ -n "$(ls -A "$2" 2>/dev/null)" ]; then
-		not_ok "$1 ($2 is not empty: $(ls -A "$2" | head -5))"
-	else ok "$1"; fi
-}
+. "$(dirname "$0")/lib.sh"
 
 cat >"$T/sohoa.conf" <<CONF
 [station]
@@ -457,5 +430,4 @@ run "$BIN" --config "$T/nolang.conf" ocr "$DATA/text_vi.png"
 expect_rc "missing traineddata is an environment problem" 3
 expect_in "the message names the traineddata" "$err" "xyz.traineddata"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -8,13 +8,11 @@ T=$(mktemp -d /tmp/sohoa-test-demo-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 out=$(SOHOA_DEMO_DIR="$T/demo" bash "$(dirname "$0")/../tools/demo.sh" --no-setup 2>&1)
 rc=$?
-pass=0 fail=0
-check() { if eval "$2"; then pass=$((pass + 1)); echo "ok - $1"; else fail=$((fail + 1)); echo "not ok - $1"; fi; }
+. "$(dirname "$0")/lib.sh"
 check "the demo exits 0" '[ $rc -eq 0 ]'
 check "three pages were scanned into the case" '[ "$(printf "%s\n" "$out" | grep -c "1 page added")" -eq 3 ]'
 check "the bundle verifies" 'printf "%s\n" "$out" | grep -q "1 bundle checked, 0 failed"'
 hits=$(printf '%s\n' "$out" | sed -n '/== search/,$p' | grep -c '^000.00.22.H27-250701-0001 ')
 check "the search finds the case on all three pages ($hits)" '[ "$hits" -eq 3 ]'
 [ $fail -eq 0 ] || printf '%s\n' "$out" | tail -20
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

@@ -38,9 +38,7 @@ else
 fi
 
 T=$(mktemp -d /tmp/sohoa-test-saned-XXXXXX)
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-not_ok() { fail=$((fail + 1)); echo "not ok - $1"; }
+. "$(dirname "$0")/lib.sh"
 cleanup() {
 	[ -n "${spid:-}" ] && kill "$spid" 2>/dev/null && wait "$spid" 2>/dev/null
 	rm -rf "$T"
@@ -108,5 +106,4 @@ else
 	not_ok "a page over saned equals the same page scanned locally"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
