@@ -60,7 +60,16 @@ int sohoa_scan_init(void)
 
 void sohoa_scan_exit(void)
 {
+#if defined(__SANITIZE_ADDRESS__)
+	/* Sanitizer builds keep the backends loaded: SANE's test backend
+	 * leaks its reader thread's buffers, and once sane_exit() has
+	 * unloaded libsane-test.so LeakSanitizer reports them from an
+	 * "<unknown module>" that tests/lsan.supp cannot name (STYLE.md R9).
+	 * The process is ending either way. */
+	return;
+#else
 	sane_exit();
+#endif
 }
 
 /* SANE status -> return code and an operator message that says what to
