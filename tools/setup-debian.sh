@@ -18,6 +18,9 @@ PACKAGES=(
 	libmicrohttpd-dev libcmocka-dev
 	netpbm                                    # demo/tests: PNG -> PNM for the pnm backend
 	valgrind clang-format                     # CI: memcheck and formatting
+	qpdf poppler-utils                        # tests: check component PDFs, extract their text
+	openssl python3 iproute2                  # tests: throwaway CA, bag rewriting, saned's netns
+	python3-pil python3-qrcode                # bench/ and sample generators (tools/gen_*.py)
 )
 
 missing=()
