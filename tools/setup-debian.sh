@@ -19,8 +19,8 @@ PACKAGES=(
 	netpbm                                    # demo/tests: PNG -> PNM for the pnm backend
 	valgrind clang-format                     # CI: memcheck and formatting
 	qpdf poppler-utils                        # tests: check component PDFs, extract their text
-	openssl python3 iproute2                  # tests: throwaway CA, bag rewriting, saned's netns
-	python3-pil python3-qrcode                # bench/ and sample generators (tools/gen_*.py)
+	openssl python3 iproute2 jq               # tests: throwaway CA, bag rewriting, saned's netns, JSON
+	python3-pil python3-qrcode bc time        # bench/ and sample generators (tools/gen_*.py)
 )
 
 missing=()
