@@ -123,6 +123,11 @@ void cli_progress(const char *what, size_t done, size_t total);
 /* Paths of the bundles under [archive] root, sorted.  *out owned:
  * cli_free_list().  SOHOA_EENV when the root cannot be read. */
 int cli_list_bundles(char ***out, size_t *n_out, const sohoa_config *cfg);
+
+/* Paths of the entries of `dir` whose name `keep` accepts, sorted by name.
+ * *out owned: cli_free_list().  SOHOA_EENV when the folder cannot be read. */
+int cli_list_dir(char ***out, size_t *n_out, const char *dir,
+                 int (*keep)(const char *name));
 void cli_free_list(char **list, size_t n);
 
 /* ---- review folder (review.c) ----------------------------------------- */

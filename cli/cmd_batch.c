@@ -10,7 +10,6 @@
  */
 #include "cli_int.h"
 
-#include <dirent.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdlib.h>
@@ -46,9 +45,9 @@ struct batch {
 	int failures; /* items that could not even be put in review */
 };
 
-static int cmp_str(const void *a, const void *b)
+static int not_hidden(const char *name)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return name[0] != '.';
 }
 
 /* Expand folders into their files, sorted by name (scan order). */
@@ -59,59 +58,34 @@ static int gather(char ***out, size_t *n_out, char **args, int nargs)
 	int rc = SOHOA_OK;
 
 	for (int i = 0; i < nargs && rc == SOHOA_OK; i++) {
+		char **files = NULL, **nl;
+		size_t nf = 1;
 		struct stat st;
-		size_t first = n;
 
-		if (stat(args[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-			DIR *d = opendir(args[i]);
-			struct dirent *e;
-
-			if (!d) {
-				rc = sohoa_error_set(SOHOA_EENV,
-				                     "cannot read folder %s",
-				                     args[i]);
-				break;
-			}
-			while ((e = readdir(d)) && rc == SOHOA_OK) {
-				char *p = NULL, **nl;
-
-				if (e->d_name[0] == '.')
-					continue;
-				size_t len = strlen(args[i]);
-
-				while (len > 1 && args[i][len - 1] == '/')
-					len--; /* "dir/" names files "dir/x" */
-				rc = sohoa_asprintf(&p, "%.*s/%s", (int)len,
-				                    args[i], e->d_name);
-				if (rc == SOHOA_OK &&
-				    !(nl = realloc(list,
-				                   (n + 1) * sizeof(*nl)))) {
-					free(p);
-					rc = SOHOA_ENOMEM;
-				} else if (rc == SOHOA_OK) {
-					list = nl;
-					list[n++] = p;
-				}
-			}
-			closedir(d);
-			qsort(list + first, n - first, sizeof(*list), cmp_str);
-		} else {
-			char **nl = realloc(list, (n + 1) * sizeof(*nl));
-
-			if (!nl || !(nl[n] = strdup(args[i]))) {
-				list = nl ? nl : list;
-				rc = SOHOA_ENOMEM;
-				break;
-			}
-			list = nl;
-			n++;
+		if (stat(args[i], &st) == 0 && S_ISDIR(st.st_mode))
+			rc = cli_list_dir(&files, &nf, args[i], not_hidden);
+		else if (!(files = malloc(sizeof(*files))) ||
+		         !(files[0] = strdup(args[i])))
+			rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+		if (rc != SOHOA_OK) {
+			if (files && nf == 1 && !files[0])
+				nf = 0;
+			cli_free_list(files, files ? nf : 0);
+			break;
 		}
+		if (!(nl = realloc(list, (n + nf) * sizeof(*nl)))) {
+			cli_free_list(files, nf);
+			rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+			break;
+		}
+		list = nl;
+		memcpy(list + n, files, nf * sizeof(*files));
+		n += nf;
+		free(files); /* the strings now belong to `list` */
 	}
 	*out = list;
 	*n_out = n;
-	return rc == SOHOA_ENOMEM
-	           ? sohoa_error_set(SOHOA_ENOMEM, "out of memory")
-	           : rc;
+	return rc;
 }
 
 static const char *page_name(const struct batch *b, size_t i)

@@ -10,47 +10,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int cmp_str(const void *a, const void *b)
+static int is_page(const char *name)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return name[0] == 'p';
 }
 
 /* The page files of an item, sorted.  *out owned (each string too). */
 static int item_pages(char ***out, size_t *n_out, const char *dir)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char **list = NULL;
-	size_t n = 0;
+	int rc = cli_list_dir(out, n_out, dir, is_page);
 
-	*out = NULL;
-	*n_out = 0;
-	if (!d)
-		return sohoa_error_set(SOHOA_ENOTFOUND,
-		                       "no review item %s; see 'sohoa review'",
-		                       dir);
-	while ((e = readdir(d))) {
-		char **nl;
-
-		if (e->d_name[0] != 'p')
-			continue;
-		if (!(nl = realloc(list, (n + 1) * sizeof(*nl))) ||
-		    sohoa_asprintf(&nl[n], "%s/%s", dir, e->d_name)) {
-			list = nl ? nl : list;
-			closedir(d);
-			for (size_t i = 0; i < n; i++)
-				free(list[i]);
-			free(list);
-			return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
-		}
-		list = nl;
-		n++;
-	}
-	closedir(d);
-	qsort(list, n, sizeof(*list), cmp_str);
-	*out = list;
-	*n_out = n;
-	return SOHOA_OK;
+	if (rc == SOHOA_EENV)
+		rc = sohoa_error_set(SOHOA_ENOTFOUND,
+		                     "no review item %s; see 'sohoa review'",
+		                     dir);
+	return rc;
 }
 
 static void first_line(char *buf, size_t size, const char *path)

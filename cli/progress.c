@@ -5,6 +5,7 @@
 #include "cli_int.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,10 +29,11 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int cli_list_bundles(char ***out, size_t *n_out, const sohoa_config *cfg)
+int cli_list_dir(char ***out, size_t *n_out, const char *dir,
+                 int (*keep)(const char *name))
 {
-	const char *root = sohoa_config_get(cfg, "archive.root");
-	DIR *d = opendir(root);
+	size_t len = strlen(dir);
+	DIR *d = opendir(dir);
 	struct dirent *e;
 	char **list = NULL;
 	size_t n = 0;
@@ -39,18 +41,18 @@ int cli_list_bundles(char ***out, size_t *n_out, const sohoa_config *cfg)
 	*out = NULL;
 	*n_out = 0;
 	if (!d)
-		return sohoa_error_set(SOHOA_EENV,
-		                       "archive root %s cannot be read; check "
-		                       "[archive] root",
-		                       root);
+		return sohoa_error_set(SOHOA_EENV, "cannot read folder %s: %s",
+		                       dir, strerror(errno));
+	while (len > 1 && dir[len - 1] == '/')
+		len--; /* "dir/" names its files "dir/x" */
 	while ((e = readdir(d))) {
-		size_t len = strlen(e->d_name);
 		char **nl;
 
-		if (len < 5 || strcmp(e->d_name + len - 4, ".zip") != 0)
+		if (!keep(e->d_name))
 			continue;
 		if (!(nl = realloc(list, (n + 1) * sizeof(*nl))) ||
-		    sohoa_asprintf(&nl[n], "%s/%s", root, e->d_name)) {
+		    sohoa_asprintf(&nl[n], "%.*s/%s", (int)len, dir,
+		                   e->d_name)) {
 			list = nl ? nl : list;
 			closedir(d);
 			cli_free_list(list, n);
@@ -64,6 +66,26 @@ int cli_list_bundles(char ***out, size_t *n_out, const sohoa_config *cfg)
 	*out = list;
 	*n_out = n;
 	return SOHOA_OK;
+}
+
+static int is_bundle(const char *name)
+{
+	size_t len = strlen(name);
+
+	return len >= 5 && strcmp(name + len - 4, ".zip") == 0;
+}
+
+int cli_list_bundles(char ***out, size_t *n_out, const sohoa_config *cfg)
+{
+	const char *root = sohoa_config_get(cfg, "archive.root");
+	int rc = cli_list_dir(out, n_out, root, is_bundle);
+
+	if (rc == SOHOA_EENV)
+		rc = sohoa_error_set(SOHOA_EENV,
+		                     "archive root %s cannot be read; check "
+		                     "[archive] root",
+		                     root);
+	return rc;
 }
 
 void cli_free_list(char **list, size_t n)
