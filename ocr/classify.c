@@ -7,6 +7,8 @@
 #include "ocr/ocr.h"
 
 #include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,11 +102,69 @@ static int token_char(int c)
 	return is_alnum_ascii(c) || c == '.' || c == '-';
 }
 
-/* First valid case number among the tokens of s[0..n); 1 when found. */
-static int scan_tokens(char norm[SOHOA_CASE_MAX], const char *s, size_t n)
+/* What a search for case numbers found: the first valid one and the first
+ * rejected candidate with the reason it was rejected. */
+struct found {
+	char valid[SOHOA_CASE_MAX];
+	char bad[SOHOA_CASE_MAX];
+	char why[200];
+};
+
+/* The reason out of sohoa_case_normalize's message
+ * "invalid case number 'X': REASON; expected ...". */
+static void reason_of(char *out, size_t size, const char *msg)
+{
+	const char *b = strstr(msg, "': "), *e;
+
+	b = b ? b + 3 : msg;
+	e = strstr(b, "; expected");
+	snprintf(out, size, "%.*s", e ? (int)(e - b) : (int)strlen(b), b);
+}
+
+/* Look at s[0..n) as a case number.  `loose`: a token that merely looks
+ * like one (a dash and six digits) counts as a candidate even without the
+ * exact shape; used on labelled lines, where OCR damage shows as a
+ * number of the wrong shape.  1 when it is a valid case number. */
+static int consider(struct found *f, const char *s, size_t n, int loose)
+{
+	char tok[SOHOA_CASE_MAX], norm[SOHOA_CASE_MAX];
+	size_t digits = 0, i;
+	int dash = 0;
+
+	if (n == 0 || n >= sizeof(tok))
+		return 0;
+	for (i = 0; i < n; i++) {
+		digits += is_digit((unsigned char)s[i]);
+		dash |= s[i] == '-';
+	}
+	if (!case_shape(s, n) && !(loose && dash && digits >= 6))
+		return 0;
+	memcpy(tok, s, n);
+	tok[n] = '\0';
+	if (sohoa_case_normalize(norm, tok) == SOHOA_OK) {
+		if (case_shape(s, n)) {
+			if (!f->valid[0])
+				memcpy(f->valid, norm, sizeof(norm));
+			return 1;
+		}
+		if (!f->bad[0]) {
+			snprintf(f->bad, sizeof(f->bad), "%s", tok);
+			snprintf(f->why, sizeof(f->why),
+			         "does not have the shape " SOHOA_CASE_SHAPE);
+		}
+		return 0;
+	}
+	if (!f->bad[0]) {
+		snprintf(f->bad, sizeof(f->bad), "%s", tok);
+		reason_of(f->why, sizeof(f->why), sohoa_error_last());
+	}
+	return 0;
+}
+
+/* Case numbers among the tokens of s[0..n); 1 when a valid one is found. */
+static int scan_tokens(struct found *f, const char *s, size_t n, int loose)
 {
 	size_t i = 0, b, e;
-	char tok[SOHOA_CASE_MAX];
 
 	while (i < n) {
 		while (i < n && !token_char((unsigned char)s[i]))
@@ -116,12 +176,8 @@ static int scan_tokens(char norm[SOHOA_CASE_MAX], const char *s, size_t n)
 		/* Trailing sentence punctuation is not part of it. */
 		while (e > b && (s[e - 1] == '.' || s[e - 1] == '-'))
 			e--;
-		if (e > b && e - b < sizeof(tok) && case_shape(s + b, e - b)) {
-			memcpy(tok, s + b, e - b);
-			tok[e - b] = '\0';
-			if (sohoa_case_normalize(norm, tok) == SOHOA_OK)
-				return 1;
-		}
+		if (e > b && consider(f, s + b, e - b, loose))
+			return 1;
 	}
 	return 0;
 }
@@ -166,38 +222,29 @@ static int has_label(const char *folded)
 	return 0;
 }
 
-int sohoa_ocr__case_number_in_text(char **out, const char *text)
+/* Case numbers in free text: lines with a "Mã hồ sơ" label first
+ * (`labelled`), then any line (`any`). */
+static void text_case_numbers(struct found *labelled, struct found *any,
+                              const char *text)
 {
-	char norm[SOHOA_CASE_MAX];
 	const char *p, *eol;
 	char *folded;
-	int pass;
 
-	*out = NULL;
 	if (!text)
-		return SOHOA_OK;
-	/* Pass 0: labelled lines; pass 1: every line. */
-	for (pass = 0; pass < 2; pass++) {
-		for (p = text; *p; p = *eol ? eol + 1 : eol) {
-			eol = p + strcspn(p, "\n");
-			if (pass == 0) {
-				folded = fold_line(p, (size_t)(eol - p));
-				if (!folded || !has_label(folded)) {
-					free(folded);
-					continue;
-				}
-				free(folded);
-			}
-			if (scan_tokens(norm, p, (size_t)(eol - p)))
-				return dup_out(out, norm);
-		}
+		return;
+	for (p = text; *p; p = *eol ? eol + 1 : eol) {
+		eol = p + strcspn(p, "\n");
+		folded = fold_line(p, (size_t)(eol - p));
+		if (folded && has_label(folded))
+			scan_tokens(labelled, p, (size_t)(eol - p), 1);
+		free(folded);
+		scan_tokens(any, p, (size_t)(eol - p), 0);
 	}
-	return SOHOA_OK;
 }
 
 /* A payload that is a case number, or holds one as a line, a |-, ;- or
  * ,-separated field, or a "key: value" / "key=value" value. */
-static int case_in_payload(char norm[SOHOA_CASE_MAX], const char *data)
+static int case_in_payload(struct found *f, const char *data)
 {
 	const char *p = data, *end, *v;
 	size_t n;
@@ -214,15 +261,8 @@ static int case_in_payload(char norm[SOHOA_CASE_MAX], const char *data)
 			v++;
 		while (end > v && isspace((unsigned char)end[-1]))
 			end--;
-		if (end > v && (size_t)(end - v) < SOHOA_CASE_MAX &&
-		    case_shape(v, (size_t)(end - v))) {
-			char tok[SOHOA_CASE_MAX];
-
-			memcpy(tok, v, (size_t)(end - v));
-			tok[end - v] = '\0';
-			if (sohoa_case_normalize(norm, tok) == SOHOA_OK)
-				return 1;
-		}
+		if (end > v && consider(f, v, (size_t)(end - v), 0))
+			return 1;
 		p += n;
 		if (*p)
 			p++;
@@ -230,21 +270,130 @@ static int case_in_payload(char norm[SOHOA_CASE_MAX], const char *data)
 	return 0;
 }
 
-int sohoa_ocr__find_case_number(char **out, const sohoa_ocr_result *r)
+/* Characters OCR takes for one another in case numbers, mapped to one. */
+static int look_alike(int c)
 {
-	char norm[SOHOA_CASE_MAX];
-	size_t i;
+	c = toupper(c);
+	switch (c) {
+	case 'O':
+	case 'Q':
+	case 'D':
+		return '0';
+	case 'I':
+	case 'L':
+		return '1';
+	case 'Z':
+		return '2';
+	case 'S':
+		return '5';
+	case 'G':
+		return '6';
+	case 'B':
+		return '8';
+	default:
+		return c;
+	}
+}
 
-	*out = NULL;
-	for (i = 0; i < r->ncodes; i++)
-		if (case_in_payload(norm, r->codes[i].data))
-			return dup_out(out, norm);
-	/* Free text inside a payload, then the page text. */
-	for (i = 0; i < r->ncodes; i++)
-		if (scan_tokens(norm, r->codes[i].data,
-		                strlen(r->codes[i].data)))
-			return dup_out(out, norm);
-	return sohoa_ocr__case_number_in_text(out, r->text);
+/* Do two case numbers differ only in characters OCR confuses? */
+static int ocr_same(const char *a, const char *b)
+{
+	if (strlen(a) != strlen(b))
+		return 0;
+	for (; *a; a++, b++)
+		if (look_alike((unsigned char)*a) !=
+		    look_alike((unsigned char)*b))
+			return 0;
+	return 1;
+}
+
+static int set_candidate(sohoa_ocr_result *r, const char *cand, const char *fmt,
+                         ...) SOHOA_PRINTF(3, 4);
+
+static int set_candidate(sohoa_ocr_result *r, const char *cand, const char *fmt,
+                         ...)
+{
+	char why[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	if (!(r->case_number_candidate = strdup(cand)) ||
+	    !(r->case_number_problem = strdup(why)))
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	return SOHOA_OK;
+}
+
+int sohoa_ocr_case_number(sohoa_ocr_result *r)
+{
+	struct found code = {0}, other = {0}, labelled = {0}, any = {0};
+	size_t i;
+	int rc = SOHOA_OK;
+
+	free(r->case_number);
+	free(r->case_number_candidate);
+	free(r->case_number_problem);
+	r->case_number = r->case_number_candidate = NULL;
+	r->case_number_problem = NULL;
+	/* Codes first: a payload field, then free text inside a payload.
+	 * A second code with another valid number is a conflict. */
+	for (i = 0; i < r->ncodes; i++) {
+		struct found one = {0};
+
+		if (!case_in_payload(&one, r->codes[i].data))
+			scan_tokens(&one, r->codes[i].data,
+			            strlen(r->codes[i].data), 0);
+		if (one.valid[0] && !code.valid[0])
+			memcpy(&code.valid, one.valid, sizeof(one.valid));
+		else if (one.valid[0] && strcmp(one.valid, code.valid) &&
+		         !other.valid[0])
+			memcpy(&other.valid, one.valid, sizeof(one.valid));
+		if (one.bad[0] && !code.bad[0]) {
+			memcpy(code.bad, one.bad, sizeof(one.bad));
+			memcpy(code.why, one.why, sizeof(one.why));
+		}
+	}
+	text_case_numbers(&labelled, &any, r->text);
+
+	if (code.valid[0]) {
+		if ((rc = dup_out(&r->case_number, code.valid)))
+			return rc;
+		if (other.valid[0])
+			return set_candidate(r, other.valid,
+			                     "a second code on the page holds "
+			                     "case number %s, the first %s",
+			                     other.valid, code.valid);
+		/* A labelled number in the text that is another case, not
+		 * the code's number misread. */
+		if (labelled.valid[0] && strcmp(labelled.valid, code.valid) &&
+		    !ocr_same(labelled.valid, code.valid))
+			return set_candidate(r, labelled.valid,
+			                     "the text says 'Mã hồ sơ: %s' but "
+			                     "the page's code holds %s",
+			                     labelled.valid, code.valid);
+		return SOHOA_OK;
+	}
+	if (code.bad[0])
+		return set_candidate(r, code.bad,
+		                     "the page's code holds '%s', not a valid "
+		                     "case number: %s",
+		                     code.bad, code.why);
+	if (labelled.valid[0])
+		return dup_out(&r->case_number, labelled.valid);
+	if (any.valid[0])
+		return dup_out(&r->case_number, any.valid);
+	if (labelled.bad[0])
+		return set_candidate(r, labelled.bad,
+		                     "the text says 'Mã hồ sơ: %s', not a "
+		                     "valid case number: %s",
+		                     labelled.bad, labelled.why);
+	if (any.bad[0])
+		return set_candidate(r, any.bad,
+		                     "the text holds '%s', shaped like a case "
+		                     "number but not valid: %s",
+		                     any.bad, any.why);
+	return SOHOA_OK;
 }
 
 /* Start of the line after the first `lines` lines of text. */

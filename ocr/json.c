@@ -119,6 +119,10 @@ int sohoa_ocr_result_json(char **out, const sohoa_ocr_result *r)
 	put(o, "codes", codes_json(r, &bad), &bad);
 	put(o, "fields", fields_json(r, &bad), &bad);
 	put(o, "needs_review", review_json(r, &bad), &bad);
+	put(o, "case_number_candidate", str_or_null(r->case_number_candidate),
+	    &bad);
+	put(o, "case_number_problem", str_or_null(r->case_number_problem),
+	    &bad);
 	if (bad) {
 		/* Out of memory, or a string that is not UTF-8. */
 		rc = sohoa_error_set(SOHOA_ERROR,

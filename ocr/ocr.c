@@ -277,6 +277,8 @@ void sohoa_ocr_result_dispose(sohoa_ocr_result *r)
 	free(r->hocr);
 	free(r->document_type);
 	free(r->case_number);
+	free(r->case_number_candidate);
+	free(r->case_number_problem);
 	for (i = 0; i < r->ncodes; i++) {
 		free(r->codes[i].type);
 		free(r->codes[i].data);
@@ -640,8 +642,7 @@ int sohoa_ocr_page(sohoa_ocr_result *out, sohoa_ocr *ocr, const char *path,
 			goto done;
 	}
 
-	if ((rc = sohoa_ocr__find_case_number(&res.case_number, &res)) !=
-	    SOHOA_OK)
+	if ((rc = sohoa_ocr_case_number(&res)) != SOHOA_OK)
 		goto done;
 	{
 		double mm = 25.4 / tess_dpi;

@@ -46,7 +46,15 @@ typedef struct sohoa_ocr_result {
 	char *document_type;    /* owned: "other", "blank", ... */
 	char *case_number;      /* owned: normalized case number found on the
 	                           page (code first, then text), or NULL */
-	sohoa_ocr_code *codes;  /* owned array of ncodes */
+	char *case_number_candidate; /* owned: a case number the page shows
+	                                that cannot be trusted (fails the
+	                                checks of DOMAIN.md, or differs
+	                                from the page's other case number),
+	                                or NULL.  When set, the page cannot
+	                                be filed by its case number. */
+	char *case_number_problem;   /* owned: what is wrong with the
+	                                candidate (one line), or NULL */
+	sohoa_ocr_code *codes;       /* owned array of ncodes */
 	size_t ncodes;
 	sohoa_ocr_field *fields; /* owned array of nfields, in the order
 	                            of the names above */
@@ -107,9 +115,20 @@ int sohoa_ocr_page(sohoa_ocr_result *out, sohoa_ocr *ocr, const char *path,
 void sohoa_ocr_result_init(sohoa_ocr_result *r);
 void sohoa_ocr_result_dispose(sohoa_ocr_result *r);
 
+/* Case number of a page from r->codes (first) and r->text: sets
+ * r->case_number, r->case_number_candidate and r->case_number_problem
+ * (replacing earlier values).  A code or a "Mã hồ sơ:" line whose number
+ * has the shape of a case number but fails validation (a date that does
+ * not exist, a bad agency code) gives a candidate and its problem; so do
+ * two codes with different case numbers, and a labelled text number that
+ * differs from the code's beyond OCR look-alikes (O/0, I/1, S/5, B/8).
+ * sohoa_ocr_page() calls it; it uses no recognizer. */
+int sohoa_ocr_case_number(sohoa_ocr_result *r);
+
 /* The result as a JSON object text (the `sohoa ocr --json` line minus
  * "file" and "page"; keys: blank, rotation, skew_deg, document_type,
- * case_number, text, mean_confidence, codes, fields, needs_review).
+ * case_number, text, mean_confidence, codes, fields, needs_review,
+ * case_number_candidate, case_number_problem).
  * *out owned. */
 int sohoa_ocr_result_json(char **out, const sohoa_ocr_result *r);
 

@@ -43,13 +43,6 @@ int sohoa_ocr__deskew(PIX **out, double *deg_out, PIX *gray);
 int sohoa_ocr__scan_codes(sohoa_ocr_result *r, size_t *found_out,
                           zbar_image_scanner_t *scanner, PIX *gray);
 
-/* Case number from the codes, then from the text; *out NULL when none. */
-int sohoa_ocr__find_case_number(char **out, const sohoa_ocr_result *r);
-
-/* Case number in free text: labelled lines ("Mã hồ sơ: ...") first, then
- * any token of the right shape.  *out NULL when none. */
-int sohoa_ocr__case_number_in_text(char **out, const char *text);
-
 /* One recognized text line: NFC text, confidence, box in pixels. */
 typedef struct sohoa_ocr__line {
 	char *text;  /* owned */

@@ -560,7 +560,9 @@ static void result_json_has_all_keys(void **state)
 	assert_int_equal(json_array_size(json_object_get(o, "codes")), 0);
 	assert_true(json_is_object(json_object_get(o, "fields")));
 	assert_true(json_is_array(json_object_get(o, "needs_review")));
-	assert_int_equal(json_object_size(o), 10);
+	assert_true(json_is_null(json_object_get(o, "case_number_candidate")));
+	assert_true(json_is_null(json_object_get(o, "case_number_problem")));
+	assert_int_equal(json_object_size(o), 12);
 	json_decref(o);
 	free(text);
 	sohoa_ocr_result_dispose(&r);
@@ -612,6 +614,101 @@ static void receipt_gives_case_number_and_type(void **state)
 	}
 	assert_true(qr);
 	assert_true(code128);
+	sohoa_ocr_result_dispose(&r);
+}
+
+/* A page result with `code` (a QR payload, or NULL) and `text`, run
+ * through the case-number search. */
+static void case_of(sohoa_ocr_result *r, const char *code, const char *text)
+{
+	sohoa_ocr_result_init(r);
+	r->text = strdup(text);
+	assert_non_null(r->text);
+	if (code) {
+		r->codes = calloc(1, sizeof(*r->codes));
+		assert_non_null(r->codes);
+		r->codes[0].type = strdup("QR-Code");
+		r->codes[0].data = strdup(code);
+		r->ncodes = 1;
+	}
+	assert_int_equal(sohoa_ocr_case_number(r), SOHOA_OK);
+}
+
+static void invalid_case_number_is_a_candidate(void **state)
+{
+	sohoa_ocr_result r;
+	char *json = NULL;
+	json_t *o;
+	(void)state;
+
+	/* 31 February does not exist: shaped right, but not valid */
+	case_of(&r, NULL, "QUYẾT ĐỊNH\nMã hồ sơ: H27.151-250231-0042\n");
+	assert_null(r.case_number);
+	assert_string_equal(r.case_number_candidate, "H27.151-250231-0042");
+	assert_non_null(strstr(r.case_number_problem, "not a real date"));
+	assert_int_equal(sohoa_ocr_result_json(&json, &r), SOHOA_OK);
+	o = json_loads(json, 0, NULL);
+	assert_non_null(o);
+	assert_string_equal(
+	    json_string_value(json_object_get(o, "case_number_candidate")),
+	    "H27.151-250231-0042");
+	assert_true(json_is_string(json_object_get(o, "case_number_problem")));
+	json_decref(o);
+	free(json);
+	sohoa_ocr_result_dispose(&r);
+
+	/* a labelled number of the wrong shape (OCR read O for 0) */
+	case_of(&r, NULL, "Mã hồ sơ: H27.151-2510O8-090123\nĐiều 1.\n");
+	assert_null(r.case_number);
+	assert_string_equal(r.case_number_candidate, "H27.151-2510O8-090123");
+	sohoa_ocr_result_dispose(&r);
+
+	/* an invalid number in a code (month 13) */
+	case_of(&r, "000.00.22.H27-251301-0002|1.004194", "GIẤY XÁC NHẬN\n");
+	assert_null(r.case_number);
+	assert_string_equal(r.case_number_candidate,
+	                    "000.00.22.H27-251301-0002");
+	assert_non_null(strstr(r.case_number_problem, "code"));
+	sohoa_ocr_result_dispose(&r);
+
+	/* no case number at all: nothing to review */
+	case_of(&r, NULL, "(tiếp theo) Trang 2/3\nĐiều 2. Hiệu lực.\n");
+	assert_null(r.case_number);
+	assert_null(r.case_number_candidate);
+	assert_null(r.case_number_problem);
+	sohoa_ocr_result_dispose(&r);
+}
+
+static void code_and_text_must_agree(void **state)
+{
+	sohoa_ocr_result r;
+	(void)state;
+
+	/* the same number, the text with OCR look-alikes: no conflict */
+	case_of(&r, "H27.151-251008-090123",
+	        "Mã hồ sơ: H27.I5I-25IOO8-O9O123\n");
+	assert_string_equal(r.case_number, "H27.151-251008-090123");
+	assert_null(r.case_number_candidate);
+	sohoa_ocr_result_dispose(&r);
+
+	/* two different valid numbers: the page cannot be filed by either */
+	case_of(&r, "H27.151-251008-090123",
+	        "Mã hồ sơ: H27.151-251008-090124\n");
+	assert_string_equal(r.case_number, "H27.151-251008-090123");
+	assert_string_equal(r.case_number_candidate, "H27.151-251008-090124");
+	assert_non_null(strstr(r.case_number_problem, "H27.151-251008-090123"));
+	sohoa_ocr_result_dispose(&r);
+
+	/* a valid code and a garbled label: the code is trusted */
+	case_of(&r, "H27.151-251008-090123", "Mã hồ sơ: H27.151-2510#8-0901\n");
+	assert_string_equal(r.case_number, "H27.151-251008-090123");
+	assert_null(r.case_number_candidate);
+	sohoa_ocr_result_dispose(&r);
+
+	/* text only, valid: as before */
+	case_of(&r, NULL, "Mã hồ sơ: 000.00.22.H27-250701-0001.\n");
+	assert_string_equal(r.case_number, "000.00.22.H27-250701-0001");
+	assert_null(r.case_number_candidate);
 	sohoa_ocr_result_dispose(&r);
 }
 
@@ -1092,6 +1189,8 @@ int main(void)
 	    cmocka_unit_test(blank_result_json),
 	    cmocka_unit_test(receipt_gives_case_number_and_type),
 	    cmocka_unit_test(id_card_qr_is_utf8),
+	    cmocka_unit_test(invalid_case_number_is_a_candidate),
+	    cmocka_unit_test(code_and_text_must_agree),
 	    cmocka_unit_test(qr_with_seven_fields_is_parsed),
 	    cmocka_unit_test(qr_with_six_fields_is_parsed),
 	    cmocka_unit_test(garbage_qr_gives_no_fields),
