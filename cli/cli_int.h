@@ -167,6 +167,21 @@ int cli_archive_setup(const sohoa_config *cfg, int signing);
  * stays for 'sohoa scan --resume'). */
 int cli_hotfolder_ingest(const sohoa_scan_hotfolder_file *f, void *payload);
 
+/* sohoa_scan_hotfolder_cb for the batch folder ([hotfolder] batch_path;
+ * the payload is the const sohoa_config *): run the dropped file as a
+ * result batch (`sohoa batch FILE`).  SOHOA_OK once every page is filed,
+ * in review or kept as a separator sheet (the original may then go).
+ * When nothing was filed or put in review yet, an error leaves the file
+ * for the next poll; once part of it is filed, SOHOA_EINVALID sends the
+ * original to failed/ with a .why (running it again would file twice). */
+int cli_batch_ingest(const sohoa_scan_hotfolder_file *f, void *payload);
+
+/* Open the batch folder: [hotfolder] batch_path in the mode that needs no
+ * case number in file names.  sohoad polls it beside the hot folder:
+ *   sohoa_scan_hotfolder_poll(bf, cli_batch_ingest, cfg, &stats); */
+int cli_batch_hotfolder_open(sohoa_scan_hotfolder **out,
+                             const sohoa_config *cfg);
+
 /* Carry on the spool jobs a crash left: file those whose pages are all
  * in, drop unfinished hot-folder imports (their originals are still
  * there), and log the scan jobs that wait for an operator.  Returns how

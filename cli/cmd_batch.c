@@ -1,12 +1,17 @@
 /* cmd_batch.c -- `sohoa batch`: a stack of scanned result documents,
  * possibly for many cases in one file or feeder run, separated by the case
- * numbers on the pages and filed to each case as a result.
+ * numbers on the pages and filed to each case as a result.  The same run
+ * takes the stacks dropped in [hotfolder] batch_path (cli_batch_ingest).
  *
  * A page with a case number (code first, then text) starts a document;
- * pages without one belong to the document before them.  A receipt slip
- * with a case number is a separator sheet: it starts that case's document
- * and is kept with the batch report, not filed.  Anything that cannot be
- * filed with confidence goes to the review folder.  Nothing is dropped.
+ * pages without one belong to the document before them, unless they open
+ * a new document themselves (the national heading, "Trang 1/N") and do
+ * not say they continue ("tiếp theo", "Trang 2/3"): such a page starts a
+ * document with no case number, which goes to review.  So does a page
+ * whose case number is invalid or disagrees with its code, with the
+ * pages that follow it.  A receipt slip with a case number is a separator
+ * sheet: it starts that case's document and is kept with the batch
+ * report, not filed.  Nothing is dropped.
  */
 #include "cli_int.h"
 
@@ -19,11 +24,13 @@
 #include <unistd.h>
 
 struct doc {
-	char case_number[SOHOA_CASE_MAX];
-	long separator; /* page index of its separator sheet, or -1 */
-	size_t first;   /* first page index */
-	size_t n;       /* pages */
-	char *bundle;   /* owned, once filed */
+	char case_number[SOHOA_CASE_MAX]; /* "" when none can be trusted */
+	char *candidate; /* owned: the untrusted case number shown, or NULL */
+	int hold;        /* 1: goes to review, never filed by a guess */
+	long separator;  /* page index of its separator sheet, or -1 */
+	size_t first;    /* first page index */
+	size_t n;        /* pages */
+	char *bundle;    /* owned, once filed */
 	int created;
 	char *review; /* owned: review item, when not filed */
 	char *why;    /* owned: why not */
@@ -43,6 +50,8 @@ struct batch {
 	json_t *separators; /* array of kept separator copies */
 	int nreview;
 	int failures; /* items that could not even be put in review */
+	int filed;    /* documents written to a bundle */
+	int print;    /* print the text report (the command, not sohoad) */
 };
 
 static int not_hidden(const char *name)
@@ -147,11 +156,80 @@ static void review_pages(struct batch *b, size_t first, size_t n,
 	free(paths);
 }
 
+/* Folded page text with every run of other characters made one space:
+ * "(tiếp theo) Trang 2/3" -> " tiep theo trang 2/3 ". */
+static char *squeeze(const char *text)
+{
+	char *f = NULL, *w, *r;
+
+	if (!text || sohoa_text_fold(&f, text) != SOHOA_OK)
+		return NULL;
+	for (r = w = f, *w++ = ' '; *r; r++) {
+		int keep = (*r >= 'a' && *r <= 'z') ||
+		           (*r >= '0' && *r <= '9') || *r == '/';
+
+		if (keep)
+			*w++ = *r;
+		else if (w[-1] != ' ')
+			*w++ = ' ';
+	}
+	if (w[-1] != ' ')
+		*w++ = ' ';
+	*w = '\0';
+	return f;
+}
+
+enum role { ROLE_UNKNOWN, ROLE_STARTS, ROLE_CONTINUES };
+
+/* Does a page without a case number say it continues a document, or that
+ * it opens one?  Signs of a continuation: "tiếp theo", "Trang N/M" with
+ * N > 1.  Signs of a first page: "Trang 1/M", the national heading
+ * (Quốc hiệu "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and the motto), which an
+ * administrative document carries on its first page only (Nghị định
+ * 30/2020/NĐ-CP).  A continuation sign wins. */
+static enum role page_role(const sohoa_ocr_result *r)
+{
+	char *f = squeeze(r->text), *p;
+	enum role role = ROLE_UNKNOWN;
+
+	if (!f)
+		return ROLE_UNKNOWN;
+	for (p = f; (p = strstr(p, " trang ")); p += 6) {
+		char *slash;
+		long n = strtol(p + 7, &slash, 10);
+
+		if (slash == p + 7 || *slash != '/' || slash[1] < '0' ||
+		    slash[1] > '9')
+			continue;
+		role = n > 1 ? ROLE_CONTINUES : ROLE_STARTS;
+		break;
+	}
+	if (strstr(f, " tiep theo "))
+		role = ROLE_CONTINUES;
+	else if (role == ROLE_UNKNOWN &&
+	         (strstr(f, " cong hoa xa hoi chu nghia viet nam ") ||
+	          strstr(f, " doc lap tu do hanh phuc ")))
+		role = ROLE_STARTS;
+	free(f);
+	return role;
+}
+
+static struct doc *new_doc(struct batch *b, size_t i)
+{
+	struct doc *d = &b->docs[b->ndocs++];
+
+	d->separator = -1;
+	d->first = i;
+	d->n = 1;
+	return d;
+}
+
 /* Split the recognized stack into documents; orphans go to review. */
 static int separate(struct batch *b)
 {
 	size_t np = b->job.npages, orphan_first = 0, norphans = 0;
 	struct doc *cur = NULL;
+	char why[1200];
 
 	b->docs = calloc(np ? np : 1, sizeof(*b->docs));
 	if (!b->docs)
@@ -160,14 +238,53 @@ static int separate(struct batch *b)
 		const sohoa_ocr_result *r = &b->results[i];
 		int separator = r->case_number && r->document_type &&
 		                strcmp(r->document_type, "receipt") == 0;
+		enum role role;
 
+		if (r->case_number_candidate) {
+			/* never filed to the case before it, nor guessed */
+			cur = new_doc(b, i);
+			cur->hold = 1;
+			cur->candidate = strdup(r->case_number_candidate);
+			snprintf(why, sizeof(why),
+			         "stack page %zu shows case number '%s' that "
+			         "cannot be trusted: %s; check the paper and "
+			         "file it with 'sohoa review file ITEM --case "
+			         "CASE'",
+			         i + 1, r->case_number_candidate,
+			         r->case_number_problem ? r->case_number_problem
+			                                : "?");
+			cur->why = strdup(why);
+			continue;
+		}
 		if (r->case_number) {
+			/* a separator sheet, then its result with the same
+			 * number printed on it: one document */
+			if (cur && cur->n == 0 && !separator &&
+			    !strcmp(cur->case_number, r->case_number)) {
+				cur->n = 1;
+				continue;
+			}
 			cur = &b->docs[b->ndocs++];
 			snprintf(cur->case_number, sizeof(cur->case_number),
 			         "%s", r->case_number);
 			cur->separator = separator ? (long)i : -1;
 			cur->first = separator ? i + 1 : i;
 			cur->n = separator ? 0 : 1;
+			continue;
+		}
+		role = page_role(r);
+		if (cur && cur->n > 0 && role == ROLE_STARTS) {
+			cur = new_doc(b, i);
+			cur->hold = 1;
+			snprintf(
+			    why, sizeof(why),
+			    "stack page %zu begins a new document (national "
+			    "heading or 'Trang 1/N') but no case number "
+			    "could be read on it (code damaged or missing, "
+			    "no 'Mã hồ sơ' line); file it with 'sohoa "
+			    "review file ITEM --case CASE'",
+			    i + 1);
+			cur->why = strdup(why);
 			continue;
 		}
 		if (cur) {
@@ -222,6 +339,12 @@ static void file_docs(struct batch *b)
 			                  "after it");
 			continue;
 		}
+		if (doc->hold) {
+			review_pages(b, doc->first, doc->n,
+			             doc->why ? doc->why : "no case number",
+			             &doc->review);
+			continue;
+		}
 		rc = cli_file_pages(
 		    &doc->bundle, &doc->created, b->cfg, doc->case_number,
 		    b->component, "result", &b->job.pages[doc->first],
@@ -239,6 +362,7 @@ static void file_docs(struct batch *b)
 			doc->why = strdup(sohoa_error_last());
 			b->failures++;
 		}
+		b->filed += doc->bundle != NULL;
 	}
 }
 
@@ -255,7 +379,12 @@ static json_t *report_json(const struct batch *b)
 		json_t *x = json_object(), *names = json_array();
 
 		json_object_set_new(x, "case_number",
-		                    json_string(doc->case_number));
+		                    doc->case_number[0]
+		                        ? json_string(doc->case_number)
+		                        : json_null());
+		json_object_set_new(x, "case_number_candidate",
+		                    doc->candidate ? json_string(doc->candidate)
+		                                   : json_null());
 		for (size_t i = 0; i < doc->n; i++)
 			json_array_append_new(
 			    names, json_string(page_name(b, doc->first + i)));
@@ -296,8 +425,11 @@ static void print_report(const struct batch *b, const char *report_path)
 	for (size_t d = 0; d < b->ndocs; d++) {
 		const struct doc *doc = &b->docs[d];
 
-		printf("  %-28s %2zu page%s  ", doc->case_number, doc->n,
-		       doc->n == 1 ? " " : "s");
+		printf("  %-28s %2zu page%s  ",
+		       doc->case_number[0] ? doc->case_number
+		       : doc->candidate    ? doc->candidate
+		                           : "(no case number)",
+		       doc->n, doc->n == 1 ? " " : "s");
 		if (doc->bundle) {
 			filed++;
 			printf("filed as result%s\n",
@@ -305,7 +437,9 @@ static void print_report(const struct batch *b, const char *report_path)
 			                      "archived yet)"
 			                    : "");
 		} else {
-			printf("NOT filed: %s\n", doc->why ? doc->why : "?");
+			printf("NOT filed%s: %s\n",
+			       doc->review ? ", in review" : "",
+			       doc->why ? doc->why : "?");
 		}
 		if (doc->separator >= 0)
 			printf("  %-28s  (separator sheet %s kept with the "
@@ -354,6 +488,7 @@ static void batch_dispose(struct batch *b)
 		free(b->docs[d].bundle);
 		free(b->docs[d].review);
 		free(b->docs[d].why);
+		free(b->docs[d].candidate);
 	}
 	free(b->docs);
 	free(b->results);
@@ -364,20 +499,94 @@ static void batch_dispose(struct batch *b)
 	cli_job_dispose(&b->job);
 }
 
+/* Run a prepared batch over `files`: spool every readable page, OCR,
+ * separate, file, write the report.  Unreadable inputs go to review. */
+static int run_batch(struct batch *b, char **files, size_t nfiles,
+                     char **report)
+{
+	const char **paths = NULL;
+	time_t now = time(NULL);
+	struct tm tm;
+	char stamp[32];
+	static int seq; /* batches run by this process */
+	int rc;
+
+	b->review = json_array();
+	b->inputs = json_array();
+	b->separators = json_array();
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	if (seq++ == 0)
+		snprintf(b->id, sizeof(b->id), "batch-%s-%ld", stamp,
+		         (long)getpid());
+	else
+		snprintf(b->id, sizeof(b->id), "batch-%s-%ld-%d", stamp,
+		         (long)getpid(), seq);
+	/* a signer that cannot sign stops the batch before any work */
+	if ((rc = cli_archive_setup(b->cfg, 1)) ||
+	    (rc = cli_job_init(&b->job, b->cfg, NULL, b->component, "result",
+	                       "batch", NULL, NULL)))
+		return rc;
+	for (size_t i = 0; i < nfiles; i++) {
+		int n = 0;
+
+		json_array_append_new(b->inputs, json_string(files[i]));
+		/* an unreadable file goes to review whole; the stack goes on */
+		if (sohoa_scan_import_check(files[i], &n) != SOHOA_OK) {
+			char why[1200];
+			const char *one[] = {files[i]};
+
+			snprintf(why, sizeof(why), "unreadable input: %s",
+			         sohoa_error_last());
+			to_review(b, one, 1, why, -1, NULL);
+			continue;
+		}
+		if ((rc = sohoa_scan_import_file(files[i], b->job.spool_dir,
+		                                 (int)b->job.npages + 1,
+		                                 cli_job_add_page, &b->job)))
+			return rc;
+	}
+	b->results =
+	    calloc(b->job.npages ? b->job.npages : 1, sizeof(*b->results));
+	b->json = calloc(b->job.npages ? b->job.npages : 1, sizeof(*b->json));
+	paths = calloc(b->job.npages ? b->job.npages : 1, sizeof(*paths));
+	if (!b->results || !b->json || !paths) {
+		free(paths);
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < b->job.npages; i++) {
+		sohoa_ocr_result_init(&b->results[i]);
+		paths[i] = b->job.pages[i].path;
+	}
+	rc = cli_ocr_pages(b->cfg, paths, b->job.npages, b->results, b->json);
+	free(paths);
+	if (rc || (rc = separate(b)))
+		return rc;
+	file_docs(b);
+	if ((rc = write_report(b, report)))
+		return rc;
+	if (b->print)
+		print_report(b, *report);
+	/* every page is now in a bundle, in review or kept as separator */
+	if (b->failures == 0)
+		sohoa_fs_remove_tree(b->job.spool_dir);
+	else
+		fprintf(stderr, "sohoa: pages kept in %s\n", b->job.spool_dir);
+	return SOHOA_OK;
+}
+
 int cmd_batch(int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"component", required_argument, NULL, 'C'}, {NULL, 0, NULL, 0}};
 	struct batch b = {0};
 	sohoa_config *cfg = NULL;
-	char **files = NULL, *report = NULL, stamp[32];
-	const char **paths = NULL;
+	char **files = NULL, *report = NULL;
 	size_t nfiles = 0;
-	time_t now = time(NULL);
-	struct tm tm;
 	int c, rc, ex;
 
 	b.component = "Kết quả";
+	b.print = 1;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -391,61 +600,9 @@ int cmd_batch(int argc, char **argv)
 	if ((ex = cli_load_config(&cfg)))
 		return ex;
 	b.cfg = cfg;
-	b.review = json_array();
-	b.inputs = json_array();
-	b.separators = json_array();
-	gmtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-	snprintf(b.id, sizeof(b.id), "batch-%s-%ld", stamp, (long)getpid());
-	/* a signer that cannot sign stops the batch before any work */
-	if ((rc = cli_archive_setup(cfg, 1)) ||
-	    (rc = gather(&files, &nfiles, argv + optind, argc - optind)) ||
-	    (rc = cli_job_init(&b.job, cfg, NULL, b.component, "result",
-	                       "batch", NULL, NULL)))
-		goto done;
-	for (size_t i = 0; i < nfiles; i++) {
-		int n = 0;
-
-		json_array_append_new(b.inputs, json_string(files[i]));
-		/* an unreadable file goes to review whole; the stack goes on */
-		if (sohoa_scan_import_check(files[i], &n) != SOHOA_OK) {
-			char why[1200];
-			const char *one[] = {files[i]};
-
-			snprintf(why, sizeof(why), "unreadable input: %s",
-			         sohoa_error_last());
-			to_review(&b, one, 1, why, -1, NULL);
-			continue;
-		}
-		if ((rc = sohoa_scan_import_file(files[i], b.job.spool_dir,
-		                                 (int)b.job.npages + 1,
-		                                 cli_job_add_page, &b.job)))
-			goto done;
-	}
-	b.results = calloc(b.job.npages ? b.job.npages : 1, sizeof(*b.results));
-	b.json = calloc(b.job.npages ? b.job.npages : 1, sizeof(*b.json));
-	paths = calloc(b.job.npages ? b.job.npages : 1, sizeof(*paths));
-	if (!b.results || !b.json || !paths) {
-		rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
-		goto done;
-	}
-	for (size_t i = 0; i < b.job.npages; i++) {
-		sohoa_ocr_result_init(&b.results[i]);
-		paths[i] = b.job.pages[i].path;
-	}
-	if ((rc = cli_ocr_pages(cfg, paths, b.job.npages, b.results, b.json)) ||
-	    (rc = separate(&b)))
-		goto done;
-	file_docs(&b);
-	if ((rc = write_report(&b, &report)))
-		goto done;
-	print_report(&b, report);
-	/* every page is now in a bundle, in review or kept as separator */
-	if (b.failures == 0)
-		sohoa_fs_remove_tree(b.job.spool_dir);
-	else
-		fprintf(stderr, "sohoa: pages kept in %s\n", b.job.spool_dir);
-done:
+	if ((rc = gather(&files, &nfiles, argv + optind, argc - optind)) ==
+	    SOHOA_OK)
+		rc = run_batch(&b, files, nfiles, &report);
 	if (rc != SOHOA_OK) {
 		ex = cli_fail(rc);
 		if (b.job.spool_dir && b.job.npages)
@@ -468,9 +625,72 @@ done:
 	for (size_t i = 0; i < nfiles; i++)
 		free(files[i]);
 	free(files);
-	free(paths);
 	free(report);
 	batch_dispose(&b);
 	sohoa_config_free(cfg);
 	return ex;
+}
+
+int cli_batch_ingest(const sohoa_scan_hotfolder_file *f, void *payload)
+{
+	struct batch b = {0};
+	char *file = NULL, *report = NULL;
+	int rc;
+
+	b.cfg = payload;
+	b.component = f->component ? f->component : "Kết quả";
+	if (!(file = strdup(f->path)))
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	rc = run_batch(&b, &file, 1, &report);
+	if (rc == SOHOA_OK && b.failures == 0) {
+		sohoa_log(SOHOA_LOG_INFO,
+		          "batch folder: %s: %zu pages, %zu documents, %d "
+		          "filed, %zu in review; report %s",
+		          f->name, b.job.npages, b.ndocs, b.filed,
+		          json_array_size(b.review), report);
+	} else if (b.filed == 0 && json_array_size(b.review) == 0 &&
+	           rc != SOHOA_EINVALID) {
+		/* nothing written anywhere yet: try the whole file again at
+		 * the next poll (the spool copy is dropped; the original
+		 * stays) */
+		sohoa_log(SOHOA_LOG_ERROR,
+		          "batch folder: %s not run: %s; tried again at the "
+		          "next poll",
+		          f->name, rc ? sohoa_error_last() : "?");
+		if (b.job.spool_dir)
+			sohoa_fs_remove_tree(b.job.spool_dir);
+		if (rc == SOHOA_OK)
+			rc = SOHOA_ERROR;
+	} else {
+		/* part of it is filed: running it again would file those
+		 * documents twice.  The original goes to failed/. */
+		char msg[1400];
+
+		snprintf(msg, sizeof(msg),
+		         "the batch %s ran only in part (%d documents filed, "
+		         "%zu items in review%s%s): %s; the pages not filed "
+		         "are kept in %s; see the report in [batch] reports",
+		         b.id, b.filed, json_array_size(b.review),
+		         report ? ", report " : "", report ? report : "",
+		         rc ? sohoa_error_last()
+		            : "some pages could not be put in review",
+		         b.job.spool_dir ? b.job.spool_dir : "the spool");
+		rc = sohoa_error_set(SOHOA_EINVALID, "%s", msg);
+	}
+	free(file);
+	free(report);
+	batch_dispose(&b);
+	return rc;
+}
+
+int cli_batch_hotfolder_open(sohoa_scan_hotfolder **out,
+                             const sohoa_config *cfg)
+{
+	int rc = sohoa_scan_hotfolder_open(
+	    out, sohoa_config_get(cfg, "hotfolder.batch_path"),
+	    sohoa_config_get_int(cfg, "hotfolder.stable_seconds"));
+
+	if (rc == SOHOA_OK)
+		sohoa_scan_hotfolder_set_caseless(*out, 1);
+	return rc;
 }

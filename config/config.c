@@ -51,6 +51,8 @@ static const struct keydef keys[] = {
     {"hotfolder.path", K_DIR, "sohoa-data/hotfolder", 0, 0, NULL},
     {"hotfolder.poll_seconds", K_INT, "5", 1, 3600, NULL},
     {"hotfolder.stable_seconds", K_INT, "10", 0, 3600, NULL},
+    /* default: hotfolder.path/ket-qua, whatever hotfolder.path is */
+    {"hotfolder.batch_path", K_DIR, "sohoa-data/hotfolder/ket-qua", 0, 0, NULL},
     {"review.path", K_DIR, "sohoa-data/review", 0, 0, NULL},
     {"batch.reports", K_DIR, "sohoa-data/batches", 0, 0, NULL},
     {"server.listen", K_LISTEN, "127.0.0.1:8080", 0, 0, NULL},
@@ -433,6 +435,20 @@ int sohoa_config_read(sohoa_config **out, const char *path)
 		cfg->fp = NULL;
 	}
 	cfg->line = 0;
+	{
+		int bp = find_key("hotfolder.batch_path"),
+		    hp = find_key("hotfolder.path");
+		char *v = NULL;
+
+		/* the batch folder follows a hot folder set in the file */
+		if (!strcmp(cfg->origin[bp], "default") &&
+		    strcmp(cfg->origin[hp], "default") != 0 &&
+		    sohoa_asprintf(&v, "%s/ket-qua", cfg->value[hp]) ==
+		        SOHOA_OK) {
+			free(cfg->value[bp]);
+			cfg->value[bp] = v;
+		}
+	}
 	check_dirs(cfg);
 	sohoa_log(SOHOA_LOG_DEBUG, "configuration from %s, %zu problems",
 	          path ? path : "built-in defaults", cfg->nproblems);

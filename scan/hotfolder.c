@@ -42,6 +42,7 @@ struct sohoa_scan_hotfolder {
 	size_t nw;
 	struct seen *seen;
 	size_t nseen;
+	int caseless; /* names need not hold a case number */
 };
 
 static double now_mono(void)
@@ -174,6 +175,11 @@ void sohoa_scan_hotfolder_free(sohoa_scan_hotfolder *hf)
 	free(hf);
 }
 
+void sohoa_scan_hotfolder_set_caseless(sohoa_scan_hotfolder *hf, int on)
+{
+	hf->caseless = on;
+}
+
 /* Move `name` into SUB/ (failed, duplicates) under a free name, with
  * NAME.why beside it. */
 static int move_aside(sohoa_scan_hotfolder *hf, const char *name,
@@ -283,7 +289,8 @@ static int handle(sohoa_scan_hotfolder *hf, const char *name,
 		st->failed += rc == SOHOA_OK;
 		goto done;
 	}
-	if (parse_name(norm, &component, name) != SOHOA_OK) {
+	norm[0] = '\0';
+	if (!hf->caseless && parse_name(norm, &component, name) != SOHOA_OK) {
 		if ((rc = sohoa_asprintf(&why, "no usable case number: %s; %s",
 		                         sohoa_error_last(), NAMING_HELP)) ==
 		    SOHOA_OK)
@@ -314,7 +321,7 @@ static int handle(sohoa_scan_hotfolder *hf, const char *name,
 	}
 	f.path = path;
 	f.name = name;
-	f.case_number = norm;
+	f.case_number = hf->caseless ? NULL : norm;
 	f.component = component;
 	f.sha256 = sha;
 	f.npages = n;
@@ -339,7 +346,9 @@ static int handle(sohoa_scan_hotfolder *hf, const char *name,
 	sohoa_time_iso8601(now);
 	free(why);
 	why = NULL;
-	if ((rc = sohoa_asprintf(&why, "case %s, %s, %s", norm, name, now)) ||
+	if ((rc = sohoa_asprintf(&why, "%s %s, %s, %s",
+	                         hf->caseless ? "batch" : "case",
+	                         hf->caseless ? "stack" : norm, name, now)) ||
 	    (rc = record_seen(hf, sha, why)))
 		goto done;
 	if (unlink(path) != 0) {
@@ -348,8 +357,12 @@ static int handle(sohoa_scan_hotfolder *hf, const char *name,
 	}
 	rc = sohoa_fs_sync_dir(hf->path);
 	st->taken++;
-	sohoa_log(SOHOA_LOG_INFO, "hot folder: %s taken into case %s", name,
-	          norm);
+	if (hf->caseless)
+		sohoa_log(SOHOA_LOG_INFO, "hot folder: %s taken as a batch",
+		          name);
+	else
+		sohoa_log(SOHOA_LOG_INFO, "hot folder: %s taken into case %s",
+		          name, norm);
 done:
 	free(path);
 	free(component);

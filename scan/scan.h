@@ -246,6 +246,11 @@ int sohoa_scan_hotfolder_open(sohoa_scan_hotfolder **out, const char *path,
                               int stable_seconds);
 void sohoa_scan_hotfolder_free(sohoa_scan_hotfolder *hf);
 
+/* Case-less mode (result batches): file names need not hold a case
+ * number; the callback gets case_number and component NULL.  Stability,
+ * SHA-256 de-duplication, failed/ and duplicates/ are as above. */
+void sohoa_scan_hotfolder_set_caseless(sohoa_scan_hotfolder *hf, int on);
+
 /* One pass over the folder, in name order: note every file's size and
  * mtime, and hand each file that has been stable for stable_seconds since
  * an earlier pass to `cb`.  `stats` (may be NULL) gets what happened.
