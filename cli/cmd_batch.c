@@ -437,9 +437,12 @@ static void print_report(const struct batch *b, const char *report_path)
 			                      "archived yet)"
 			                    : "");
 		} else {
-			printf("NOT filed%s: %s\n",
-			       doc->review ? ", in review" : "",
-			       doc->why ? doc->why : "?");
+			if (doc->review)
+				printf("NOT filed: in review as %s\n",
+				       doc->review);
+			else
+				printf("NOT filed: %s\n",
+				       doc->why ? doc->why : "?");
 		}
 		if (doc->separator >= 0)
 			printf("  %-28s  (separator sheet %s kept with the "

@@ -346,9 +346,10 @@ static int handle(sohoa_scan_hotfolder *hf, const char *name,
 	sohoa_time_iso8601(now);
 	free(why);
 	why = NULL;
-	if ((rc = sohoa_asprintf(&why, "%s %s, %s, %s",
-	                         hf->caseless ? "batch" : "case",
-	                         hf->caseless ? "stack" : norm, name, now)) ||
+	if ((rc = hf->caseless
+	              ? sohoa_asprintf(&why, "batch, %s, %s", name, now)
+	              : sohoa_asprintf(&why, "case %s, %s, %s", norm, name,
+	                               now)) ||
 	    (rc = record_seen(hf, sha, why)))
 		goto done;
 	if (unlink(path) != 0) {

@@ -2,7 +2,9 @@
 # test_batch.sh -- result-digitization batches end to end: one multi-page
 # TIFF holding results of three cases, a separator sheet and a page before
 # the first code; each document filed to its case, the orphan in review,
-# then filed by hand.  Real Tesseract, zbar, zips and SQLite.
+# then filed by hand.  Then a harder stack (damaged codes, an invalid case
+# number, code and text that disagree) dropped in the hot folder's batch
+# folder.  Real Tesseract, zbar, zips and SQLite.
 set -u
 BIN=${SOHOA_BIN:?set SOHOA_BIN to the sohoa binary}
 DATA=$(cd "$(dirname "$0")/data" && pwd)
@@ -11,7 +13,7 @@ trap 'rm -rf "$T"' EXIT
 . "$(dirname "$0")/lib.sh"
 
 A=H27.151-251008-090123 B=000.00.22.H27-250701-0002 C=H15.50.05.13-261008-0975
-printf '[ocr]\nworkers = 2\n[archive]\nroot = archive\n[index]\npath = index.sqlite\n[spool]\npath = spool\n[hotfolder]\npath = hot\n[review]\npath = review\n[batch]\nreports = reports\n' >"$T/s.conf"
+printf '[ocr]\nworkers = 2\n[archive]\nroot = archive\n[index]\npath = index.sqlite\n[spool]\npath = spool\n[hotfolder]\npath = hot\nstable_seconds = 1\n[review]\npath = review\n[batch]\nreports = reports\n' >"$T/s.conf"
 S=("$BIN" --config "$T/s.conf")
 
 # one feeder run: six pages in one multi-page TIFF
@@ -58,5 +60,54 @@ run "${S[@]}" review
 check "nothing waits for review" 'grep -q "nothing waits" "$T/out"'
 run "${S[@]}" search kiem tra hien trang
 check "the filed page is searchable under case A" 'grep -q "$A" "$T/out"'
+
+# ---- the hard stack through the batch folder of the hot folder ----------
+# damaged codes with the number in the text, continuation pages, an invalid
+# case number, a first page with no readable number, code and text that
+# disagree (tests/data/batch2, tools/gen_batch_fixtures.py)
+D=H27.151-251009-090200 E=000.00.31.H29-250815-0333 F=H50.12-250920-0417
+BAD=H27.151-250231-0042 G=H27.151-251010-090301 H=H27.151-251010-090302
+pages=()
+for f in "$DATA"/batch2/*.png; do
+	b=$(basename "$f" .png)
+	pngtopnm "$f" 2>/dev/null | pnmtotiff -g4 >"$T/2-$b.tif" 2>/dev/null
+	pages+=("$T/2-$b.tif")
+done
+tiffcp "${pages[@]}" "$T/stack2.tif" 2>/dev/null
+run "${S[@]}" ocr --json "$T/2-02-result-invalid-p1.tif"
+check "ocr --json names the invalid case number and why" 'jq -e ".case_number == null and .case_number_candidate == \"$BAD\" and (.case_number_problem | test(\"not a real date\"))" "$T/out" >/dev/null'
+
+run "${S[@]}" config show
+check "the batch folder defaults to HOTFOLDER/ket-qua" 'grep -q "hotfolder.batch_path.*$T/hot/ket-qua" "$T/out"'
+mkdir -p "$T/hot/ket-qua"
+cp "$T/stack2.tif" "$T/hot/ket-qua/ket-qua-chieu.tif"
+echo "not an image" >"$T/hot/ket-qua/broken.tif"
+before=$(ls "$T"/review | grep -vc '\.why$')
+run "${S[@]}" hotfolder --once
+check "hotfolder --once exits 0" '[ $rc -eq 0 ]'
+check "the stack is taken as a batch, the broken file fails" 'grep -q "batch folder .*: 1 taken, 1 failed" "$T/out"'
+check "the taken stack is removed from the batch folder" '[ ! -e "$T/hot/ket-qua/ket-qua-chieu.tif" ]'
+check "its SHA-256 is remembered" '[ "$(wc -l <"$T/hot/ket-qua/.sohoa-seen")" -eq 1 ]'
+check "the broken file is in failed/ with a .why" '[ -f "$T/hot/ket-qua/failed/broken.tif" ] && grep -q "not a PNG, JPEG, TIFF or PNM" "$T/hot/ket-qua/failed/broken.tif.why"'
+check "a damaged QR with the number in the text is filed with its page 2" '[ "$(count $D)" -eq 2 ]'
+check "a cut barcode with 'Số hồ sơ' in the text is filed" '[ "$(count $E)" -eq 1 ]'
+check "a barcode-only result is filed, the unnumbered first page after it is not" '[ "$(count $F)" -eq 1 ]'
+check "nothing is filed under an invalid or disputed number" '[ ! -e "$T/archive/$BAD.zip" ] && [ ! -e "$T/archive/$G.zip" ] && [ ! -e "$T/archive/$H.zip" ]'
+after=$(ls "$T"/review | grep -vc '\.why$')
+check "three new review items" '[ $((after - before)) -eq 3 ]'
+why_of() { grep -l -- "$1" "$T"/review/*.why | head -1; }
+w=$(why_of "$BAD")
+check "the invalid case number is named in a .why, with what is wrong" '[ -n "$w" ] && grep -q "not a real date" "$w"'
+check "its continuation page went to review with it" '[ -n "$w" ] && [ "$(ls "${w%.why}" | wc -l)" -eq 2 ]'
+w=$(why_of "begins a new document")
+check "the first page with an unreadable code is in review alone" '[ -n "$w" ] && [ "$(ls "${w%.why}" | wc -l)" -eq 1 ]'
+w=$(why_of "$H")
+check "code and text that disagree go to review naming both" '[ -n "$w" ] && grep -q "$G" "$w"'
+report=$(ls -t "$T"/reports/*.json | head -1)
+check "the report of the hot-folder batch lists the candidate" 'jq -e "[.documents[] | select(.case_number == null and .case_number_candidate == \"$BAD\" and .filed == false)] | length == 1" "$report" >/dev/null'
+check "every page of the stack is filed or in review" 'jq -e "([.documents[] | select(.filed) | .positions[]] + [.review[] | .positions[]] | sort) == [range(1; 9)]" "$report" >/dev/null'
+cp "$T/stack2.tif" "$T/hot/ket-qua/again.tif"
+run "${S[@]}" hotfolder --once
+check "the same stack dropped again is a duplicate, not filed twice" 'grep -q "batch folder .*: 0 taken, 0 failed, 1 duplicate," "$T/out" && [ -f "$T/hot/ket-qua/duplicates/again.tif" ] && [ "$(count $D)" -eq 2 ]'
 
 finish
