@@ -7,15 +7,16 @@
 # `sohoa batch`; prints precision and recall of filing overall and per
 # category, how many pages that must not be filed went to review, and
 # pages per minute.
-#   bench/batch.sh [N]      (default 100; needs python3-pil, python3-qrcode)
+#   bench/batch.sh [N] [SEED]  (default 100, 7; needs python3-pil, python3-qrcode)
 set -eu
 cd "$(dirname "$0")/.."
 N=${1:-100}
+SEED=${2:-7}
 SOHOA=${SOHOA_BIN:-$PWD/build/cli/sohoa}
 [ -x "$SOHOA" ] || { echo "build first: bash tools/test.sh" >&2; exit 3; }
 W=$(mktemp -d /tmp/sohoa-bench-batch-XXXXXX)
 trap 'rm -rf "$W"' EXIT
-/usr/bin/python3 tools/gen_batch_fixtures.py --bench "$N" "$W/pages"
+/usr/bin/python3 tools/gen_batch_fixtures.py --bench "$N" "$W/pages" "$SEED"
 for f in "$W"/pages/p*.png; do
 	pngtopnm "$f" 2>/dev/null | pnmtotiff -g4 >"${f%.png}.tif" 2>/dev/null
 done
@@ -33,10 +34,12 @@ pos = {}                       # page name -> stack position
 for i, name in enumerate(sorted(glob.glob(w + "/pages/p*.png")), 1):
     pos[name.rsplit("/", 1)[1]] = i
 want, style_of, seps = {}, {}, set()  # position -> case or "review"
+own = {}                       # position -> the case the paper belongs to
 for d in truth["documents"]:
     for p in d["pages"]:
         want[pos[p]] = d["expect"]
         style_of[pos[p]] = d["style"]
+        own[pos[p]] = d["case_number"]
     if "separator" in d:
         seps.add(pos[d["separator"]])
 got = {}                       # position -> case filed to, or "review"
@@ -47,8 +50,10 @@ for d in report["documents"]:
 for r in report["review"]:
     for p in r.get("positions", []):
         got[p] = "review"
-filed = [p for p in got if got[p] != "review"]
-right = [p for p in filed if want.get(p) == got[p]]
+filed = [p for p in got if got[p] != "review" and p in want]
+# a damaged code that zbar still reads files the page to its own case:
+# right, though the bench expected review
+right = [p for p in filed if got[p] in (want[p], own[p])]
 to_file = [p for p in want if want[p] != "review"]
 to_review = [p for p in want if want[p] == "review"]
 dropped = [p for p in want if p not in got]
@@ -57,13 +62,16 @@ print("documents: %d (%d pages incl. %d separator sheets) in one multi-page TIFF
       % (len(truth["documents"]), n_pages, len(seps)))
 print("pages filed: %d, to the right case %d; in review %d; dropped %d"
       % (len(filed), len(right), sum(1 for v in got.values() if v == "review"), len(dropped)))
-print("filing precision %.3f  recall %.3f  (pages that should be filed: %d)"
-      % (len(right) / len(filed) if filed else 0, len(right) / len(to_file) if to_file else 0,
-         len(to_file)))
-print("pages that must not be filed: %d, sent to review %d (%.3f), filed anyway %d"
-      % (len(to_review), sum(1 for p in to_review if got.get(p) == "review"),
-         sum(1 for p in to_review if got.get(p) == "review") / len(to_review) if to_review else 1,
-         sum(1 for p in to_review if got.get(p) not in (None, "review"))))
+hit = [p for p in right if want[p] != "review"]
+print("filing precision %.3f  recall %.3f  (pages that should be filed: %d, filed right: %d)"
+      % (len(right) / len(filed) if filed else 0, len(hit) / len(to_file) if to_file else 0,
+         len(to_file), len(hit)))
+rv = sum(1 for p in to_review if got.get(p) == "review")
+print("pages with no readable valid case number: %d, in review %d (%.3f), filed to their own "
+      "case (damaged code still read) %d, filed to a wrong case %d"
+      % (len(to_review), rv, rv / len(to_review) if to_review else 1,
+         sum(1 for p in to_review if got.get(p) is not None and got.get(p) == own[p]),
+         sum(1 for p in to_review if got.get(p) not in (None, "review", own[p]))))
 docs = [d for d in truth["documents"] if d["expect"] != "review"]
 docs_ok = sum(1 for d in docs if all(got.get(pos[p]) == d["expect"] for p in d["pages"]))
 print("documents filed whole to the right case: %d/%d (%.3f)" % (docs_ok, len(docs), docs_ok / len(docs)))
@@ -75,7 +83,7 @@ for st in ("code128", "qr", "text", "separator", "damaged_text", "damaged_none",
     if not ps:
         continue
     f = [p for p in ps if got.get(p) not in (None, "review")]
-    ok = [p for p in f if got[p] == want[p]]
+    ok = [p for p in f if got[p] in (want[p], own[p])]
     need = [p for p in ps if want[p] != "review"]
     rv = [p for p in ps if got.get(p) == "review"]
     print("  %-13s %6d %6d %9s %7s %8d%s" % (

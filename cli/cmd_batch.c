@@ -651,19 +651,19 @@ int cli_batch_ingest(const sohoa_scan_hotfolder_file *f, void *payload)
 		          "filed, %zu in review; report %s",
 		          f->name, b.job.npages, b.ndocs, b.filed,
 		          json_array_size(b.review), report);
-	} else if (b.filed == 0 && json_array_size(b.review) == 0 &&
-	           rc != SOHOA_EINVALID) {
-		/* nothing written anywhere yet: try the whole file again at
-		 * the next poll (the spool copy is dropped; the original
-		 * stays) */
-		sohoa_log(SOHOA_LOG_ERROR,
-		          "batch folder: %s not run: %s; tried again at the "
-		          "next poll",
+	} else if (b.filed == 0 && json_array_size(b.review) == 0) {
+		/* nothing written anywhere yet: the spool copy is dropped and
+		 * the original stays for the next poll, or goes to failed/
+		 * when the file itself is at fault (SOHOA_EINVALID) */
+		sohoa_log(SOHOA_LOG_ERROR, "batch folder: %s not run: %s",
 		          f->name, rc ? sohoa_error_last() : "?");
 		if (b.job.spool_dir)
 			sohoa_fs_remove_tree(b.job.spool_dir);
 		if (rc == SOHOA_OK)
-			rc = SOHOA_ERROR;
+			rc = sohoa_error_set(SOHOA_ERROR,
+			                     "batch %s: pages could not be "
+			                     "kept",
+			                     b.id);
 	} else {
 		/* part of it is filed: running it again would file those
 		 * documents twice.  The original goes to failed/. */
