@@ -217,8 +217,9 @@ typedef struct sohoa_scan_hotfolder sohoa_scan_hotfolder;
 typedef struct sohoa_scan_hotfolder_file {
 	const char *path;        /* the file in the hot folder */
 	const char *name;        /* its name */
-	const char *case_number; /* normalized */
-	const char *component;   /* from the name, or "Hồ sơ" */
+	const char *case_number; /* normalized; NULL in case-less mode */
+	const char *component;   /* from the name, or "Hồ sơ"; NULL in
+	                            case-less mode */
 	const char *sha256;      /* of the file */
 	int npages;              /* pages it holds */
 } sohoa_scan_hotfolder_file;
