@@ -834,6 +834,67 @@ static void import_refuses_bad_files_by_name(void **state)
 
 /* The journal: pages recorded as they become durable, a torn last line
  * and the page in flight dropped on reopen, one writer at a time. */
+/* Case-less mode (the batch folder of result stacks): any name is taken,
+ * the callback gets no case number; de-duplication and failed/ as usual. */
+static int take_caseless(const sohoa_scan_hotfolder_file *f, void *payload)
+{
+	struct taken *t = payload;
+
+	if (f->case_number || f->component)
+		return sohoa_error_set(SOHOA_EINVALID, "a case-less file got "
+		                                       "a case number");
+	if (t->n < 8)
+		snprintf(t->names[t->n], sizeof(t->names[0]), "%s", f->name);
+	t->n++;
+	return SOHOA_OK;
+}
+
+static void hotfolder_caseless_takes_any_name(void **state)
+{
+	struct fixture *fx = *state;
+	char *hot = tmp_path(fx, "hot"), *p = NULL, *seen = NULL;
+	sohoa_scan_hotfolder *hf = NULL;
+	sohoa_scan_hotfolder_stats st;
+	struct taken t = {0};
+	char *data = NULL;
+	size_t len = 0, slen = 0;
+	static const char *const names[] = {
+	    "kết quả chiều.png", /* taken, no case number in the name */
+	    "scan0002.png",      /* same bytes: a duplicate */
+	    "notes.docx",        /* wrong type */
+	};
+
+	assert_int_equal(
+	    sohoa_fs_read_all(&data, &len, SOHOA_TEST_DATA "/text_vi.png"),
+	    SOHOA_OK);
+	assert_int_equal(sohoa_scan_hotfolder_open(&hf, hot, 0), SOHOA_OK);
+	sohoa_scan_hotfolder_set_caseless(hf, 1);
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(sohoa_asprintf(&p, "%s/%s", hot, names[i]), 0);
+		write_bytes(p, data, len, "wb");
+		free(p);
+	}
+	sohoa_scan_hotfolder_poll(hf, take_caseless, &t, &st);
+	assert_int_equal(sohoa_scan_hotfolder_poll(hf, take_caseless, &t, &st),
+	                 SOHOA_OK);
+	assert_int_equal(st.taken, 1);
+	assert_int_equal(st.duplicates, 1);
+	assert_int_equal(st.failed, 1);
+	assert_int_equal(t.n, 1);
+	assert_string_equal(t.names[0], names[0]);
+	assert_false(exists(fx, names[0])); /* original removed */
+	assert_true(exists(fx, "duplicates/scan0002.png"));
+	assert_true(exists(fx, "failed/notes.docx.why"));
+	assert_int_equal(sohoa_asprintf(&p, "%s/.sohoa-seen", hot), 0);
+	assert_int_equal(sohoa_fs_read_all(&seen, &slen, p), SOHOA_OK);
+	assert_non_null(strstr(seen, "batch, kết quả chiều.png"));
+	free(seen);
+	free(p);
+	sohoa_scan_hotfolder_free(hf);
+	free(data);
+	free(hot);
+}
+
 static void job_journal_survives_a_crash(void **state)
 {
 	struct fixture *fx = *state;
@@ -953,6 +1014,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(hotfolder_waits_for_a_growing_file,
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(hotfolder_moves_bad_files_aside,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(hotfolder_caseless_takes_any_name,
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(job_journal_survives_a_crash, setup,
 	                                    teardown),
