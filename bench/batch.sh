@@ -15,7 +15,7 @@ SEED=${2:-7}
 SOHOA=${SOHOA_BIN:-$PWD/build/cli/sohoa}
 [ -x "$SOHOA" ] || { echo "build first: bash tools/test.sh" >&2; exit 3; }
 W=$(mktemp -d /tmp/sohoa-bench-batch-XXXXXX)
-trap 'rm -rf "$W"' EXIT
+[ -n "${KEEP:-}" ] && echo "work folder kept: $W" >&2 || trap 'rm -rf "$W"' EXIT
 /usr/bin/python3 tools/gen_batch_fixtures.py --bench "$N" "$W/pages" "$SEED"
 for f in "$W"/pages/p*.png; do
 	pngtopnm "$f" 2>/dev/null | pnmtotiff -g4 >"${f%.png}.tif" 2>/dev/null
@@ -75,6 +75,12 @@ print("pages with no readable valid case number: %d, in review %d (%.3f), filed 
 docs = [d for d in truth["documents"] if d["expect"] != "review"]
 docs_ok = sum(1 for d in docs if all(got.get(pos[p]) == d["expect"] for p in d["pages"]))
 print("documents filed whole to the right case: %d/%d (%.3f)" % (docs_ok, len(docs), docs_ok / len(docs)))
+one = 0                        # found as one report document, not split
+for d in docs:
+    ps = sorted(pos[p] for p in d["pages"])
+    one += any(r["filed"] and sorted(r["positions"]) == ps for r in report["documents"])
+print("documents found as one document (not split, nothing added): %d/%d (%.3f)"
+      % (one, len(docs), one / len(docs)))
 print("per category (pages):")
 print("  %-13s %6s %6s %9s %7s %8s" % ("category", "pages", "filed", "precision", "recall", "review"))
 for st in ("code128", "qr", "text", "separator", "damaged_text", "damaged_none", "invalid",

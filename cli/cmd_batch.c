@@ -160,11 +160,17 @@ static void review_pages(struct batch *b, size_t first, size_t n,
  * "(tiếp theo) Trang 2/3" -> " tiep theo trang 2/3 ". */
 static char *squeeze(const char *text)
 {
-	char *f = NULL, *w, *r;
+	char *f = NULL, *out, *w;
 
 	if (!text || sohoa_text_fold(&f, text) != SOHOA_OK)
 		return NULL;
-	for (r = w = f, *w++ = ' '; *r; r++) {
+	if (!(out = malloc(strlen(f) + 3))) {
+		free(f);
+		return NULL;
+	}
+	w = out;
+	*w++ = ' ';
+	for (const char *r = f; *r; r++) {
 		int keep = (*r >= 'a' && *r <= 'z') ||
 		           (*r >= '0' && *r <= '9') || *r == '/';
 
@@ -176,7 +182,8 @@ static char *squeeze(const char *text)
 	if (w[-1] != ' ')
 		*w++ = ' ';
 	*w = '\0';
-	return f;
+	free(f);
+	return out;
 }
 
 enum role { ROLE_UNKNOWN, ROLE_STARTS, ROLE_CONTINUES };
@@ -258,10 +265,14 @@ static int separate(struct batch *b)
 		}
 		if (r->case_number) {
 			/* a separator sheet, then its result with the same
-			 * number printed on it: one document */
-			if (cur && cur->n == 0 && !separator &&
-			    !strcmp(cur->case_number, r->case_number)) {
-				cur->n = 1;
+			 * number printed on it; or a page that repeats its
+			 * document's number and does not open a document of
+			 * its own (agencies that print the code on every
+			 * page): one document */
+			if (cur && !separator && !cur->hold &&
+			    !strcmp(cur->case_number, r->case_number) &&
+			    (cur->n == 0 || page_role(r) != ROLE_STARTS)) {
+				cur->n++;
 				continue;
 			}
 			cur = &b->docs[b->ndocs++];

@@ -328,8 +328,15 @@ def bench_page(rnd, case, style, first, title, person, n_of):
     else:
         mark = rnd.choice(CONTINUED)
         mark = mark % n_of if "%" in mark else mark
-        lines(d, 150, [mark, "Điều %d. Quyết định có hiệu lực "
-                       "kể từ ngày ký." % n_of[0]], f)
+        y = lines(d, 150, [mark, "Điều %d. Quyết định có hiệu lực "
+                           "kể từ ngày ký." % n_of[0]], f)
+        # some agencies print the code on every page; scans damage it
+        if style in ("code128", "qr", "damaged_text") and rnd.random() < 0.25:
+            qr = style == "qr" or (style != "code128" and rnd.random() < 0.5)
+            code = g.qr_image(case, 4) if qr else g.code128_image(case, module=2, height=90)
+            if style == "damaged_text":
+                code = damage(code, rnd.choice(["painted", "cut", "smear", "faint"]), rnd)
+            img.paste(code, (W - code.size[0] - 30, H - code.size[1] - 40))
     if rnd.random() < 0.2:  # speckle
         for _ in range(60):
             x, y = rnd.randrange(W), rnd.randrange(H)
