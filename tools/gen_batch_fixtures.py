@@ -19,6 +19,7 @@ A second stack (tests/data/batch2/), the hard cases:
   03  its second page: "(tiếp theo)", no code (goes to review with it)
   04  result of case E: Code 128 cut by the page edge, text "Số hồ sơ: E"
   05  result of case F: Code 128 only
+  05b its page 2: "Trang 2/2" and the same Code 128 (one document)
   06  a new result (national heading), barcode smeared, no number in text:
       must not join F
   07  result whose QR says case G and whose text says case H: review
@@ -223,6 +224,11 @@ def hard_stack():
     img.paste(g.code128_image(CASE_F, module=2, height=90), (90, y + 60))
     made.append(save(img, "05-result-f.png"))
 
+    img, d = page()  # the code on every page, as some agencies print it
+    y = lines(d, 120, ["Trang 2/2", "Điều 2. Thông báo có hiệu lực kể từ ngày ký."], f)
+    img.paste(g.code128_image(CASE_F, module=2, height=90), (90, y + 60))
+    made.append(save(img, "05b-result-f-p2.png"))
+
     img, d = page()
     header(d, "GIẤY XÁC NHẬN", fb, f)
     y = lines(d, 400, ["Xác nhận tình trạng hôn nhân",
@@ -242,7 +248,7 @@ def hard_stack():
         "documents": [
             {"case_number": CASE_D, "pages": ["00-result-d-p1.png", "01-result-d-p2.png"]},
             {"case_number": CASE_E, "pages": ["04-result-e.png"]},
-            {"case_number": CASE_F, "pages": ["05-result-f.png"]},
+            {"case_number": CASE_F, "pages": ["05-result-f.png", "05b-result-f-p2.png"]},
         ],
         "review": [
             {"pages": ["02-result-invalid-p1.png", "03-result-invalid-p2.png"],
