@@ -134,7 +134,8 @@ void cli_free_list(char **list, size_t n);
 
 /* File pages that cannot be filed with confidence as review item `item`:
  * review.path/ITEM/pNNNN.<ext> (copies, synced), then review.path/ITEM.why
- * with `why`.  The originals are left alone. */
+ * with `why`.  The originals are left alone.  An item that is already there
+ * (a stack run again after a crash) is left as it is. */
 int cli_review_add(const sohoa_config *cfg, const char *item,
                    const char *const *paths, size_t n, const char *why);
 
@@ -171,9 +172,12 @@ int cli_hotfolder_ingest(const sohoa_scan_hotfolder_file *f, void *payload);
  * the payload is the const sohoa_config *): run the dropped file as a
  * result batch (`sohoa batch FILE`).  SOHOA_OK once every page is filed,
  * in review or kept as a separator sheet (the original may then go).
- * When nothing was filed or put in review yet, an error leaves the file
- * for the next poll; once part of it is filed, SOHOA_EINVALID sends the
- * original to failed/ with a .why (running it again would file twice). */
+ * Otherwise an error leaves the file for the next poll (SOHOA_EINVALID,
+ * when nothing was written yet, sends it to failed/ with a .why).  A run
+ * again after a crash or a partial failure files only what is missing: a
+ * document whose pages (same input SHA-256 and page of the file) are all
+ * in its case's bundle is not filed again, and review items keep their
+ * names (batch-SHA256PREFIX-NN). */
 int cli_batch_ingest(const sohoa_scan_hotfolder_file *f, void *payload);
 
 /* Open the batch folder: [hotfolder] batch_path in the mode that needs no

@@ -15,6 +15,8 @@
  */
 #include "cli_int.h"
 
+#include "archive/archive.h"
+
 #include <getopt.h>
 #include <jansson.h>
 #include <stdlib.h>
@@ -49,9 +51,10 @@ struct batch {
 	json_t *inputs;     /* array of input names */
 	json_t *separators; /* array of kept separator copies */
 	int nreview;
-	int failures; /* items that could not even be put in review */
-	int filed;    /* documents written to a bundle */
-	int print;    /* print the text report (the command, not sohoad) */
+	int failures;       /* items that could not even be put in review */
+	int filed;          /* documents written to a bundle */
+	const char *sha256; /* the hot-folder input's SHA-256, or NULL */
+	int print; /* print the text report (the command, not sohoad) */
 };
 
 static int not_hidden(const char *name)
@@ -337,6 +340,65 @@ static void keep_separator(struct batch *b, size_t i)
 	free(dst);
 }
 
+/* Is page `p` in the bundle's metadata as a result page from the same
+ * input (source, SHA-256 and page of the file)? */
+static int page_in(json_t *pages, const struct cli_page *p)
+{
+	size_t i;
+	json_t *o;
+
+	json_array_foreach(pages, i, o)
+	{
+		const char *src =
+		    json_string_value(json_object_get(o, "source"));
+		const char *sha =
+		    json_string_value(json_object_get(o, "source_sha256"));
+		const char *opt =
+		    json_string_value(json_object_get(o, "source_options"));
+		const char *kind =
+		    json_string_value(json_object_get(o, "kind"));
+
+		if (src && sha && opt && kind && !strcmp(kind, "result") &&
+		    p->source && p->sha256 && p->options &&
+		    !strcmp(src, p->source) && !strcmp(sha, p->sha256) &&
+		    !strcmp(opt, p->options))
+			return 1;
+	}
+	return 0;
+}
+
+/* Did an earlier run of this stack (cut short by a crash) file the
+ * document already?  Every page of it must be in the case's bundle.
+ * *bundle_out (owned) is set when it did. */
+static int filed_before(const struct batch *b, const struct doc *doc,
+                        char **bundle_out)
+{
+	sohoa_archive_case *c = NULL;
+	json_t *meta = NULL;
+	char *bundle = NULL;
+	int all = 0;
+
+	*bundle_out = NULL;
+	if (sohoa_archive_bundle_path(&bundle,
+	                              sohoa_config_get(b->cfg, "archive.root"),
+	                              doc->case_number) != SOHOA_OK ||
+	    sohoa_archive_case_open(&c, bundle) != SOHOA_OK)
+		goto done;
+	meta = json_loads(sohoa_archive_case_metadata(c), 0, NULL);
+	all = 1;
+	for (size_t i = 0; all && i < doc->n; i++)
+		all = page_in(json_object_get(meta, "pages"),
+		              &b->job.pages[doc->first + i]);
+done:
+	json_decref(meta);
+	sohoa_archive_case_free(c);
+	if (all)
+		*bundle_out = bundle;
+	else
+		free(bundle);
+	return all;
+}
+
 static void file_docs(struct batch *b)
 {
 	for (size_t d = 0; d < b->ndocs; d++) {
@@ -354,6 +416,20 @@ static void file_docs(struct batch *b)
 			review_pages(b, doc->first, doc->n,
 			             doc->why ? doc->why : "no case number",
 			             &doc->review);
+			continue;
+		}
+		if (filed_before(b, doc, &doc->bundle)) {
+			sohoa_log(SOHOA_LOG_WARN,
+			          "batch %s: the %zu page%s for case %s are "
+			          "already in %s (an earlier run); not filed "
+			          "again",
+			          b->id, doc->n, doc->n == 1 ? "" : "s",
+			          doc->case_number, doc->bundle);
+			if (cli_index_bundle(b->cfg, doc->bundle) != SOHOA_OK) {
+				doc->why = strdup(sohoa_error_last());
+				b->failures++;
+			}
+			b->filed++;
 			continue;
 		}
 		rc = cli_file_pages(
@@ -530,7 +606,11 @@ static int run_batch(struct batch *b, char **files, size_t nfiles,
 	b->separators = json_array();
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-	if (seq++ == 0)
+	if (b->sha256)
+		/* a hot-folder stack: the same id when it is run again
+		 * after a crash, so its review items are not made twice */
+		snprintf(b->id, sizeof(b->id), "batch-%.16s", b->sha256);
+	else if (seq++ == 0)
 		snprintf(b->id, sizeof(b->id), "batch-%s-%ld", stamp,
 		         (long)getpid());
 	else
@@ -542,6 +622,7 @@ static int run_batch(struct batch *b, char **files, size_t nfiles,
 	                       "batch", NULL, NULL)))
 		return rc;
 	for (size_t i = 0; i < nfiles; i++) {
+		size_t before = b->job.npages;
 		int n = 0;
 
 		json_array_append_new(b->inputs, json_string(files[i]));
@@ -559,6 +640,13 @@ static int run_batch(struct batch *b, char **files, size_t nfiles,
 		                                 (int)b->job.npages + 1,
 		                                 cli_job_add_page, &b->job)))
 			return rc;
+		/* which page of its file: with the file's SHA-256 this names
+		 * the page, so a run after a crash can tell it was filed */
+		for (size_t k = before; k < b->job.npages; k++)
+			if (!b->job.pages[k].options &&
+			    (rc = sohoa_asprintf(&b->job.pages[k].options,
+			                         "page=%zu", k - before + 1)))
+				return rc;
 	}
 	b->results =
 	    calloc(b->job.npages ? b->job.npages : 1, sizeof(*b->results));
@@ -653,6 +741,7 @@ int cli_batch_ingest(const sohoa_scan_hotfolder_file *f, void *payload)
 
 	b.cfg = payload;
 	b.component = f->component ? f->component : "Kết quả";
+	b.sha256 = f->sha256;
 	if (!(file = strdup(f->path)))
 		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
 	rc = run_batch(&b, &file, 1, &report);
@@ -676,20 +765,23 @@ int cli_batch_ingest(const sohoa_scan_hotfolder_file *f, void *payload)
 			                     "kept",
 			                     b.id);
 	} else {
-		/* part of it is filed: running it again would file those
-		 * documents twice.  The original goes to failed/. */
+		/* part of it is filed: the stack stays for the next poll,
+		 * and that run files only what is missing (a document whose
+		 * pages are all in the bundle is not filed again; review
+		 * items keep their names) */
 		char msg[1400];
 
 		snprintf(msg, sizeof(msg),
 		         "the batch %s ran only in part (%d documents filed, "
-		         "%zu items in review%s%s): %s; the pages not filed "
-		         "are kept in %s; see the report in [batch] reports",
+		         "%zu items in review%s%s): %s; it is run again at "
+		         "the next poll, filing only what is missing",
 		         b.id, b.filed, json_array_size(b.review),
 		         report ? ", report " : "", report ? report : "",
 		         rc ? sohoa_error_last()
-		            : "some pages could not be put in review",
-		         b.job.spool_dir ? b.job.spool_dir : "the spool");
-		rc = sohoa_error_set(SOHOA_EINVALID, "%s", msg);
+		            : "some pages could not be put in review");
+		if (b.job.spool_dir)
+			sohoa_fs_remove_tree(b.job.spool_dir);
+		rc = sohoa_error_set(SOHOA_EIO, "%s", msg);
 	}
 	free(file);
 	free(report);

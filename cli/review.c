@@ -26,8 +26,19 @@ int cli_review_add(const sohoa_config *cfg, const char *item,
 
 	if ((rc = sohoa_asprintf(&tmp, "%s/.tmp-%s", root, item)) ||
 	    (rc = sohoa_asprintf(&final, "%s/%s", root, item)) ||
-	    (rc = sohoa_asprintf(&whyp, "%s/%s.why", root, item)) ||
-	    (rc = sohoa_fs_mkdirs(tmp)))
+	    (rc = sohoa_asprintf(&whyp, "%s/%s.why", root, item)))
+		goto done;
+	if (access(final, F_OK) == 0) {
+		/* a run cut short by a crash put it here already (a stack
+		 * run again keeps its item names): only the .why may lack */
+		sohoa_log(SOHOA_LOG_INFO, "review item %s: already there",
+		          item);
+		if (access(whyp, F_OK) != 0 &&
+		    (rc = sohoa_asprintf(&text, "%s\n", why)) == SOHOA_OK)
+			rc = sohoa_fs_write_atomic(whyp, text, strlen(text));
+		goto done;
+	}
+	if ((rc = sohoa_fs_mkdirs(tmp)))
 		goto done;
 	for (size_t i = 0; i < n; i++) {
 		free(dst);

@@ -111,4 +111,30 @@ cp "$T/stack2.tif" "$T/hot/ket-qua/again.tif"
 run "${S[@]}" hotfolder --once
 check "the same stack dropped again is a duplicate, not filed twice" 'grep -q "batch folder .*: 0 taken, 0 failed, 1 duplicate," "$T/out" && [ -f "$T/hot/ket-qua/duplicates/again.tif" ] && [ "$(count $D)" -eq 2 ]'
 
+# ---- a crash in the middle of a batch-folder stack ----------------------
+# kill -9 once the first document of a fresh copy of the stack is filed
+# (or later), then run again: what was filed is not filed twice, review
+# items are not made twice, and every page of the stack is somewhere.
+rm -rf "$T/archive" "$T/index.sqlite" "$T/review" "$T/hot/ket-qua/.sohoa-seen"
+mkdir -p "$T/review"
+cp "$T/stack2.tif" "$T/hot/ket-qua/crash.tif"
+"${S[@]}" hotfolder --once >"$T/crash.out" 2>&1 &
+pid=$!
+for _ in $(seq 600); do
+	[ -e "$T/archive/$D.zip" ] && break
+	kill -0 $pid 2>/dev/null || break
+	sleep 0.1
+done
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+check "the stack is still in the batch folder after the crash" '[ -f "$T/hot/ket-qua/crash.tif" ] || grep -q "1 taken" "$T/crash.out"'
+[ -f "$T/hot/ket-qua/crash.tif" ] || cp "$T/stack2.tif" "$T/hot/ket-qua/crash.tif" &&
+	: >"$T/hot/ket-qua/.sohoa-seen" # the run finished: replay a crash just before it was recorded
+run "${S[@]}" hotfolder --once
+check "the run after the crash takes the stack" '[ $rc -eq 0 ] && grep -q "batch folder .*: 1 taken" "$T/out"'
+check "no document is filed twice" '[ "$(count $D)" -eq 2 ] && [ "$(count $E)" -eq 1 ] && [ "$(count $F)" -eq 2 ]'
+check "no review item is made twice" '[ "$(ls "$T"/review | grep -vc "\.why$")" -eq 3 ] && [ "$(ls "$T"/review/*.why | wc -l)" -eq 3 ]'
+run "${S[@]}" verify --all
+check "the bundles verify" '[ $rc -eq 0 ]'
+
 finish
