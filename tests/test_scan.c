@@ -37,7 +37,7 @@
  * A thread cancelled asynchronously while inside ASan's allocator (its first
  * malloc refills the thread's cache under a size-class mutex) dies holding
  * that mutex, and the next malloc of that size in any thread waits forever:
- * seen here as test_scan hanging in libjpeg's malloc, 2 runs in 10.
+ * seen here as test_scan hanging in libjpeg's malloc, 13 runs in 31.
  *
  * Asynchronous requests are made deferred: the reader is then cancelled at
  * its next cancellation point (the write() to the pipe, usleep() for
