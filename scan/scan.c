@@ -1,3 +1,6 @@
+#if defined(SOHOA_DEFERRED_CANCEL)
+#define _GNU_SOURCE /* RTLD_NEXT */
+#endif
 /* scan.c -- SANE capture into TIFF masters, streamed line by line.
  *
  * Holds a SANE_Handle per run and a TIFF * per page.  Page data goes from
@@ -22,6 +25,56 @@
 #include <strings.h>
 #include <tiffio.h>
 #include <unistd.h>
+
+#if defined(SOHOA_DEFERRED_CANCEL)
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+/* Sanitizer builds only (CMakeLists.txt defines the macro with
+ * SOHOA_SANITIZE and links every executable with -rdynamic, so that the
+ * dlopen'ed backend binds to this symbol).
+ *
+ * SANE's test backend runs its reader as a thread that sets
+ * PTHREAD_CANCEL_ASYNCHRONOUS (sanei_thread.c, local_thread), and
+ * finish_pass() cancels it at the end of every frame and on sane_cancel.
+ * A thread cancelled asynchronously while inside ASan's allocator (its first
+ * malloc refills the thread's cache under a size-class mutex) dies holding
+ * that mutex, and the next malloc of that size in any thread waits forever:
+ * seen here as test_scan hanging in libjpeg's malloc, 13 runs in 31.
+ *
+ * Asynchronous requests are made deferred: the reader is then cancelled at
+ * its next cancellation point (the write() to the pipe, usleep() for
+ * read-delay) or simply finishes, never inside malloc/free.  finish_pass()
+ * closes the read end of the pipe before it cancels, so a reader blocked in
+ * write() wakes up either way.  Nothing else in the backend, and nothing in
+ * sohoa, changes: sohoa sees the same sane_read/sane_cancel results.  The
+ * normal build runs the backend as shipped (asynchronous), and
+ * tools/valgrind.sh runs that build. */
+static atomic_int deferred_cancels;
+
+/* How many asynchronous cancel requests were made deferred (test_scan
+ * checks the shim is in use).  Not in scan.h: sanitizer builds only. */
+int sohoa_scan_deferred_cancels(void);
+int sohoa_scan_deferred_cancels(void)
+{
+	return atomic_load(&deferred_cancels);
+}
+
+int pthread_setcanceltype(int type, int *oldtype)
+{
+	int (*real)(int, int *) =
+	    (int (*)(int, int *))dlsym(RTLD_NEXT, "pthread_setcanceltype");
+
+	if (!real)
+		abort();
+	if (type == PTHREAD_CANCEL_ASYNCHRONOUS) {
+		type = PTHREAD_CANCEL_DEFERRED;
+		atomic_fetch_add(&deferred_cancels, 1);
+	}
+	return real(type, oldtype);
+}
+#endif
 
 static volatile sig_atomic_t cancel_requested;
 

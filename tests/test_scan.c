@@ -1,9 +1,6 @@
 /* test_scan.c -- capture through SANE's own `test` and `pnm` backends
  * (SANE_CONFIG_DIR = tests/data/sane) and import of image files.
  */
-#if defined(SOHOA_TEST_DEFERRED_CANCEL)
-#define _GNU_SOURCE /* RTLD_NEXT */
-#endif
 #include "scan/scan.h"
 
 #include "config/config.h"
@@ -23,45 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#if defined(SOHOA_TEST_DEFERRED_CANCEL)
-#include <dlfcn.h>
-#include <pthread.h>
-#include <stdatomic.h>
-
-/* Sanitizer build only (tests/CMakeLists.txt defines the macro and exports
- * this symbol with -rdynamic so that the dlopen'ed backend binds to it).
- *
- * SANE's test backend runs its reader as a thread that sets
- * PTHREAD_CANCEL_ASYNCHRONOUS (sanei_thread.c, local_thread), and
- * finish_pass() cancels it at the end of every frame and on sane_cancel.
- * A thread cancelled asynchronously while inside ASan's allocator (its first
- * malloc refills the thread's cache under a size-class mutex) dies holding
- * that mutex, and the next malloc of that size in any thread waits forever:
- * seen here as test_scan hanging in libjpeg's malloc, 13 runs in 31.
- *
- * Asynchronous requests are made deferred: the reader is then cancelled at
- * its next cancellation point (the write() to the pipe, usleep() for
- * read-delay) or simply finishes, never inside malloc/free.  finish_pass()
- * closes the read end of the pipe before it cancels, so a reader blocked in
- * write() wakes up either way.  Nothing else in the backend, and nothing in
- * sohoa, changes: sohoa sees the same sane_read/sane_cancel results.  The
- * normal build runs the backend as shipped (asynchronous), and
- * tools/valgrind.sh runs that binary. */
-static atomic_int deferred_cancels; /* main() checks the shim was used */
-
-int pthread_setcanceltype(int type, int *oldtype)
-{
-	int (*real)(int, int *) =
-	    (int (*)(int, int *))dlsym(RTLD_NEXT, "pthread_setcanceltype");
-
-	if (!real)
-		abort();
-	if (type == PTHREAD_CANCEL_ASYNCHRONOUS) {
-		type = PTHREAD_CANCEL_DEFERRED;
-		atomic_fetch_add(&deferred_cancels, 1);
-	}
-	return real(type, oldtype);
-}
+#if defined(SOHOA_DEFERRED_CANCEL)
+/* scan/scan.c, sanitizer builds: asynchronous cancels made deferred */
+int sohoa_scan_deferred_cancels(void);
 #endif
 
 /* Any case that runs this long has hung: fail it with a message instead of
@@ -1108,12 +1069,12 @@ int main(void)
 	}
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
 	alarm(0);
-#if defined(SOHOA_TEST_DEFERRED_CANCEL)
-	if (atomic_load(&deferred_cancels) == 0) {
+#if defined(SOHOA_DEFERRED_CANCEL)
+	if (sohoa_scan_deferred_cancels() == 0) {
 		fprintf(stderr, "test_scan: SANE's test backend never called "
-		                "this program's pthread_setcanceltype: is "
-		                "test_scan still linked with ENABLE_EXPORTS "
-		                "(tests/CMakeLists.txt)?\n");
+		                "scan.c's pthread_setcanceltype: are the "
+		                "executables still linked with ENABLE_EXPORTS "
+		                "(CMakeLists.txt, SOHOA_SANITIZE)?\n");
 		rc = 1;
 	}
 #endif
