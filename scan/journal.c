@@ -393,7 +393,8 @@ static int parse_journal(sohoa_scan_job *job, char *text, size_t len,
 }
 
 /* Remove what the journal does not name: the page in flight when the
- * process died, raw temp files. */
+ * process died, raw temp files.  A journaled page's OCR result
+ * (PAGE.ocr.json, written by sohoad's workers) is kept. */
 static int tidy(sohoa_scan_job *job)
 {
 	DIR *d = opendir(job->dir);
@@ -408,9 +409,16 @@ static int tidy(sohoa_scan_job *job)
 		            !strcmp(e->d_name, JOURNAL);
 		char *path = NULL;
 
-		for (size_t i = 0; !named && i < job->npages; i++)
-			named = !strcmp(strrchr(job->pages[i].pg.path, '/') + 1,
-			                e->d_name);
+		for (size_t i = 0; !named && i < job->npages; i++) {
+			const char *f = strrchr(job->pages[i].pg.path, '/') + 1;
+			size_t fl = strlen(f);
+
+			/* the page, or its OCR result (PAGE.ocr.json, and
+			 * the temp file of one being written) */
+			named = !strcmp(f, e->d_name) ||
+			        (!strncmp(f, e->d_name, fl) &&
+			         !strncmp(e->d_name + fl, ".ocr.json", 9));
+		}
 		if (named)
 			continue;
 		if (sohoa_asprintf(&path, "%s/%s", job->dir, e->d_name) == 0) {
