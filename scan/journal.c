@@ -242,7 +242,18 @@ void sohoa_scan_job_free(sohoa_scan_job *job)
 
 static int lock_journal(sohoa_scan_job *job, const char *path)
 {
-	if (flock(job->fd, LOCK_EX | LOCK_NB) != 0) {
+	/* a read-only open (sohoad's feeder, `sohoa jobs`) probes with a
+	 * shared lock for a few microseconds: try again for ~100 ms before
+	 * calling the job busy; a writer holds its lock for the whole job */
+	int rc, tries = 0;
+
+	while ((rc = flock(job->fd, LOCK_EX | LOCK_NB)) != 0 &&
+	       errno == EWOULDBLOCK && ++tries < 50) {
+		struct timespec ts = {0, 2000000};
+
+		nanosleep(&ts, NULL);
+	}
+	if (rc != 0) {
 		if (errno == EWOULDBLOCK)
 			return sohoa_error_set(SOHOA_EBUSY,
 			                       "job %s is in use by another "

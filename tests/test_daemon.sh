@@ -194,6 +194,17 @@ wait_log "interrupted scan of case $CASE5" 20 && ok "the restarted sohoad resume
 wait_idle 180 && ok "the resumed scan is filed" || not_ok "the resumed scan is filed"
 expect_eq "every captured page once: $k before the kill + 10 after" "$(npages "$CASE5")" $((k + 10))
 
+# capture again, but only sohoad dies: its scan child ignores SIGPIPE and
+# feeds to the end; the restarted sohoad recognizes its pages meanwhile
+# and files the job once the child lets go of it
+CASE6=000.00.22.H27-250801-0006
+run "$BIN" "${C[@]}" scan --daemon --case "$CASE6" --device test:0 --source adf --dpi 50 --mode gray "${VSLOW[@]}"
+for _ in $(seq 300); do [ "$(journaled)" -ge 2 ] && break; sleep 0.1; done
+kill9_daemon
+start_daemon
+wait_idle 180 && ok "the scan that outlived sohoad is filed" || not_ok "the scan that outlived sohoad is filed"
+expect_eq "all 10 sheets of it, once" "$(npages "$CASE6")" 10
+
 # OCR, packing, indexing: distinct pages from the hot folder, each killed
 # inside one stage; the masters in the bundle must be the files dropped,
 # each exactly once
