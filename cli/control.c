@@ -24,6 +24,7 @@
 #include <jansson.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -488,10 +489,30 @@ static void reap(struct cli_control *c)
 	}
 }
 
+/* Keep the last KEEP_DONE finished requests (a day's scans would
+ * otherwise pile up in memory and in every `jobs` reply). */
+#define KEEP_DONE 100
+static void prune(struct cli_control *c)
+{
+	size_t done = 0, w = 0;
+
+	for (size_t i = 0; i < c->nreq; i++)
+		done += c->req[i].state == REQ_DONE;
+	for (size_t i = 0; i < c->nreq; i++) {
+		if (done > KEEP_DONE && c->req[i].state == REQ_DONE) {
+			free_request(&c->req[i]);
+			done--;
+			continue;
+		}
+		c->req[w++] = c->req[i];
+	}
+	c->nreq = w;
+}
+
 void cli_control_step(struct cli_control *c, int timeout_ms)
 {
 	struct pollfd p[65];
-	struct request *who[65];
+	size_t who[65]; /* index into c->req (it may move), or SIZE_MAX */
 	nfds_t n = 0;
 
 	/* start what a free device can take, in arrival order */
@@ -502,20 +523,21 @@ void cli_control_step(struct cli_control *c, int timeout_ms)
 	if (c->fd >= 0) {
 		p[n].fd = c->fd;
 		p[n].events = POLLIN;
-		who[n++] = NULL;
+		who[n++] = SIZE_MAX;
 	}
 	for (size_t i = 0; i < c->nreq && n < 65; i++)
 		if (c->req[i].out >= 0) {
 			p[n].fd = c->req[i].out;
 			p[n].events = POLLIN;
-			who[n++] = &c->req[i];
+			who[n++] = i;
 		}
 	if (poll(p, n, timeout_ms) > 0) {
 		for (nfds_t i = 0; i < n; i++) {
 			if (!(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
-			if (who[i]) {
-				drain_output(who[i]);
+			if (who[i] != SIZE_MAX) {
+				/* serving a client may have grown c->req */
+				drain_output(&c->req[who[i]]);
 			} else {
 				int fd = accept(c->fd, NULL, NULL);
 
@@ -527,6 +549,7 @@ void cli_control_step(struct cli_control *c, int timeout_ms)
 		}
 	}
 	reap(c);
+	prune(c);
 }
 
 int cli_control_running(const struct cli_control *c)
@@ -636,8 +659,8 @@ int cli_control_call(char **reply_out, const sohoa_config *cfg,
 {
 	const char *path = sohoa_config_get(cfg, "server.socket");
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	char buf[65536];
-	size_t len = 0;
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
 	int fd, rc = SOHOA_OK;
 
 	*reply_out = NULL;
@@ -660,16 +683,32 @@ int cli_control_call(char **reply_out, const sohoa_config *cfg,
 	    write(fd, "\n", 1) != 1)
 		rc = sohoa_error_set(SOHOA_EIO, "write to %s: %s", path,
 		                     strerror(errno));
-	while (rc == SOHOA_OK && len < sizeof(buf) - 1) {
-		ssize_t n = read(fd, buf + len, sizeof(buf) - 1 - len);
+	while (rc == SOHOA_OK) {
+		ssize_t n;
 
-		if (n <= 0)
+		if (cap - len < 4096) {
+			char *nb = realloc(buf, cap + 65536);
+
+			if (!nb) {
+				rc = sohoa_error_set(SOHOA_ENOMEM,
+				                     "out of memory");
+				break;
+			}
+			buf = nb;
+			cap += 65536;
+		}
+		if ((n = read(fd, buf + len, cap - 1 - len)) <= 0)
 			break;
 		len += (size_t)n;
 	}
 	close(fd);
-	buf[len] = '\0';
-	if (rc == SOHOA_OK && !(*reply_out = strdup(buf)))
+	if (rc == SOHOA_OK && !buf && !(buf = malloc(1)))
 		rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	if (rc == SOHOA_OK) {
+		buf[len] = '\0';
+		*reply_out = buf;
+		buf = NULL;
+	}
+	free(buf);
 	return rc;
 }

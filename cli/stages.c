@@ -330,6 +330,7 @@ static void pack_one(struct cli_stages *s, const char *id)
 	const sohoa_config *cfg;
 	sohoa_ocr_result *results = NULL;
 	char **json = NULL, *bundle = NULL, *dir = NULL, msg[1200] = "";
+	size_t nres = 0;
 	const char *state;
 	unsigned gen;
 	int rc, created = 0, requeue = 0;
@@ -360,8 +361,11 @@ static void pack_one(struct cli_stages *s, const char *id)
 		s->archive_gen = gen;
 	}
 	if ((rc = cli_job_resume(job, cfg, dir)) != SOHOA_OK) {
-		/* busy again (an operator's --resume), or gone */
-		requeue = 1;
+		/* busy again (an operator's --resume): read it again later */
+		if (rc == SOHOA_EBUSY || access(dir, F_OK) != 0)
+			requeue = 1;
+		else
+			snprintf(msg, sizeof(msg), "%s", sohoa_error_last());
 		goto done;
 	}
 	state = sohoa_scan_job_state(job->sj);
@@ -371,8 +375,9 @@ static void pack_one(struct cli_stages *s, const char *id)
 		requeue = 1;
 		goto done;
 	}
-	results = calloc(job->npages ? job->npages : 1, sizeof(*results));
-	json = calloc(job->npages ? job->npages : 1, sizeof(*json));
+	nres = job->npages;
+	results = calloc(nres ? nres : 1, sizeof(*results));
+	json = calloc(nres ? nres : 1, sizeof(*json));
 	if (!results || !json) {
 		snprintf(msg, sizeof(msg), "out of memory");
 		goto done;
@@ -430,7 +435,7 @@ done:
 		}
 	}
 	pthread_mutex_unlock(&s->lock);
-	for (size_t i = 0; job && results && json && i < job->npages; i++) {
+	for (size_t i = 0; results && json && i < nres; i++) {
 		sohoa_ocr_result_dispose(&results[i]);
 		free(json[i]);
 	}

@@ -250,4 +250,8 @@ done
 n=$("$BIN" "${C[@]}" search --json nguyen thi lien 2>/dev/null | cases | jq length)
 [ "${n:-0}" -ge 4 ] && ok "every case holding the name is findable ($n)" || not_ok "every case holding the name is findable ($n)"
 
+# under ASan/UBSan a sohoad report would land in its log
+grep -qE "Sanitizer|runtime error" "$T/sohoad.log" && not_ok "sohoad's log holds no sanitizer report" ||
+	ok "sohoad's log holds no sanitizer report"
+
 finish
