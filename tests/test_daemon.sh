@@ -235,6 +235,32 @@ for stage in ocr pack index; do
 done
 stop_daemon
 
+# --- an OCR failure: logged with job and page, shown by status, the daemon
+# keeps serving; after the fix a reload (SIGHUP) files the job -----------
+CASE9=000.00.22.H27-250804-0009
+cp "$T/sohoa.conf" "$T/good.conf"
+sed -i 's|^workers = 2$|workers = 2\nlanguages = xyz|' "$T/sohoa.conf"
+start_daemon
+cp "$DATA/one_line.png" "$T/data/hot/$CASE9.png"
+for _ in $(seq 120); do
+	e=$(status_json | jq -r '.errors[-1].message // empty')
+	[ -n "$e" ] && break
+	sleep 0.25
+done
+expect_in "status shows the OCR failure among the last errors" "$e" "page 1 ("
+expect_in "the message names the missing traineddata" "$e" "xyz.traineddata"
+j=$(status_json | jq -r '.errors[-1].job')
+expect_in "the error carries the job id" "$j" "import-"
+expect_eq "the job is set aside as faulted" "$(status_json | jq -r '.jobs[0].stage')" faulted
+expect_eq "the daemon keeps serving (idle: nothing it can do)" "$(status_json | jq -r .idle)" true
+cp "$T/good.conf" "$T/sohoa.conf"
+kill -HUP "$dpid"
+wait_log "configuration reloaded" 10
+sleep 1
+wait_idle 120 && ok "after the fix and a reload the job is filed" || not_ok "after the fix and a reload the job is filed"
+expect_eq "the faulted job's page is filed once" "$(npages "$CASE9")" 1
+stop_daemon
+
 # --- consistency: every bundle verifies, the index agrees with a reindex ---
 run "$BIN" "${C[@]}" verify --all
 expect_rc "verify --all passes" 0
