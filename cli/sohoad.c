@@ -35,8 +35,9 @@ static void on_signal(int sig)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: sohoad [--config FILE] [-v]\n"
-	           "Runs the sohoa service until SIGTERM; SIGHUP reloads the "
-	           "configuration.\n");
+	           "Runs the sohoa service (scan queue, hot folder, OCR, "
+	           "packing, indexing) until SIGTERM; SIGHUP reloads the "
+	           "configuration.  'sohoa status' shows what it does.\n");
 }
 
 #define DRAIN_SECONDS 120
