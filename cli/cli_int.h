@@ -87,6 +87,37 @@ int cli_job_add_page(const sohoa_scan_page *pg, void *job);
  * folder.  Prints a summary to stdout. */
 int cli_job_finish(struct cli_job *job);
 
+/* Journal state after the bundle holds the job's pages and before the
+ * index does: a restart indexes it again and removes it. */
+#define CLI_JOB_FILED "filed"
+
+/* A page's OCR result is kept beside it as PAGE.ocr.json (text, hOCR,
+ * analysis JSON), written atomically, so a restart never recognizes a
+ * page twice.  The journal keeps these files (scan/journal.c). */
+#define CLI_OCR_RESULT_SUFFIX ".ocr.json"
+int cli_ocr_result_save(const char *page, const sohoa_ocr_result *r,
+                        const char *analysis);
+/* SOHOA_ENOTFOUND when the page has no (readable) result yet. */
+int cli_ocr_result_load(const char *page, sohoa_ocr_result *r, char **analysis);
+
+/* The steps of cli_job_finish, also run by sohoad's stages.
+ * Recognize: results[] (initialized) and json[] for every page, read
+ * from the result files where they exist, the rest recognized (worker
+ * threads) and saved beside the pages of a journaled job. */
+int cli_job_recognize(struct cli_job *job, sohoa_ocr_result *results,
+                      char **json);
+/* Pack: append the pages to the case's bundle (not again when an earlier
+ * run got that far: state filing with the pages in the bundle, or filed),
+ * then journal CLI_JOB_FILED.  *bundle owned. */
+int cli_job_pack(struct cli_job *job, const sohoa_ocr_result *results,
+                 char *const *json, char **bundle, int *created);
+/* Index the case from its bundle, then remove the spool job. */
+int cli_job_index_remove(struct cli_job *job, const char *bundle);
+
+/* Test-only: SOHOA_TEST_STALL="STAGE:SECONDS[,...]" makes STAGE (ocr,
+ * pack, index) sleep at a fixed point, so a test can kill -9 inside it. */
+void cli_test_stall(const char *stage);
+
 /* A recognizer set up from the [ocr] section (languages, tessdata,
  * data, max_megapixels).  *out owned: sohoa_ocr_free(). */
 struct sohoa_ocr;
@@ -168,6 +199,10 @@ int cli_archive_setup(const sohoa_config *cfg, int signing);
  * stays for 'sohoa scan --resume'). */
 int cli_hotfolder_ingest(const sohoa_scan_hotfolder_file *f, void *payload);
 
+/* The same for sohoad: only spool the file (a journaled import job left
+ * `captured`); sohoad's stages recognize, pack and index it. */
+int cli_hotfolder_spool(const sohoa_scan_hotfolder_file *f, void *payload);
+
 /* sohoa_scan_hotfolder_cb for the batch folder ([hotfolder] batch_path;
  * the payload is the const sohoa_config *): run the dropped file as a
  * result batch (`sohoa batch FILE`).  SOHOA_OK once every page is filed,
@@ -195,18 +230,32 @@ int cli_spool_recover(const sohoa_config *cfg);
 /* ---- sohoad control socket (control.c) -------------------------------- */
 
 struct cli_control;
+struct cli_stages;
+struct json_t;
 
 /* Listen on [server] socket.  Scans are run by the `sohoa` binary next to
  * the running one, with --config `config_path` (or none). */
 int cli_control_open(struct cli_control **out, const sohoa_config *cfg,
                      const char *config_path);
+/* Attach sohoad's stages: scans then run with --capture-only (the stages
+ * file them), and "status" reports the stages. */
+void cli_control_set_stages(struct cli_control *c, struct cli_stages *s);
 /* Start queued scans on free devices, then wait up to `timeout_ms` for
  * requests and children's output. */
 void cli_control_step(struct cli_control *c, int timeout_ms);
-/* Scans running now. */
+/* Scans running now / queued. */
 int cli_control_running(const struct cli_control *c);
-/* Refuse new scans, drop queued ones, SIGTERM running ones (they stop at
- * a page boundary and file what they have) and wait for them. */
+int cli_control_queued(const struct cli_control *c);
+/* Queue `sohoa scan --resume JOB --capture-only` on `device`. */
+int cli_control_resume(struct cli_control *c, const char *job_id,
+                       const char *device);
+/* Is a running request resuming this job? */
+int cli_control_resuming(const struct cli_control *c, const char *job_id);
+/* Refuse new scans, drop queued ones, SIGINT running ones (they stop at a
+ * page boundary and keep what they have); cli_control_step until
+ * cli_control_running() is 0. */
+void cli_control_drain_begin(struct cli_control *c);
+/* drain_begin, then wait for the running scans. */
 void cli_control_drain(struct cli_control *c);
 void cli_control_free(struct cli_control *c);
 
@@ -214,6 +263,30 @@ void cli_control_free(struct cli_control *c);
  * SOHOA_ENOTFOUND when no sohoad listens there. */
 int cli_control_call(char **reply_out, const sohoa_config *cfg,
                      const char *request);
+
+/* ---- sohoad's stages (stages.c) ------------------------------------- */
+
+/* Start the OCR workers, the packer, the indexer and the hot-folder
+ * thread.  `cfg` must stay alive until cli_stages_free (or the next
+ * cli_stages_set_config and then some: sohoad keeps every one). */
+int cli_stages_start(struct cli_stages **out, const sohoa_config *cfg,
+                     struct cli_control *ctl);
+void cli_stages_set_config(struct cli_stages *s, const sohoa_config *cfg);
+/* The feeder: read the spool, queue pages for OCR, jobs for packing,
+ * interrupted scans for resuming.  Called every ~0.5 s. */
+void cli_stages_tick(struct cli_stages *s);
+/* Nothing left that the stages could do now. */
+int cli_stages_idle(struct cli_stages *s);
+/* Stop taking new work from the hot folder (SIGTERM). */
+void cli_stages_drain(struct cli_stages *s);
+/* Stop the threads after the page each is on; what is left stays in the
+ * spool. */
+void cli_stages_free(struct cli_stages *s);
+/* Log and keep in the ring of the last errors `sohoa status` shows. */
+void cli_stages_note(struct cli_stages *s, int level, const char *job,
+                     const char *fmt, ...) SOHOA_PRINTF(4, 5);
+/* Queues, workers, jobs, rates, totals, errors (a new JSON object). */
+struct json_t *cli_stages_status(struct cli_stages *s);
 
 /* Subcommands. */
 int cmd_append(int argc, char **argv);
@@ -230,6 +303,7 @@ int cmd_reindex(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_review(int argc, char **argv);
 int cmd_jobs(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 int cmd_hotfolder(int argc, char **argv);
 
 #endif /* SOHOA_CLI_INT_H */

@@ -81,7 +81,8 @@ int cmd_jobs(int argc, char **argv)
 		n++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), by_name);
+	if (n > 1) /* qsort(NULL, 0, ...) is undefined */
+		qsort(names, n, sizeof(*names), by_name);
 	for (size_t i = 0; i < n; i++) {
 		sohoa_scan_job *job = NULL;
 		char *dir = NULL;

@@ -24,16 +24,19 @@ static void resume_command(char *buf, size_t size, const char *id)
 	         cli_globals.config_path ? "' " : "", id);
 }
 
-/* Scan (or continue scanning) into the job, then file it.  Faults leave
- * the job in the spool, journaled as faulted, for --resume. */
-static int capture_and_file(struct cli_job *job, sohoa_scan_opts *so, int fresh)
+/* Scan (or continue scanning) into the job, then file it (with
+ * `capture_only`, sohoad's mode: leave it captured for sohoad's stages).
+ * Faults leave the job in the spool, journaled as faulted, for --resume. */
+static int capture_and_file(struct cli_job *job, sohoa_scan_opts *so, int fresh,
+                            int capture_only)
 {
 	const char *state = sohoa_scan_job_state(job->sj);
 	char cmd[512];
 	int rc, scan_rc;
 
 	if (strcmp(state, SOHOA_SCAN_JOB_CAPTURED) != 0 &&
-	    strcmp(state, SOHOA_SCAN_JOB_FILING) != 0) {
+	    strcmp(state, SOHOA_SCAN_JOB_FILING) != 0 &&
+	    strcmp(state, CLI_JOB_FILED) != 0) {
 		so->resuming = job->npages > 0;
 		scan_rc =
 		    sohoa_scan_run(so, job->spool_dir, (int)job->npages + 1,
@@ -75,6 +78,13 @@ static int capture_and_file(struct cli_job *job, sohoa_scan_opts *so, int fresh)
 		if ((rc = sohoa_scan_job_set_state(
 		         job->sj, SOHOA_SCAN_JOB_CAPTURED, NULL)))
 			return rc;
+	}
+	if (capture_only) {
+		printf("case %s: %zu page%s captured in job %s; sohoad files "
+		       "them\n",
+		       job->case_number, job->npages,
+		       job->npages == 1 ? "" : "s", sohoa_scan_job_id(job->sj));
+		return SOHOA_OK;
 	}
 	if ((rc = cli_job_finish(job)) != SOHOA_OK) {
 		char msg[1024];
@@ -157,6 +167,7 @@ int cmd_scan(int argc, char **argv)
 	    {"resume", required_argument, NULL, 'R'},
 	    {"max-pages", required_argument, NULL, 'n'},
 	    {"daemon", no_argument, NULL, 'D'},
+	    {"capture-only", no_argument, NULL, 'O'},
 	    {NULL, 0, NULL, 0}};
 	const char *case_arg = NULL, *component = "Hồ sơ", *kind = "component";
 	const char *resume = NULL, *set[64];
@@ -165,7 +176,7 @@ int cmd_scan(int argc, char **argv)
 	sohoa_config *cfg = NULL;
 	struct cli_job job = {0};
 	struct sigaction sa = {0};
-	int c, rc, ex, settings = 0, daemon = 0;
+	int c, rc, ex, settings = 0, daemon = 0, capture_only = 0;
 
 	so.set = set;
 	optind = 1;
@@ -180,8 +191,11 @@ int cmd_scan(int argc, char **argv)
 	if (sohoa_config_get_bool(cfg, "scanner.duplex"))
 		so.source = "duplex";
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		settings += c != 'S' && c != 'R' && c != 'D';
+		settings += c != 'S' && c != 'R' && c != 'D' && c != 'O';
 		switch (c) {
+		case 'O':
+			capture_only = 1;
+			break;
 		case 'D':
 			daemon = 1;
 			break;
@@ -285,6 +299,8 @@ int cmd_scan(int argc, char **argv)
 	sa.sa_flags = SA_RESTART; /* a backend thread may take it */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	if (capture_only) /* outlive a killed sohoad: scan to the end */
+		signal(SIGPIPE, SIG_IGN);
 	if (resume) {
 		const sohoa_scan_job_params *p;
 
@@ -295,7 +311,8 @@ int cmd_scan(int argc, char **argv)
 		    strcmp(sohoa_scan_job_state(job.sj),
 		           SOHOA_SCAN_JOB_CAPTURED) != 0 &&
 		    strcmp(sohoa_scan_job_state(job.sj),
-		           SOHOA_SCAN_JOB_FILING) != 0) {
+		           SOHOA_SCAN_JOB_FILING) != 0 &&
+		    strcmp(sohoa_scan_job_state(job.sj), CLI_JOB_FILED) != 0) {
 			rc = sohoa_error_set(SOHOA_EINVALID,
 			                     "job %s is an unfinished %s, "
 			                     "which cannot be continued: "
@@ -311,12 +328,12 @@ int cmd_scan(int argc, char **argv)
 		sohoa_log(SOHOA_LOG_INFO,
 		          "job %s: resuming case %s \"%s\" after %zu pages",
 		          resume, job.case_number, job.component, job.npages);
-		rc = capture_and_file(&job, &so, 0);
+		rc = capture_and_file(&job, &so, 0, capture_only);
 	} else {
 		if ((rc = cli_job_init(&job, cfg, norm, component, kind, "scan",
 		                       &so, NULL)))
 			goto done;
-		rc = capture_and_file(&job, &so, 1);
+		rc = capture_and_file(&job, &so, 1, capture_only);
 	}
 done:
 	ex = rc == SOHOA_OK ? SOHOA_EXIT_OK : cli_fail(rc);

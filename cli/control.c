@@ -6,11 +6,16 @@
  *    "source":S,"mode":M,"dpi":N,"set":["NAME=VALUE",...]}
  *       -> {"ok":true,"id":"r1","state":"queued"}
  *   {"cmd":"jobs"} -> {"ok":true,"jobs":[{"id","state","device","case",
- *                       "component","pid","exit"},...]}
- * Each scan runs as a `sohoa scan` child process, one at a time per
- * device, later ones queued; its output goes to sohoad's log with the
- * request id in front.  Draining sends the running children SIGINT (they
- * stop at a page boundary and file what they have) and waits for them.
+ *                       "component","pid","exit","cancelled"},...]}
+ *   {"cmd":"cancel","id":"rN"} -> {"ok":true,"id":"rN","state":
+ *                       "cancelled" (was queued) | "stopping" (running)}
+ *   {"cmd":"status"} -> {"ok":true,"daemon":true,"idle":B,"scans":{...},
+ *                       ...what cli_stages_status() gives}
+ * Each scan runs as a `sohoa scan --capture-only` child process (plain
+ * `sohoa scan` without stages), one at a time per device, later ones
+ * queued; its output goes to sohoad's log with the request id in front.
+ * Cancelling or draining sends a running child SIGINT: it stops at a page
+ * boundary and keeps what it has, which the stages then file.
  */
 #include "cli_int.h"
 
@@ -19,6 +24,7 @@
 #include <jansson.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -39,7 +45,9 @@ struct request {
 	int out;         /* child's stdout+stderr, -1 when closed */
 	char line[1024]; /* partial output line */
 	size_t fill;
-	int exit_code; /* REQ_DONE: exit status, or -signal */
+	int exit_code;   /* REQ_DONE: exit status, or -signal */
+	char *resume_id; /* owned or NULL: the spool job it resumes */
+	int cancelled;
 };
 
 struct cli_control {
@@ -52,6 +60,7 @@ struct cli_control {
 	size_t nreq;
 	int next_id;
 	int draining;
+	struct cli_stages *stages; /* borrowed or NULL */
 };
 
 static void free_request(struct request *r)
@@ -62,6 +71,7 @@ static void free_request(struct request *r)
 	free(r->device);
 	free(r->case_no);
 	free(r->component);
+	free(r->resume_id);
 	if (r->out >= 0)
 		close(r->out);
 }
@@ -188,6 +198,8 @@ static char *make_request(struct cli_control *c, json_t *q, struct request *r)
 		       push_arg(&r->argv, &n, c->config);
 	bad |= push_arg(&r->argv, &n, "scan") ||
 	       push_arg(&r->argv, &n, "--case") || push_arg(&r->argv, &n, norm);
+	if (c->stages)
+		bad |= push_arg(&r->argv, &n, "--capture-only");
 	if (dev[0])
 		bad |= push_arg(&r->argv, &n, "--device") ||
 		       push_arg(&r->argv, &n, dev);
@@ -225,11 +237,12 @@ static json_t *jobs_reply(const struct cli_control *c)
 
 		snprintf(id, sizeof(id), "r%d", r->id);
 		json_array_append_new(
-		    a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i}", "id",
-		                 id, "state", state_name(r->state), "device",
-		                 r->device, "case", r->case_no, "component",
-		                 r->component, "pid", (int)r->pid, "exit",
-		                 r->exit_code));
+		    a,
+		    json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:b}", "id",
+		              id, "state", state_name(r->state), "device",
+		              r->device, "case", r->case_no, "component",
+		              r->component, "pid", (int)r->pid, "exit",
+		              r->exit_code, "cancelled", r->cancelled));
 	}
 	return json_pack("{s:b, s:o}", "ok", 1, "jobs", a);
 }
@@ -247,6 +260,67 @@ static void answer(int fd, json_t *reply)
 	}
 	free(text);
 	json_decref(reply);
+}
+
+static json_t *status_reply(const struct cli_control *c)
+{
+	json_t *o = c->stages ? cli_stages_status(c->stages) : json_object();
+	int queued = cli_control_queued(c), running = cli_control_running(c);
+
+	json_object_set_new(o, "ok", json_true());
+	json_object_set_new(o, "daemon", json_true());
+	json_object_set_new(o, "pid", json_integer((json_int_t)getpid()));
+	json_object_set_new(o, "draining", json_boolean(c->draining));
+	json_t *jr = jobs_reply(c);
+
+	json_object_set_new(o, "scans",
+	                    json_pack("{s:i, s:i, s:O}", "queued", queued,
+	                              "running", running, "list",
+	                              json_object_get(jr, "jobs")));
+	json_decref(jr);
+	json_object_set_new(
+	    o, "idle",
+	    json_boolean(queued == 0 && running == 0 &&
+	                 (!c->stages || cli_stages_idle(c->stages))));
+	return o;
+}
+
+static json_t *cancel(struct cli_control *c, const char *id)
+{
+	char rid[16];
+
+	for (size_t i = 0; id && i < c->nreq; i++) {
+		struct request *r = &c->req[i];
+
+		snprintf(rid, sizeof(rid), "r%d", r->id);
+		if (strcmp(rid, id) != 0)
+			continue;
+		if (r->state == REQ_QUEUED) {
+			r->state = REQ_DONE;
+			r->exit_code = -1;
+			r->cancelled = 1;
+			sohoa_log(SOHOA_LOG_INFO,
+			          "[%s] cancelled before it "
+			          "started",
+			          rid);
+			return json_pack("{s:b, s:s, s:s}", "ok", 1, "id", rid,
+			                 "state", "cancelled");
+		}
+		if (r->state == REQ_RUNNING) {
+			r->cancelled = 1;
+			kill(r->pid, SIGINT); /* see cli_control_drain_begin */
+			sohoa_log(SOHOA_LOG_INFO,
+			          "[%s] cancelled: stopping at the next page; "
+			          "what it scanned is filed",
+			          rid);
+			return json_pack("{s:b, s:s, s:s}", "ok", 1, "id", rid,
+			                 "state", "stopping");
+		}
+		return json_pack("{s:b, s:s, s:s}", "ok", 0, "error",
+		                 "that scan has already finished", "id", rid);
+	}
+	return json_pack("{s:b, s:s}", "ok", 0, "error",
+	                 "no such scan request; see 'sohoa jobs'");
 }
 
 static void serve_client(struct cli_control *c, int fd)
@@ -273,9 +347,15 @@ static void serve_client(struct cli_control *c, int fd)
 	    !(cmd = json_string_value(json_object_get(q, "cmd")))) {
 		answer(fd, json_pack("{s:b, s:s}", "ok", 0, "error",
 		                     "expected one JSON object with \"cmd\": "
-		                     "\"scan\" or \"jobs\""));
+		                     "\"scan\", \"jobs\", \"cancel\" or "
+		                     "\"status\""));
 	} else if (!strcmp(cmd, "jobs")) {
 		answer(fd, jobs_reply(c));
+	} else if (!strcmp(cmd, "status")) {
+		answer(fd, status_reply(c));
+	} else if (!strcmp(cmd, "cancel")) {
+		answer(fd,
+		       cancel(c, json_string_value(json_object_get(q, "id"))));
 	} else if (!strcmp(cmd, "scan") && c->draining) {
 		answer(fd, json_pack("{s:b, s:s}", "ok", 0, "error",
 		                     "sohoad is stopping; scan again later"));
@@ -303,7 +383,8 @@ static void serve_client(struct cli_control *c, int fd)
 		free(err);
 	} else {
 		answer(fd, json_pack("{s:b, s:s}", "ok", 0, "error",
-		                     "unknown cmd; use \"scan\" or \"jobs\""));
+		                     "unknown cmd; use \"scan\", \"jobs\", "
+		                     "\"cancel\" or \"status\""));
 	}
 	json_decref(q);
 }
@@ -391,15 +472,47 @@ static void reap(struct cli_control *c)
 		r->state = REQ_DONE;
 		r->exit_code =
 		    WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
-		sohoa_log(r->exit_code ? SOHOA_LOG_WARN : SOHOA_LOG_INFO,
-		          "[r%d] finished, exit %d", r->id, r->exit_code);
+		if (r->exit_code && c->stages) {
+			char rid[16];
+
+			snprintf(rid, sizeof(rid), "r%d", r->id);
+			cli_stages_note(
+			    c->stages, SOHOA_LOG_WARN, NULL,
+			    "[%s] scan of case %s finished, exit %d%s", rid,
+			    r->case_no, r->exit_code,
+			    r->cancelled ? " (cancelled)" : "");
+		} else {
+			sohoa_log(
+			    r->exit_code ? SOHOA_LOG_WARN : SOHOA_LOG_INFO,
+			    "[r%d] finished, exit %d", r->id, r->exit_code);
+		}
 	}
+}
+
+/* Keep the last KEEP_DONE finished requests (a day's scans would
+ * otherwise pile up in memory and in every `jobs` reply). */
+#define KEEP_DONE 100
+static void prune(struct cli_control *c)
+{
+	size_t done = 0, w = 0;
+
+	for (size_t i = 0; i < c->nreq; i++)
+		done += c->req[i].state == REQ_DONE;
+	for (size_t i = 0; i < c->nreq; i++) {
+		if (done > KEEP_DONE && c->req[i].state == REQ_DONE) {
+			free_request(&c->req[i]);
+			done--;
+			continue;
+		}
+		c->req[w++] = c->req[i];
+	}
+	c->nreq = w;
 }
 
 void cli_control_step(struct cli_control *c, int timeout_ms)
 {
 	struct pollfd p[65];
-	struct request *who[65];
+	size_t who[65]; /* index into c->req (it may move), or SIZE_MAX */
 	nfds_t n = 0;
 
 	/* start what a free device can take, in arrival order */
@@ -410,20 +523,21 @@ void cli_control_step(struct cli_control *c, int timeout_ms)
 	if (c->fd >= 0) {
 		p[n].fd = c->fd;
 		p[n].events = POLLIN;
-		who[n++] = NULL;
+		who[n++] = SIZE_MAX;
 	}
 	for (size_t i = 0; i < c->nreq && n < 65; i++)
 		if (c->req[i].out >= 0) {
 			p[n].fd = c->req[i].out;
 			p[n].events = POLLIN;
-			who[n++] = &c->req[i];
+			who[n++] = i;
 		}
 	if (poll(p, n, timeout_ms) > 0) {
 		for (nfds_t i = 0; i < n; i++) {
 			if (!(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
-			if (who[i]) {
-				drain_output(who[i]);
+			if (who[i] != SIZE_MAX) {
+				/* serving a client may have grown c->req */
+				drain_output(&c->req[who[i]]);
 			} else {
 				int fd = accept(c->fd, NULL, NULL);
 
@@ -435,6 +549,7 @@ void cli_control_step(struct cli_control *c, int timeout_ms)
 		}
 	}
 	reap(c);
+	prune(c);
 }
 
 int cli_control_running(const struct cli_control *c)
@@ -446,7 +561,71 @@ int cli_control_running(const struct cli_control *c)
 	return n;
 }
 
+int cli_control_queued(const struct cli_control *c)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < c->nreq; i++)
+		n += c->req[i].state == REQ_QUEUED;
+	return n;
+}
+
+void cli_control_set_stages(struct cli_control *c, struct cli_stages *s)
+{
+	c->stages = s;
+}
+
+int cli_control_resume(struct cli_control *c, const char *job_id,
+                       const char *device)
+{
+	struct request r = {.out = -1}, *nr;
+	size_t n = 0;
+	int bad = 0;
+
+	if (c->draining)
+		return sohoa_error_set(SOHOA_EBUSY, "sohoad is stopping");
+	r.device = strdup(device);
+	r.case_no = strdup(job_id);
+	r.component = strdup("");
+	r.resume_id = strdup(job_id);
+	bad |= !r.device || !r.case_no || !r.component || !r.resume_id;
+	bad |= push_arg(&r.argv, &n, "sohoa");
+	if (c->config)
+		bad |= push_arg(&r.argv, &n, "--config") ||
+		       push_arg(&r.argv, &n, c->config);
+	bad |= push_arg(&r.argv, &n, "scan") ||
+	       push_arg(&r.argv, &n, "--resume") ||
+	       push_arg(&r.argv, &n, job_id) ||
+	       push_arg(&r.argv, &n, "--capture-only");
+	if (bad || !(nr = realloc(c->req, (c->nreq + 1) * sizeof(*nr)))) {
+		free_request(&r);
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	}
+	r.id = c->next_id++;
+	c->req = nr;
+	c->req[c->nreq++] = r;
+	sohoa_log(SOHOA_LOG_INFO, "[r%d] queued: resume of job %s on %s", r.id,
+	          job_id, device[0] ? device : "the first device");
+	return SOHOA_OK;
+}
+
+int cli_control_resuming(const struct cli_control *c, const char *job_id)
+{
+	for (size_t i = 0; i < c->nreq; i++)
+		if (c->req[i].state == REQ_RUNNING && c->req[i].resume_id &&
+		    !strcmp(c->req[i].resume_id, job_id))
+			return 1;
+	return 0;
+}
+
 void cli_control_drain(struct cli_control *c)
+{
+	cli_control_drain_begin(c);
+	while (cli_control_running(c))
+		cli_control_step(c, 200);
+}
+
+void cli_control_drain_begin(struct cli_control *c)
 {
 	int dropped = 0;
 
@@ -470,8 +649,6 @@ void cli_control_drain(struct cli_control *c)
 			dropped++;
 		}
 	}
-	while (cli_control_running(c))
-		cli_control_step(c, 200);
 	if (dropped)
 		sohoa_log(SOHOA_LOG_WARN, "%d queued scan%s not started",
 		          dropped, dropped == 1 ? "" : "s");
@@ -482,8 +659,8 @@ int cli_control_call(char **reply_out, const sohoa_config *cfg,
 {
 	const char *path = sohoa_config_get(cfg, "server.socket");
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	char buf[65536];
-	size_t len = 0;
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
 	int fd, rc = SOHOA_OK;
 
 	*reply_out = NULL;
@@ -506,16 +683,32 @@ int cli_control_call(char **reply_out, const sohoa_config *cfg,
 	    write(fd, "\n", 1) != 1)
 		rc = sohoa_error_set(SOHOA_EIO, "write to %s: %s", path,
 		                     strerror(errno));
-	while (rc == SOHOA_OK && len < sizeof(buf) - 1) {
-		ssize_t n = read(fd, buf + len, sizeof(buf) - 1 - len);
+	while (rc == SOHOA_OK) {
+		ssize_t n;
 
-		if (n <= 0)
+		if (cap - len < 4096) {
+			char *nb = realloc(buf, cap + 65536);
+
+			if (!nb) {
+				rc = sohoa_error_set(SOHOA_ENOMEM,
+				                     "out of memory");
+				break;
+			}
+			buf = nb;
+			cap += 65536;
+		}
+		if ((n = read(fd, buf + len, cap - 1 - len)) <= 0)
 			break;
 		len += (size_t)n;
 	}
 	close(fd);
-	buf[len] = '\0';
-	if (rc == SOHOA_OK && !(*reply_out = strdup(buf)))
+	if (rc == SOHOA_OK && !buf && !(buf = malloc(1)))
 		rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	if (rc == SOHOA_OK) {
+		buf[len] = '\0';
+		*reply_out = buf;
+		buf = NULL;
+	}
+	free(buf);
 	return rc;
 }

@@ -1,13 +1,11 @@
-/* hotfolder.c -- what the hot folder and a restarted daemon do with files
- * and spool jobs: ingest a dropped file as an import job and file it, and
- * carry on jobs a crash left in the spool.  Shared by `sohoa hotfolder`
- * and sohoad.
+/* hotfolder.c -- what the hot folder does with a dropped file: spool it as
+ * an import job, then file it (`sohoa hotfolder`) or leave it to sohoad's
+ * stages (cli_hotfolder_spool).
  */
 #include "cli_int.h"
 
 #include "archive/archive.h"
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -32,6 +30,32 @@ static int already_filed(const sohoa_config *cfg,
 	return found;
 }
 
+/* Spool a dropped file as a journaled import job, left `captured`.
+ * *job is open (locked) on SOHOA_OK. */
+static int spool_file(struct cli_job *job, const sohoa_config *cfg,
+                      const sohoa_scan_hotfolder_file *f)
+{
+	int rc;
+
+	if ((rc = cli_job_init(job, cfg, f->case_number, f->component,
+	                       "component", "import", NULL, f->path)))
+		return rc;
+	if ((rc = sohoa_scan_import_file(f->path, job->spool_dir, 1,
+	                                 cli_job_add_page, job)) ||
+	    (rc = sohoa_scan_job_set_state(job->sj, SOHOA_SCAN_JOB_CAPTURED,
+	                                   NULL))) {
+		char msg[1024];
+
+		snprintf(msg, sizeof(msg), "%s", sohoa_error_last());
+		sohoa_scan_job_remove(job->sj);
+		return sohoa_error_set(rc, "%s", msg);
+	}
+	sohoa_log(SOHOA_LOG_INFO, "job %s: %s: %zu page%s in the spool",
+	          sohoa_scan_job_id(job->sj), f->name, job->npages,
+	          job->npages == 1 ? "" : "s");
+	return SOHOA_OK;
+}
+
 int cli_hotfolder_ingest(const sohoa_scan_hotfolder_file *f, void *payload)
 {
 	const sohoa_config *cfg = payload;
@@ -45,23 +69,8 @@ int cli_hotfolder_ingest(const sohoa_scan_hotfolder_file *f, void *payload)
 		          f->name, f->case_number, f->sha256);
 		return SOHOA_OK;
 	}
-	if ((rc = cli_job_init(&job, cfg, f->case_number, f->component,
-	                       "component", "import", NULL, f->path)))
+	if ((rc = spool_file(&job, cfg, f)))
 		goto done;
-	if ((rc = sohoa_scan_import_file(f->path, job.spool_dir, 1,
-	                                 cli_job_add_page, &job)) ||
-	    (rc = sohoa_scan_job_set_state(job.sj, SOHOA_SCAN_JOB_CAPTURED,
-	                                   NULL))) {
-		char msg[1024];
-
-		snprintf(msg, sizeof(msg), "%s", sohoa_error_last());
-		sohoa_scan_job_remove(job.sj);
-		sohoa_error_set(rc, "%s", msg);
-		goto done;
-	}
-	sohoa_log(SOHOA_LOG_INFO, "job %s: %s: %zu page%s in the spool",
-	          sohoa_scan_job_id(job.sj), f->name, job.npages,
-	          job.npages == 1 ? "" : "s");
 	/* the pages are durable: whatever filing does, the original may go */
 	if (cli_job_finish(&job) != SOHOA_OK)
 		sohoa_log(SOHOA_LOG_ERROR,
@@ -75,62 +84,20 @@ done:
 	return rc;
 }
 
-int cli_spool_recover(const sohoa_config *cfg)
+int cli_hotfolder_spool(const sohoa_scan_hotfolder_file *f, void *payload)
 {
-	const char *spool = sohoa_config_get(cfg, "spool.path");
-	DIR *d = opendir(spool);
-	struct dirent *e;
-	int filed = 0;
+	const sohoa_config *cfg = payload;
+	struct cli_job job = {0};
+	int rc;
 
-	if (!d)
-		return 0;
-	while ((e = readdir(d))) {
-		struct cli_job job = {0};
-		const char *state;
-		char *dir = NULL;
-
-		if (e->d_name[0] == '.' ||
-		    sohoa_asprintf(&dir, "%s/%s", spool, e->d_name))
-			continue;
-		if (cli_job_resume(&job, cfg, dir) != SOHOA_OK) {
-			/* busy (a running sohoa) or not a job: leave it */
-			sohoa_log(SOHOA_LOG_INFO, "spool %s: %s", e->d_name,
-			          sohoa_error_last());
-			free(dir);
-			cli_job_dispose(&job);
-			continue;
-		}
-		free(dir);
-		state = sohoa_scan_job_state(job.sj);
-		if (!strcmp(state, SOHOA_SCAN_JOB_CAPTURED) ||
-		    !strcmp(state, SOHOA_SCAN_JOB_FILING)) {
-			sohoa_log(SOHOA_LOG_INFO,
-			          "job %s: found %s with %zu pages; filing it",
-			          e->d_name, state, job.npages);
-			if (cli_job_finish(&job) == SOHOA_OK)
-				filed++;
-			else
-				sohoa_log(SOHOA_LOG_ERROR, "job %s: %s",
-				          e->d_name, sohoa_error_last());
-		} else if (!strcmp(sohoa_scan_job_get_params(job.sj)->what,
-		                   "import") &&
-		           sohoa_scan_job_get_params(job.sj)->origin) {
-			/* cut short while importing: the original is still
-			 * in the hot folder and will be taken again */
-			sohoa_log(SOHOA_LOG_INFO,
-			          "job %s: unfinished import of %s dropped; "
-			          "the file is taken again",
-			          e->d_name,
-			          sohoa_scan_job_get_params(job.sj)->origin);
-			sohoa_scan_job_remove(job.sj);
-		} else {
-			sohoa_log(SOHOA_LOG_WARN,
-			          "job %s: %s with %zu pages, waiting for the "
-			          "operator: 'sohoa scan --resume %s'",
-			          e->d_name, state, job.npages, e->d_name);
-		}
-		cli_job_dispose(&job);
+	if (already_filed(cfg, f)) {
+		sohoa_log(SOHOA_LOG_WARN,
+		          "hot folder: %s is already in case %s (SHA-256 %s); "
+		          "not filed again",
+		          f->name, f->case_number, f->sha256);
+		return SOHOA_OK;
 	}
-	closedir(d);
-	return filed;
+	rc = spool_file(&job, cfg, f);
+	cli_job_dispose(&job); /* unlocked: sohoad's stages take it on */
+	return rc;
 }

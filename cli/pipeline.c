@@ -462,10 +462,213 @@ int cli_file_pages(char **bundle_out, int *created, const sohoa_config *cfg,
 	return rc != SOHOA_OK ? rc : index_filed(cfg, case_number, *bundle_out);
 }
 
+/* ---- OCR results kept beside the pages -------------------------------- */
+
+int cli_ocr_result_save(const char *page, const sohoa_ocr_result *r,
+                        const char *analysis)
+{
+	json_t *o = json_pack("{s:s, s:s?, s:s?, s:i, s:i, s:f}", "text",
+	                      r->text ? r->text : "", "hocr", r->hocr,
+	                      "analysis", analysis, "dpi", r->dpi, "blank",
+	                      r->blank, "mean_confidence", r->mean_confidence);
+	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL, *path = NULL;
+	int rc;
+
+	json_decref(o);
+	if (!text)
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	if ((rc = sohoa_asprintf(&path, "%s" CLI_OCR_RESULT_SUFFIX, page)) ==
+	    SOHOA_OK)
+		rc = sohoa_fs_write_atomic(path, text, strlen(text));
+	free(text);
+	free(path);
+	return rc;
+}
+
+int cli_ocr_result_load(const char *page, sohoa_ocr_result *r, char **analysis)
+{
+	char *path = NULL, *text = NULL;
+	const char *hocr, *an;
+	size_t len;
+	json_t *o = NULL;
+	int rc;
+
+	*analysis = NULL;
+	if ((rc = sohoa_asprintf(&path, "%s" CLI_OCR_RESULT_SUFFIX, page)))
+		return rc;
+	if (access(path, F_OK) != 0) {
+		rc = SOHOA_ENOTFOUND;
+		goto done;
+	}
+	if ((rc = sohoa_fs_read_all(&text, &len, path)))
+		goto done;
+	if (!(o = json_loads(text, 0, NULL)) ||
+	    !json_is_string(json_object_get(o, "text"))) {
+		/* written atomically, so never torn: recognize again */
+		rc = sohoa_error_set(SOHOA_ENOTFOUND, "%s: unreadable", path);
+		goto done;
+	}
+	hocr = json_string_value(json_object_get(o, "hocr"));
+	an = json_string_value(json_object_get(o, "analysis"));
+	r->text = strdup(json_string_value(json_object_get(o, "text")));
+	r->hocr = hocr ? strdup(hocr) : NULL;
+	*analysis = an ? strdup(an) : NULL;
+	r->dpi = (int)json_integer_value(json_object_get(o, "dpi"));
+	r->blank = (int)json_integer_value(json_object_get(o, "blank"));
+	r->mean_confidence =
+	    json_real_value(json_object_get(o, "mean_confidence"));
+	if (!r->text || (hocr && !r->hocr) || (an && !*analysis))
+		rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+done:
+	json_decref(o);
+	free(text);
+	free(path);
+	return rc;
+}
+
+void cli_test_stall(const char *stage)
+{
+	const char *env = getenv("SOHOA_TEST_STALL");
+	size_t n = strlen(stage);
+
+	for (const char *p = env; p && *p;
+	     p = strchr(p, ',') ? strchr(p, ',') + 1 : "") {
+		if (!strncmp(p, stage, n) && p[n] == ':') {
+			int s = atoi(p + n + 1);
+
+			sohoa_log(SOHOA_LOG_WARN, "test stall: %s %d s", stage,
+			          s);
+			sleep((unsigned)s);
+			return;
+		}
+	}
+}
+
+/* ---- the steps of filing a job ---------------------------------------- */
+
+int cli_job_recognize(struct cli_job *job, sohoa_ocr_result *results,
+                      char **json)
+{
+	const char **paths =
+	    calloc(job->npages ? job->npages : 1, sizeof(*paths));
+	size_t *which = calloc(job->npages ? job->npages : 1, sizeof(*which));
+	sohoa_ocr_result *todo =
+	    calloc(job->npages ? job->npages : 1, sizeof(*todo));
+	char **tjson = calloc(job->npages ? job->npages : 1, sizeof(*tjson));
+	size_t n = 0;
+	int rc = SOHOA_OK;
+
+	if (!paths || !which || !todo || !tjson) {
+		rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < job->npages; i++) {
+		/* a journaled job may hold results of an earlier run */
+		if (job->sj &&
+		    (rc = cli_ocr_result_load(job->pages[i].path, &results[i],
+		                              &json[i])) == SOHOA_OK)
+			continue;
+		if (rc == SOHOA_ENOMEM)
+			goto done;
+		sohoa_ocr_result_dispose(&results[i]);
+		free(json[i]);
+		json[i] = NULL;
+		sohoa_ocr_result_init(&todo[n]);
+		paths[n] = job->pages[i].path;
+		which[n++] = i;
+	}
+	if ((rc = cli_ocr_pages(job->cfg, paths, n, todo, tjson)))
+		goto done;
+	for (size_t k = 0; k < n; k++) {
+		size_t i = which[k];
+
+		results[i] = todo[k];
+		json[i] = tjson[k];
+		sohoa_ocr_result_init(&todo[k]);
+		tjson[k] = NULL;
+		if (job->sj &&
+		    cli_ocr_result_save(job->pages[i].path, &results[i],
+		                        json[i]) != SOHOA_OK)
+			sohoa_log(SOHOA_LOG_WARN, "%s", sohoa_error_last());
+	}
+done:
+	for (size_t k = 0; todo && tjson && k < n; k++) {
+		sohoa_ocr_result_dispose(&todo[k]);
+		free(tjson[k]);
+	}
+	free(todo);
+	free(tjson);
+	free(paths);
+	free(which);
+	return rc;
+}
+
+int cli_job_pack(struct cli_job *job, const sohoa_ocr_result *results,
+                 char *const *json, char **bundle, int *created)
+{
+	const char *state = job->sj ? sohoa_scan_job_state(job->sj) : "";
+	int rc;
+
+	*bundle = NULL;
+	*created = 0;
+	if (!strcmp(state, CLI_JOB_FILED)) /* appended; index it */
+		return sohoa_archive_bundle_path(
+		    bundle, sohoa_config_get(job->cfg, "archive.root"),
+		    job->case_number);
+	if (!strcmp(state, SOHOA_SCAN_JOB_FILING) &&
+	    (rc = sohoa_archive_bundle_path(
+	         bundle, sohoa_config_get(job->cfg, "archive.root"),
+	         job->case_number)) == SOHOA_OK &&
+	    already_filed(job, *bundle)) {
+		/* an earlier run died after the bundle was renamed in */
+		sohoa_log(SOHOA_LOG_INFO,
+		          "job %s: already in %s, not appended again",
+		          sohoa_scan_job_id(job->sj), *bundle);
+	} else {
+		free(*bundle);
+		*bundle = NULL;
+		if ((job->sj && (rc = sohoa_scan_job_set_state(
+		                     job->sj, SOHOA_SCAN_JOB_FILING, NULL))) ||
+		    (rc = append_pages(bundle, created, job->cfg,
+		                       job->case_number, job->component,
+		                       job->kind, job->pages, results, json,
+		                       job->npages)))
+			return rc;
+	}
+	cli_test_stall("pack");
+	/* the bundle is written, synced and verified */
+	return job->sj ? sohoa_scan_job_set_state(job->sj, CLI_JOB_FILED, NULL)
+	               : SOHOA_OK;
+}
+
+int cli_job_index_remove(struct cli_job *job, const char *bundle)
+{
+	int rc;
+
+	if (!job->sj) {
+		/* no journal to say "filed": the folder goes first */
+		if (sohoa_fs_remove_tree(job->spool_dir) != SOHOA_OK)
+			sohoa_log(SOHOA_LOG_WARN, "spool %s left behind: %s",
+			          job->spool_dir, sohoa_error_last());
+		return index_filed(job->cfg, job->case_number, bundle);
+	}
+	cli_test_stall("index");
+	if ((rc = index_filed(job->cfg, job->case_number, bundle)))
+		return sohoa_error_set(rc,
+		                       "%s (job %s stays in the spool, filed; "
+		                       "sohoad indexes it again at its next "
+		                       "start)",
+		                       sohoa_error_last(),
+		                       sohoa_scan_job_id(job->sj));
+	if (sohoa_scan_job_remove(job->sj) != SOHOA_OK)
+		sohoa_log(SOHOA_LOG_WARN, "spool %s left behind: %s",
+		          job->spool_dir, sohoa_error_last());
+	return SOHOA_OK;
+}
+
 int cli_job_finish(struct cli_job *job)
 {
 	sohoa_ocr_result *results = NULL;
-	const char **paths = NULL;
 	char **json = NULL, *bundle = NULL;
 	int rc, created = 0, blanks = 0;
 
@@ -476,46 +679,18 @@ int cli_job_finish(struct cli_job *job)
 		return rc;
 	results = calloc(job->npages, sizeof(*results));
 	json = calloc(job->npages, sizeof(*json));
-	paths = calloc(job->npages, sizeof(*paths));
-	if (!results || !json || !paths) {
+	if (!results || !json) {
 		rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
 		goto done;
 	}
-	for (size_t i = 0; i < job->npages; i++) {
-		sohoa_ocr_result_init(&results[i]);
-		paths[i] = job->pages[i].path;
-	}
-	if ((rc = cli_ocr_pages(job->cfg, paths, job->npages, results, json)))
-		goto done;
-	for (size_t i = 0; i < job->npages; i++)
-		blanks += results[i].blank;
-	if (job->sj &&
-	    !strcmp(sohoa_scan_job_state(job->sj), SOHOA_SCAN_JOB_FILING) &&
-	    (rc = sohoa_archive_bundle_path(
-	         &bundle, sohoa_config_get(job->cfg, "archive.root"),
-	         job->case_number)) == SOHOA_OK &&
-	    already_filed(job, bundle)) {
-		/* an earlier run died after the bundle was renamed in */
-		sohoa_log(SOHOA_LOG_INFO,
-		          "job %s: already in %s, not appended again",
-		          sohoa_scan_job_id(job->sj), bundle);
-	} else {
-		free(bundle);
-		bundle = NULL;
-		if ((job->sj && (rc = sohoa_scan_job_set_state(
-		                     job->sj, SOHOA_SCAN_JOB_FILING, NULL))) ||
-		    (rc = append_pages(&bundle, &created, job->cfg,
-		                       job->case_number, job->component,
-		                       job->kind, job->pages, results, json,
-		                       job->npages)))
+	if (!job->sj || strcmp(sohoa_scan_job_state(job->sj), CLI_JOB_FILED)) {
+		if ((rc = cli_job_recognize(job, results, json)))
 			goto done;
+		for (size_t i = 0; i < job->npages; i++)
+			blanks += results[i].blank;
 	}
-	/* the bundle is written, synced and verified: the spool may go */
-	if ((job->sj ? sohoa_scan_job_remove(job->sj)
-	             : sohoa_fs_remove_tree(job->spool_dir)) != SOHOA_OK)
-		sohoa_log(SOHOA_LOG_WARN, "spool %s left behind: %s",
-		          job->spool_dir, sohoa_error_last());
-	if ((rc = index_filed(job->cfg, job->case_number, bundle)))
+	if ((rc = cli_job_pack(job, results, json, &bundle, &created)) ||
+	    (rc = cli_job_index_remove(job, bundle)))
 		goto done;
 	printf("case %s: %zu page%s added to %s \"%s\"", job->case_number,
 	       job->npages, job->npages == 1 ? "" : "s", job->kind,
@@ -526,13 +701,12 @@ int cli_job_finish(struct cli_job *job)
 	printf("bundle: %s%s\n", bundle, created ? " (new)" : "");
 	printf("indexed: yes\n");
 done:
-	for (size_t i = 0; results && i < job->npages; i++) {
+	for (size_t i = 0; results && json && i < job->npages; i++) {
 		sohoa_ocr_result_dispose(&results[i]);
 		free(json[i]);
 	}
 	free(results);
 	free(json);
-	free(paths);
 	free(bundle);
 	return rc;
 }

@@ -62,7 +62,8 @@ int cli_list_dir(char ***out, size_t *n_out, const char *dir,
 		n++;
 	}
 	closedir(d);
-	qsort(list, n, sizeof(*list), cmp_str);
+	if (n > 1) /* qsort(NULL, 0, ...) is undefined */
+		qsort(list, n, sizeof(*list), cmp_str);
 	*out = list;
 	*n_out = n;
 	return SOHOA_OK;

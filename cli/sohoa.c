@@ -49,6 +49,7 @@ static const struct cli_command commands[] = {
      "                  [--dpi N] [--mode color|gray|lineart]\n"
      "                  [--max-pages N] [--set NAME=VALUE]...\n"
      "       sohoa scan --resume JOB [--set NAME=VALUE]...\n"
+     "       sohoa scan --daemon --case CASE [options as above]\n"
      "\n"
      "Scans pages (flatbed: one; adf/duplex: until the feeder is empty)\n"
      "into a spool job, each page journaled as soon as it is on disk,\n"
@@ -61,6 +62,10 @@ static const struct cli_command commands[] = {
      "JOB continues that job (or one cut short by a crash, see 'sohoa\n"
      "jobs') into the same case and component, then files it; an empty\n"
      "feeder then just files what the job holds.\n"
+     "\n"
+     "--daemon hands the scan to sohoad's queue (see 'sohoa status').\n"
+     "--capture-only (for sohoad's use) stops after capture, leaving the\n"
+     "job captured in the spool for sohoad's OCR, packing and indexing.\n"
      "\n"
      "example: sohoa scan --case 000.00.22.H27-250701-0001 --device "
      "pnm:0 --set filename=page.pnm\n"},
@@ -110,8 +115,18 @@ static const struct cli_command commands[] = {
      "state, pages journaled, case, component, device (or original\n"
      "file), and the fault message.  States: running (a process holds\n"
      "it), interrupted (its process died while capturing), faulted (a\n"
-     "device fault), captured and filing (pages all in, not yet filed).\n"
+     "device fault), captured and filing (pages all in, not yet filed),\n"
+     "filed (in the bundle, not yet indexed).\n"
      "Continue any of them with 'sohoa scan --resume JOB'.\n"},
+    {"status", cmd_status, "what sohoad is doing: queues, jobs, rates",
+     "usage: sohoa status [--json]\n"
+     "\n"
+     "Asks sohoad for its queues (OCR, pages waiting in the spool, pack,\n"
+     "index), OCR workers busy, jobs in flight with pages captured and\n"
+     "recognized, scans queued and running, pages per minute over the\n"
+     "last 1 and 10 minutes, and the last errors.  --json prints one\n"
+     "JSON object.  Without a running sohoad it says so, lists what the\n"
+     "spool holds and exits 3.\n"},
     {"devices", cmd_devices, "list the scanners SANE can see",
      "usage: sohoa devices\n"},
     {"search", cmd_search, "search the index",

@@ -1,9 +1,14 @@
 /* sohoad.c -- the sohoa daemon entry point.
  *
- * At start it carries on the spool jobs a crash left, then polls the hot
- * folder every [hotfolder] poll_seconds.  SIGHUP reloads the configuration
- * (a broken file is reported and the old one kept); SIGTERM/SIGINT stop it
- * once the file being taken in is filed.  The web pages come with issue 8.
+ * Runs the staged pipeline (stages.c: hot folder, OCR workers, packer,
+ * indexer) and the control socket (control.c: scan children), and feeds
+ * the stages from the spool every half second; the spool is the durable
+ * queue, so a restart carries on whatever a crash left.  SIGHUP reloads
+ * the configuration (a broken file is reported and the old one kept);
+ * SIGTERM/SIGINT drain: no new scans, running ones stop at a page, what
+ * is captured is recognized and filed if that takes less than
+ * DRAIN_SECONDS, the rest stays in the spool for the next start.  The web pages
+ * come with issue 8.
  */
 #include "cli_int.h"
 
@@ -27,50 +32,47 @@ static void on_signal(int sig)
 		stop_requested = 1;
 }
 
-/* Sleep up to `s` seconds, waking early for a signal. */
-static void nap(int s)
-{
-	for (int i = 0; i < s * 10 && !stop_requested && !reload_requested;
-	     i++) {
-		struct timespec ts = {0, 100000000};
-
-		nanosleep(&ts, NULL);
-	}
-}
-
-static sohoa_scan_hotfolder *open_hotfolder(const sohoa_config *cfg)
-{
-	sohoa_scan_hotfolder *hf = NULL;
-
-	if (sohoa_scan_hotfolder_open(
-	        &hf, sohoa_config_get(cfg, "hotfolder.path"),
-	        sohoa_config_get_int(cfg, "hotfolder.stable_seconds")) !=
-	    SOHOA_OK)
-		sohoa_log(SOHOA_LOG_ERROR,
-		          "hot folder unavailable, tried again at the next "
-		          "poll: %s",
-		          sohoa_error_last());
-	else
-		sohoa_log(SOHOA_LOG_INFO, "watching hot folder %s",
-		          sohoa_config_get(cfg, "hotfolder.path"));
-	return hf;
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: sohoad [--config FILE] [-v]\n"
-	           "Runs the sohoa service until SIGTERM; SIGHUP reloads the "
-	           "configuration.\n");
+	           "Runs the sohoa service (scan queue, hot folder, OCR, "
+	           "packing, indexing) until SIGTERM; SIGHUP reloads the "
+	           "configuration.  'sohoa status' shows what it does.\n");
+}
+
+#define DRAIN_SECONDS 120
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Serve the socket and feed the stages for about `ms`. */
+static void step(struct cli_control *ctl, struct cli_stages *st, int ms)
+{
+	if (ctl)
+		cli_control_step(ctl, ms);
+	else {
+		struct timespec ts = {0, (long)ms * 1000000L};
+
+		nanosleep(&ts, NULL);
+	}
+	cli_stages_tick(st);
 }
 
 int main(int argc, char **argv)
 {
 	const char *path = NULL;
-	sohoa_config *cfg = NULL;
-	sohoa_scan_hotfolder *hf = NULL;
+	sohoa_config *cfg = NULL, **old = NULL;
+	size_t nold = 0;
 	struct cli_control *ctl = NULL;
+	struct cli_stages *st = NULL;
 	struct sigaction sa = {0};
 	int verbose = 0, rc;
+	double t0;
 
 	/* Tesseract must not start OpenMP threads (see sohoa.c) */
 	if (!getenv("OMP_THREAD_LIMIT")) {
@@ -106,61 +108,67 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN); /* a client that goes away */
 	sohoa_log(SOHOA_LOG_INFO, "started, station %s, archive %s",
 	          sohoa_config_get(cfg, "station.name"),
 	          sohoa_config_get(cfg, "archive.root"));
-	if ((rc = cli_spool_recover(cfg)) > 0)
-		sohoa_log(SOHOA_LOG_INFO, "%d spool job%s filed after restart",
-		          rc, rc == 1 ? "" : "s");
 	if (cli_control_open(&ctl, cfg, path) != SOHOA_OK)
 		sohoa_log(SOHOA_LOG_ERROR, "no control socket: %s",
 		          sohoa_error_last());
+	if ((rc = cli_stages_start(&st, cfg, ctl)) != SOHOA_OK) {
+		fprintf(stderr, "sohoad: %s\n", sohoa_error_last());
+		cli_control_free(ctl);
+		sohoa_config_free(cfg);
+		return sohoa_error_exit_code(rc);
+	}
+	if (ctl)
+		cli_control_set_stages(ctl, st);
 	while (!stop_requested) {
-		sohoa_scan_hotfolder_stats st;
-
-		if (!hf)
-			hf = open_hotfolder(cfg);
-		if (hf && sohoa_scan_hotfolder_poll(hf, cli_hotfolder_ingest,
-		                                    cfg, &st) != SOHOA_OK)
-			sohoa_log(SOHOA_LOG_ERROR, "hot folder: %s",
-			          sohoa_error_last());
+		step(ctl, st, 250);
+		step(ctl, st, 250);
 		fflush(stdout);
-		if (!stop_requested && !reload_requested) {
-			int s =
-			    sohoa_config_get_int(cfg, "hotfolder.poll_seconds");
-
-			if (!ctl)
-				nap(s);
-			/* serve the socket until the next hot-folder poll */
-			for (int i = 0; ctl && i < s * 5 && !stop_requested &&
-			                !reload_requested;
-			     i++)
-				cli_control_step(ctl, 200);
-		}
 		if (reload_requested) {
-			sohoa_config *fresh = NULL;
+			sohoa_config *fresh = NULL, **no;
 
 			reload_requested = 0;
 			if (sohoa_config_load(&fresh, path) != SOHOA_OK) {
-				sohoa_log(SOHOA_LOG_ERROR,
-				          "reload refused, keeping the running "
-				          "configuration: %s",
-				          sohoa_error_last());
+				cli_stages_note(st, SOHOA_LOG_ERROR, NULL,
+				                "reload refused, keeping the "
+				                "running configuration: %s",
+				                sohoa_error_last());
 				continue;
 			}
-			sohoa_config_free(cfg);
+			/* threads may still read the old one: keep it */
+			if (!(no = realloc(old, (nold + 1) * sizeof(*no)))) {
+				sohoa_config_free(fresh);
+				continue;
+			}
+			old = no;
+			old[nold++] = cfg;
 			cfg = fresh;
-			sohoa_scan_hotfolder_free(hf);
-			hf = NULL; /* its path may have changed */
+			cli_stages_set_config(st, cfg);
 			sohoa_log(SOHOA_LOG_INFO, "configuration reloaded");
 		}
 	}
 	sohoa_log(SOHOA_LOG_INFO, "stopping");
-	if (ctl) {
-		cli_control_drain(ctl);
-		cli_control_free(ctl);
+	cli_stages_drain(st);
+	if (ctl)
+		cli_control_drain_begin(ctl);
+	t0 = now_s();
+	while ((ctl && cli_control_running(ctl)) || !cli_stages_idle(st)) {
+		if (now_s() - t0 > DRAIN_SECONDS) {
+			sohoa_log(SOHOA_LOG_WARN,
+			          "stopping with work left in the spool; it "
+			          "is carried on at the next start");
+			break;
+		}
+		step(ctl, st, 200);
 	}
-	sohoa_scan_hotfolder_free(hf);
+	cli_stages_free(st);
+	cli_control_free(ctl);
+	for (size_t i = 0; i < nold; i++)
+		sohoa_config_free(old[i]);
+	free(old);
 	sohoa_config_free(cfg);
 	return SOHOA_EXIT_OK;
 }

@@ -242,7 +242,18 @@ void sohoa_scan_job_free(sohoa_scan_job *job)
 
 static int lock_journal(sohoa_scan_job *job, const char *path)
 {
-	if (flock(job->fd, LOCK_EX | LOCK_NB) != 0) {
+	/* a read-only open (sohoad's feeder, `sohoa jobs`) probes with a
+	 * shared lock for a few microseconds: try again for ~100 ms before
+	 * calling the job busy; a writer holds its lock for the whole job */
+	int rc, tries = 0;
+
+	while ((rc = flock(job->fd, LOCK_EX | LOCK_NB)) != 0 &&
+	       errno == EWOULDBLOCK && ++tries < 50) {
+		struct timespec ts = {0, 2000000};
+
+		nanosleep(&ts, NULL);
+	}
+	if (rc != 0) {
 		if (errno == EWOULDBLOCK)
 			return sohoa_error_set(SOHOA_EBUSY,
 			                       "job %s is in use by another "
@@ -393,7 +404,8 @@ static int parse_journal(sohoa_scan_job *job, char *text, size_t len,
 }
 
 /* Remove what the journal does not name: the page in flight when the
- * process died, raw temp files. */
+ * process died, raw temp files.  A journaled page's OCR result
+ * (PAGE.ocr.json, written by sohoad's workers) is kept. */
 static int tidy(sohoa_scan_job *job)
 {
 	DIR *d = opendir(job->dir);
@@ -408,9 +420,16 @@ static int tidy(sohoa_scan_job *job)
 		            !strcmp(e->d_name, JOURNAL);
 		char *path = NULL;
 
-		for (size_t i = 0; !named && i < job->npages; i++)
-			named = !strcmp(strrchr(job->pages[i].pg.path, '/') + 1,
-			                e->d_name);
+		for (size_t i = 0; !named && i < job->npages; i++) {
+			const char *f = strrchr(job->pages[i].pg.path, '/') + 1;
+			size_t fl = strlen(f);
+
+			/* the page, or its OCR result (PAGE.ocr.json, and
+			 * the temp file of one being written) */
+			named = !strcmp(f, e->d_name) ||
+			        (!strncmp(f, e->d_name, fl) &&
+			         !strncmp(e->d_name + fl, ".ocr.json", 9));
+		}
 		if (named)
 			continue;
 		if (sohoa_asprintf(&path, "%s/%s", job->dir, e->d_name) == 0) {

@@ -155,7 +155,8 @@ int sohoa_scan_job_create(sohoa_scan_job **out, const char *spool,
 /* Open the job in folder `dir` from its journal.  For writing
  * (`readonly` 0) the journal is locked (SOHOA_EBUSY when another process
  * holds it), a torn last line is cut off, and files in the folder that
- * the journal does not name (the page in flight, temp files) are removed.
+ * the journal does not name (the page in flight, temp files) are removed;
+ * a journaled page's OCR result `PAGE.ocr.json` is kept.
  * Read-only opens take no lock and change nothing; see
  * sohoa_scan_job_busy().  SOHOA_ENOTFOUND when there is no journal,
  * SOHOA_EIO when it is damaged or a journaled page file is missing. */
