@@ -46,6 +46,10 @@ stable_seconds = 1
 poll_seconds = 1
 [server]
 socket = data/ctl.sock
+[review]
+path = data/review
+[batch]
+reports = data/reports
 CONF
 C=(--config "$T/sohoa.conf")
 mkdir -p "$T/data/hot"
@@ -259,6 +263,27 @@ wait_log "configuration reloaded" 10
 sleep 1
 wait_idle 120 && ok "after the fix and a reload the job is filed" || not_ok "after the fix and a reload the job is filed"
 expect_eq "the faulted job's page is filed once" "$(npages "$CASE9")" 1
+stop_daemon
+
+# --- a result stack dropped in the batch folder: sohoad runs it as a batch
+BA=H27.151-251008-090123
+pages=()
+for f in "$DATA"/batch/*.png; do
+	pngtopnm "$f" 2>/dev/null | pnmtotiff -g4 >"$T/b-$(basename "$f" .png).tif" 2>/dev/null
+	pages+=("$T/b-$(basename "$f" .png).tif")
+done
+tiffcp "${pages[@]}" "$T/stack.tif" 2>/dev/null
+start_daemon
+mkdir -p "$T/data/hot/ket-qua"
+cp "$T/stack.tif" "$T/data/hot/ket-qua/.part" && mv "$T/data/hot/ket-qua/.part" "$T/data/hot/ket-qua/stack.tif"
+wait_log "batch folder: stack.tif" 180 && ok "sohoad runs a stack dropped in the batch folder" ||
+	not_ok "sohoad runs a stack dropped in the batch folder ($(tail -5 "$T/sohoad.log"))"
+[ ! -e "$T/data/hot/ket-qua/stack.tif" ] && ok "the stack leaves the batch folder once filed" ||
+	not_ok "the stack leaves the batch folder once filed"
+expect_eq "its result for case $BA is in the bundle" \
+	"$(unzip -p "$(bundle "$BA")" "$BA/data/metadata.json" 2>/dev/null | jq '[.pages[] | select(.kind == "result")] | length')" 2
+[ "$(ls "$T/data/review" | grep -vc '\.why$')" -ge 1 ] && ok "its page before the first code waits in review" ||
+	not_ok "its page before the first code waits in review"
 stop_daemon
 
 # --- consistency: every bundle verifies, the index agrees with a reindex ---
