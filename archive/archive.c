@@ -341,6 +341,8 @@ static int carry_over(struct job *j, const char *pdf)
 		zip_source_t *src;
 		zip_uint64_t size;
 		char h256[65], h512[129];
+		const char *key = NULL;
+		int secret;
 
 		if (!name || strncmp(name, j->norm, tl) || name[tl] != '/')
 			continue;
@@ -371,19 +373,21 @@ static int carry_over(struct job *j, const char *pdf)
 		if ((rc = sohoa_archive__mlist_add(&j->man, rel, size, h256,
 		                                   h512)))
 			return rc;
-		src = zip_source_zip(j->za, j->old, (zip_uint64_t)i, 0, 0, -1);
+		secret = (st.valid & ZIP_STAT_ENCRYPTION_METHOD) &&
+		         st.encryption_method != ZIP_EM_NONE;
+		/* no key: stop here, naming the key file (exit 3) */
+		if (secret && (rc = sohoa_archive__key(&key)))
+			return rc;
+		/* the compressed bytes as they are (no inflate, no deflate,
+		 * no CRC pass); an encrypted entry is decrypted and encrypted
+		 * again with a new salt (libzip cannot carry it raw) */
+		src = zip_source_zip(j->za, j->old, (zip_uint64_t)i,
+		                     secret ? 0 : ZIP_FL_COMPRESSED, 0, -1);
 		if ((rc = add_source(j->za, j->norm, rel, src,
 		                     (zip_int32_t)st.comp_method)))
 			return rc;
-		/* decrypted to copy: encrypted again, same content */
-		if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) &&
-		    st.encryption_method != ZIP_EM_NONE) {
-			const char *key = NULL;
-
-			if ((rc = sohoa_archive__key(&key)) ||
-			    (rc = encrypt_entry(j, rel, key)))
-				return rc;
-		}
+		if (secret && (rc = encrypt_entry(j, rel, key)))
+			return rc;
 		if (st.valid & ZIP_STAT_MTIME)
 			zip_file_set_mtime(
 			    j->za,
@@ -722,7 +726,12 @@ static int load_old(struct job *j)
 			return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
 		return SOHOA_OK;
 	}
-	if ((rc = sohoa_archive_verify(j->final_path, NULL)) != SOHOA_OK)
+	/* everything but the payload's digests, which are checked in the
+	 * new bundle (its manifest lines for carried entries are the old
+	 * ones) and, for the entries rebuilt from old bytes, as they are
+	 * read (old_bytes_ok, old_cause) */
+	if ((rc = sohoa_archive__verify(
+	         j->final_path, NULL, SOHOA_ARCHIVE__VERIFY_LIGHT)) != SOHOA_OK)
 		return rc == SOHOA_EINVALID
 		           ? sohoa_error_set(SOHOA_EINVALID,
 		                             "existing bundle is damaged, not "
@@ -802,6 +811,37 @@ static int page_bytes(struct job *j, json_t *page, int first,
 	return SOHOA_OK;
 }
 
+/* Bytes read from the old bundle's entry `rel` against its SHA-256 line
+ * in the old manifest (SHA-256 alone: the old manifest-sha512.txt is
+ * vouched for by the tag manifest). */
+static int old_bytes_ok(struct job *j, const char *rel, const void *p, size_t n)
+{
+	const sohoa_archive__mentry *e = bsearch(rel, j->oldman.e, j->oldman.n,
+	                                         sizeof(*j->oldman.e), cmp_rel);
+	sohoa_archive__hash h = {0};
+	char h256[65], h512[129];
+	int rc;
+
+	if (!e)
+		return sohoa_error_set(SOHOA_EINVALID,
+		                       "existing bundle is damaged, not "
+		                       "extending it: %s/%s: not in %s",
+		                       j->norm, rel, SOHOA_ARCHIVE__MAN256);
+	if ((rc = sohoa_archive__hash_init(&h)))
+		return rc;
+	EVP_MD_CTX_free(h.s512);
+	h.s512 = NULL;
+	if ((rc = sohoa_archive__hash_update(&h, p, n)) == SOHOA_OK)
+		rc = sohoa_archive__hash_final(&h, h256, h512);
+	sohoa_archive__hash_dispose(&h);
+	if (rc == SOHOA_OK && strcmp(h256, e->h256) != 0)
+		rc = sohoa_error_set(SOHOA_EINVALID,
+		                     "existing bundle is damaged, not "
+		                     "extending it: %s/%s: sha256 mismatch",
+		                     j->norm, rel);
+	return rc;
+}
+
 /* data/<folder>.pdf: every page of the component (image + invisible
  * text), rebuilt whenever the component grows.  A page that is not an
  * image Leptonica reads leaves the component without a PDF ("pdf": null
@@ -838,10 +878,20 @@ static int add_component_pdf(struct job *j, const char *rel, int first)
 		    /* the writer holds the whole PDF in memory anyway */
 		    sohoa_archive__read_entry_max(
 		        (char **)&old, &olen, j->old, (zip_uint64_t)idx,
-		        (zip_uint64_t)1 << 32) == SOHOA_OK &&
-		    sohoa_archive__pdf_resume(&d, old, olen, first - 1) ==
-		        SOHOA_OK)
-			resumed = 1;
+		        (zip_uint64_t)1 << 32) == SOHOA_OK) {
+			/* the light check of the old bundle did not read it:
+			 * its bytes are kept, so they must be the ones its
+			 * manifest lists */
+			if ((rc = old_bytes_ok(j, rel, old, olen))) {
+				free(old);
+				return rc;
+			}
+			if (sohoa_archive__pdf_resume(&d, old, olen,
+			                              first - 1) == SOHOA_OK)
+				resumed = 1;
+		} else {
+			free(old);
+		}
 	}
 	snprintf(title, sizeof(title), "%s: %.500s", j->norm, j->comp->name);
 	if (!resumed && (rc = sohoa_archive__pdf_new(&d, title)))
@@ -935,6 +985,29 @@ static void remove_stale_temps(const struct job *j)
 	closedir(d);
 }
 
+/* After a failed write (error `rc`): was the cause the old bundle, whose
+ * payload the light check before the append does not read (damaged, or
+ * encrypted with a key we lack)?  Returns the code to report, with its
+ * message set. */
+static int old_cause(struct job *j, int rc)
+{
+	char msg[1024];
+	int vrc;
+
+	if (!j->old)
+		return rc;
+	snprintf(msg, sizeof(msg), "%s", sohoa_error_last());
+	vrc = sohoa_archive_verify(j->final_path, NULL);
+	if (vrc == SOHOA_EINVALID)
+		return sohoa_error_set(SOHOA_EINVALID,
+		                       "existing bundle is damaged, not "
+		                       "extending it: %s",
+		                       sohoa_error_last());
+	if (vrc != SOHOA_OK)
+		return vrc;
+	return sohoa_error_set(rc, "%s", msg);
+}
+
 static int write_bundle(struct job *j)
 {
 	char now[21], pdf[400];
@@ -983,19 +1056,28 @@ static int write_bundle(struct job *j)
 	    (rc = record_revision(j, revision, first, now)) ||
 	    (rc = add_tag_files(j, now)))
 		return rc;
-	if (zip_close(j->za) != 0)
-		return sohoa_archive__zip_fail(SOHOA_EIO, zip_get_error(j->za),
-		                               j->tmp_path);
+	if (zip_close(j->za) != 0) {
+		rc = sohoa_archive__zip_fail(SOHOA_EIO, zip_get_error(j->za),
+		                             j->tmp_path);
+		return old_cause(j, rc);
+	}
 	j->za = NULL;
 	if ((rc = sohoa_fs_sync_file(j->tmp_path)))
 		return rc;
-	if ((rc = sohoa_archive_verify(j->tmp_path, NULL)) != SOHOA_OK)
-		return rc == SOHOA_EINVALID
-		           ? sohoa_error_set(SOHOA_EIO,
-		                             "new bundle failed verification: "
-		                             "%s",
-		                             sohoa_error_last())
-		           : rc;
+	/* SHA-256 of every payload entry against the new manifest: the
+	 * carried entries against the digests the old manifest had (so the
+	 * old payload is checked here), the new ones against what was
+	 * hashed from their bytes, SHA-512 included, before writing */
+	if ((rc = sohoa_archive__verify(j->tmp_path, NULL,
+	                                SOHOA_ARCHIVE__VERIFY_SHA256)) !=
+	    SOHOA_OK) {
+		if (rc != SOHOA_EINVALID)
+			return rc;
+		rc = sohoa_error_set(SOHOA_EIO,
+		                     "new bundle failed verification: %s",
+		                     sohoa_error_last());
+		return old_cause(j, rc);
+	}
 	if (rename(j->tmp_path, j->final_path) != 0)
 		return sohoa_error_set(sohoa_error_from_errno(errno),
 		                       "rename %s: %s", j->final_path,

@@ -22,10 +22,11 @@
 #define SOHOA_ARCHIVE__BAGIT_TEXT                                              \
 	"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 
-/* SHA-256 and SHA-512 of one stream. */
+/* SHA-256 and SHA-512 of one stream.  s512 may be freed and set to NULL
+ * after init: SHA-256 only, hex512 comes back empty. */
 typedef struct sohoa_archive__hash {
 	EVP_MD_CTX *s256; /* owned */
-	EVP_MD_CTX *s512; /* owned */
+	EVP_MD_CTX *s512; /* owned, or NULL */
 } sohoa_archive__hash;
 
 int sohoa_archive__hash_init(sohoa_archive__hash *h);
@@ -68,6 +69,22 @@ __attribute__((format(printf, 2, 3)))
 #endif
 void sohoa_archive__buf_printf(sohoa_archive__buf *b, const char *fmt, ...);
 void sohoa_archive__buf_dispose(sohoa_archive__buf *b);
+
+/* ---- verify.c ------------------------------------------------------------ */
+
+/* How much of the payload sohoa_archive__verify reads.  FULL is what
+ * sohoa_archive_verify does.  LIGHT reads no payload entry (names, sizes,
+ * manifests' listings, Payload-Oxum, tag manifest, metadata and signature
+ * are checked; the payload digests are not): the writer uses it on the
+ * bundle it extends, whose payload it then checks through the new one.
+ * SHA256 checks every payload entry against manifest-sha256.txt only
+ * (manifest-sha512.txt for listing): the writer's check of what it wrote,
+ * whose SHA-512 lines it computed from the same bytes or carried from a
+ * verified manifest. */
+#define SOHOA_ARCHIVE__VERIFY_FULL   0
+#define SOHOA_ARCHIVE__VERIFY_LIGHT  1
+#define SOHOA_ARCHIVE__VERIFY_SHA256 2
+int sohoa_archive__verify(const char *bundle_path, char **report, int mode);
 
 /* ---- manifest.c: payload files and their digests ---------------------- */
 

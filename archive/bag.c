@@ -32,7 +32,7 @@ int sohoa_archive__hash_init(sohoa_archive__hash *h)
 int sohoa_archive__hash_update(sohoa_archive__hash *h, const void *p, size_t n)
 {
 	if (EVP_DigestUpdate(h->s256, p, n) != 1 ||
-	    EVP_DigestUpdate(h->s512, p, n) != 1)
+	    (h->s512 && EVP_DigestUpdate(h->s512, p, n) != 1))
 		return sohoa_error_set(SOHOA_ERROR, "openssl: digest update");
 	return SOHOA_OK;
 }
@@ -58,6 +58,10 @@ int sohoa_archive__hash_final(sohoa_archive__hash *h, char hex256[65],
 	if (EVP_DigestFinal_ex(h->s256, md, &n) != 1 || n != 32)
 		return sohoa_error_set(SOHOA_ERROR, "openssl: digest final");
 	to_hex(hex256, md, n);
+	if (!h->s512) { /* SHA-256 only */
+		hex512[0] = '\0';
+		return SOHOA_OK;
+	}
 	if (EVP_DigestFinal_ex(h->s512, md, &n) != 1 || n != 64)
 		return sohoa_error_set(SOHOA_ERROR, "openssl: digest final");
 	to_hex(hex512, md, n);

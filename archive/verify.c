@@ -23,6 +23,7 @@ struct ventry {
 	int readable;      /* read in full, CRC good */
 	int listed256;     /* seen in manifest-sha256.txt */
 	int listed512;     /* seen in manifest-sha512.txt */
+	int only256;       /* payload hashed with SHA-256 only (mode) */
 	char h256[65];
 	char h512[129];
 };
@@ -35,6 +36,7 @@ struct vctx {
 	sohoa_archive__buf rep; /* every problem, one per line */
 	char first[512];        /* the first problem */
 	size_t nproblems;
+	int mode; /* SOHOA_ARCHIVE__VERIFY_* */
 };
 
 #if defined(__GNUC__)
@@ -83,6 +85,10 @@ static int hash_entry(struct vctx *v, zip_t *za, zip_uint64_t idx,
 
 	if ((rc = sohoa_archive__hash_init(&h)) != SOHOA_OK)
 		return rc;
+	if (e->only256) {
+		EVP_MD_CTX_free(h.s512);
+		h.s512 = NULL;
+	}
 	if (!(zf = zip_fopen_index(za, idx, 0))) {
 		int zc = zip_error_code_zip(zip_get_error(za));
 
@@ -153,6 +159,13 @@ static int load_entries(struct vctx *v, zip_t *za)
 		e->size = st.size;
 		e->payload = strncmp(e->rel, "data/", 5) == 0;
 		v->n++;
+		/* listed and sized, content not read; metadata.json is read
+		 * (the writer builds on it) */
+		if (e->payload && v->mode == SOHOA_ARCHIVE__VERIFY_LIGHT &&
+		    strcmp(e->rel, SOHOA_ARCHIVE__METADATA) != 0)
+			continue;
+		e->only256 =
+		    e->payload && v->mode == SOHOA_ARCHIVE__VERIFY_SHA256;
 		if ((rc = hash_entry(v, za, (zip_uint64_t)i, e)))
 			return rc;
 	}
@@ -221,8 +234,8 @@ static void check_manifest(struct vctx *v, zip_t *za, const char *rel, int alg,
 			e->listed512 = 1;
 		else
 			e->listed256 = 1;
-		if (!e->readable)
-			continue; /* already reported */
+		if (!e->readable || (alg == 512 && e->only256))
+			continue; /* already reported, or not read (mode) */
 		have = alg == 512 ? e->h512 : e->h256;
 		if (strcmp(have, line) != 0)
 			problem(v,
@@ -428,6 +441,12 @@ int sohoa_archive_signature_check(sohoa_archive_signature *out,
 
 int sohoa_archive_verify(const char *bundle_path, char **report)
 {
+	return sohoa_archive__verify(bundle_path, report,
+	                             SOHOA_ARCHIVE__VERIFY_FULL);
+}
+
+int sohoa_archive__verify(const char *bundle_path, char **report, int mode)
+{
 	struct vctx v;
 	zip_t *za = NULL;
 	size_t i;
@@ -440,6 +459,7 @@ int sohoa_archive_verify(const char *bundle_path, char **report)
 		                       "verify: no bundle path");
 	memset(&v, 0, sizeof(v));
 	v.path = bundle_path;
+	v.mode = mode;
 	if ((rc = sohoa_archive__open_ro(&za, bundle_path, 1)) != SOHOA_OK) {
 		if (rc != SOHOA_EINVALID)
 			return rc; /* not found, unreadable: not a finding */

@@ -539,6 +539,80 @@ static void rotten_byte_on_disk_is_named(void **state)
 	free(page);
 }
 
+/* The writer does not hash the old payload before an append (it checks it
+ * through the new bundle, whose manifest lines for carried entries are
+ * the old ones): bit rot in an entry it only carries over must still stop
+ * the append, name the entry and leave the bundle as it was. */
+static void rotten_carried_entry_stops_append(void **state)
+{
+	struct fixture *fx = *state;
+	struct batch a, b;
+	char *zip, *page, *hit, *now;
+	size_t zlen = 0, plen = 0, nlen = 0;
+
+	make_batch(&a, fx, "Tờ khai", "component", 2, 1);
+	append_ok(fx, &a, 1);
+	zip = slurp(fx->bundle, &zlen);
+	page = slurp(a.paths[0], &plen);
+	assert_non_null(zip);
+	assert_non_null(page);
+	for (hit = zip; hit + 256 <= zip + zlen; hit++)
+		if (memcmp(hit, page, 256) == 0)
+			break;
+	assert_true(hit + 256 <= zip + zlen);
+	hit[200] ^= 0x01;
+	write_bytes(fx->bundle, zip, zlen);
+	make_batch(&b, fx, "Kết quả", "result", 1, 2);
+	assert_int_equal(
+	    sohoa_archive_append(NULL, NULL, fx->root, CASE, &b.comp),
+	    SOHOA_EINVALID);
+	assert_non_null(strstr(sohoa_error_last(), "damaged"));
+	assert_non_null(strstr(sohoa_error_last(), "data/to-khai/0001.png"));
+	now = slurp(fx->bundle, &nlen);
+	assert_int_equal(nlen, zlen);
+	assert_memory_equal(now, zip, zlen);
+	assert_int_equal(count_dir(fx->root), 2); /* bundle + .locks */
+	free(now);
+	free(zip);
+	free(page);
+}
+
+/* The component PDF grows by incremental update, so its old bytes are
+ * kept: edited ones (with a matching zip CRC) are refused, not signed
+ * into a new revision. */
+static void edited_pdf_stops_append(void **state)
+{
+	struct fixture *fx = *state;
+	const char *name = CASE "/data/to-khai.pdf";
+	struct batch a;
+	char pgm[256], *d;
+	size_t len = 0, i;
+	FILE *f;
+
+	make_batch(&a, fx, "Tờ khai", "component", 1, 1);
+	snprintf(pgm, sizeof(pgm), "%s/page.pgm", fx->dir);
+	f = fopen(pgm, "wb");
+	assert_non_null(f);
+	fprintf(f, "P5\n64 32\n255\n");
+	for (i = 0; i < 64 * 32; i++)
+		fputc((int)(i * 7 % 256), f);
+	assert_int_equal(fclose(f), 0);
+	a.pages[0].image_path = pgm;
+	append_ok(fx, &a, 1);
+	d = zip_entry(fx->bundle, name, &len);
+	assert_non_null(d);
+	assert_true(len > 100);
+	d[len / 2] ^= 0x01;
+	zip_replace_entry(fx->bundle, name, d, len);
+	free(d);
+	assert_int_equal(
+	    sohoa_archive_append(NULL, NULL, fx->root, CASE, &a.comp),
+	    SOHOA_EINVALID);
+	assert_non_null(strstr(sohoa_error_last(), "damaged"));
+	assert_non_null(strstr(sohoa_error_last(), "to-khai.pdf"));
+	assert_finding(fx->bundle, name);
+}
+
 static void truncated_zip_is_named(void **state)
 {
 	struct fixture *fx = *state;
@@ -1043,6 +1117,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(flipped_byte_is_named, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(rotten_byte_on_disk_is_named, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(rotten_carried_entry_stops_append,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(edited_pdf_stops_append, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(truncated_zip_is_named, setup,
 	                                    teardown),
