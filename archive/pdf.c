@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include <leptonica/allheaders.h>
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include "archive_int.h"
 #include "config/config.h"
@@ -344,30 +344,39 @@ static void text_layer(sohoa_archive__buf *c, const char *hocr, double k,
 }
 
 /* The common case, fast: a 1-bit, 8-bit gray or RGB image without a
- * palette, its raster Flate-compressed at zlib level 1: on a noisy A4
- * gray scan Leptonica's level 6 took 0.84 s a page, this 0.30 s, for 9 %
- * more bytes (the PDF is derived data; the master is the record).
- * Returns NULL when the image is of another kind. */
+ * palette, its raster Flate-compressed (zlib format) by libdeflate at
+ * level 1: on a noisy A4 gray scan Leptonica's zlib level 6 took 0.84 s a
+ * page, zlib level 1 0.30 s for 9 % more bytes; on a noisy A4 colour page
+ * libdeflate level 1 takes 0.17 s where zlib level 1 took 0.37 s, and
+ * makes 8 % fewer bytes (the PDF is derived data; the master is the
+ * record).  Returns NULL when the image is of another kind. */
 static L_COMP_DATA *fast_flate(PIX *pix)
 {
 	l_int32 depth = pixGetDepth(pix);
 	l_uint8 *raw = NULL;
-	size_t nraw = 0;
-	uLongf nz;
+	size_t nraw = 0, nz = 0;
+	struct libdeflate_compressor *z = NULL;
 	L_COMP_DATA *cid;
 
 	if (pixGetColormap(pix) || (depth != 1 && depth != 8 && depth != 32) ||
 	    pixGetRasterData(pix, &raw, &nraw) != 0)
 		return NULL;
-	nz = compressBound((uLong)nraw);
-	if (!(cid = calloc(1, sizeof(*cid))) || !(cid->datacomp = malloc(nz)) ||
-	    compress2(cid->datacomp, &nz, raw, (uLong)nraw, 1) != Z_OK) {
-		if (cid)
-			free(cid->datacomp);
-		free(cid);
+	if (!(z = libdeflate_alloc_compressor(1)) ||
+	    !(cid = calloc(1, sizeof(*cid)))) {
+		libdeflate_free_compressor(z);
 		lept_free(raw);
 		return NULL;
 	}
+	nz = libdeflate_zlib_compress_bound(z, nraw);
+	if (!(cid->datacomp = malloc(nz)) ||
+	    !(nz = libdeflate_zlib_compress(z, raw, nraw, cid->datacomp, nz))) {
+		free(cid->datacomp);
+		free(cid);
+		libdeflate_free_compressor(z);
+		lept_free(raw);
+		return NULL;
+	}
+	libdeflate_free_compressor(z);
 	lept_free(raw);
 	cid->type = L_FLATE_ENCODE;
 	cid->nbytescomp = nz;

@@ -13,6 +13,7 @@ PACKAGES=(
 	libleptonica-dev                          # images for OCR and import
 	libzbar-dev zbar-tools                    # QR codes and barcodes
 	libzip-dev zip unzip                      # bundles (unzip -t in tests)
+	libdeflate-dev                            # bundles: fast Flate for the PDF images
 	libsqlite3-dev sqlite3                    # index (FTS5)
 	libssl-dev libjansson-dev libinih-dev libutf8proc-dev
 	libmicrohttpd-dev libcmocka-dev
