@@ -894,8 +894,15 @@ static int add_component_pdf(struct job *j, const char *rel, int first)
 		}
 	}
 	snprintf(title, sizeof(title), "%s: %.500s", j->norm, j->comp->name);
-	if (!resumed && (rc = sohoa_archive__pdf_new(&d, title)))
-		return rc;
+	if (!resumed && (rc = sohoa_archive__pdf_new(&d, title))) {
+		if (rc != SOHOA_EENV)
+			return rc;
+		/* derived data: the masters are filed without it */
+		sohoa_log(SOHOA_LOG_WARN, "case %s: no PDF of %s: %s", j->norm,
+		          j->comp->name, sohoa_error_last());
+		json_object_set_new(comp, "pdf", json_null());
+		return SOHOA_OK;
+	}
 	json_array_foreach(pages, i, page)
 	{
 		const char *pc =

@@ -240,6 +240,21 @@ expect_eq "the PDF has one page per page" "$(pdfinfo "$T/tk.pdf" | awk '/^Pages:
 expect_eq "the page size follows the dpi" "$(pdfinfo "$T/tk.pdf" | awk '/^Page size:/ {print $3 "x" $5}')" "480x168"
 expect_eq "the JPEG is passed through" "$(pdfimages -list "$T/tk.pdf" | awk 'NR == 4 {print $9}')" "jpeg"
 expect_eq "the lineart page stays 1 bit" "$(pdfimages -list "$T/tk.pdf" | awk 'NR == 5 {print $8}')" "1"
+# PDF/A-2b: what can be checked without a PDF/A validator (Debian has none)
+pdfa_checks() { # NAME PDF
+	local meta
+	meta=$(pdfinfo -meta "$2")
+	expect_in "$1: XMP says PDF/A-2" "$meta" "<pdfaid:part>2</pdfaid:part>"
+	expect_in "$1: XMP says conformance B" "$meta" "<pdfaid:conformance>B</pdfaid:conformance>"
+	expect_in "$1: the XMP title is the Info title" "$meta" "$(pdfinfo "$2" | sed -n 's/^Title: *//p')"
+	expect_in "$1: an sRGB output intent" "$(qpdf --show-object=1 "$2")" "/S /GTS_PDFA1"
+	qpdf --show-object=11 --filtered-stream-data "$2" | cmp -s - /usr/share/color/icc/sRGB.icc &&
+		ok "$1: the output intent embeds Debian's sRGB.icc" ||
+		not_ok "$1: the output intent embeds Debian's sRGB.icc"
+	expect_in "$1: a trailer /ID" "$(qpdf --show-object=trailer "$2")" "/ID ["
+	expect_eq "$1: not encrypted" "$(pdfinfo "$2" | awk '/^Encrypted:/ {print $2}')" "no"
+}
+pdfa_checks "the component PDF" "$T/tk.pdf"
 pdftotext "$T/tk.pdf" "$T/tk.txt"
 missing=0
 for page in 0001 0002 0003; do
@@ -260,6 +275,9 @@ cmp -s -n "$(stat -c %s "$T/tk.pdf")" "$T/tk.pdf" "$T/tk2.pdf" &&
 	not_ok "the new page is an incremental update (old bytes kept)"
 run qpdf --check "$T/tk2.pdf"
 expect_rc "qpdf --check passes on the updated PDF" 0
+pdfa_checks "the updated PDF" "$T/tk2.pdf"
+id_of() { qpdf --show-object=trailer "$1" | sed 's/.*\/ID \[ <\([0-9a-f]*\)>.*/\1/'; }
+expect_eq "the update keeps the first /ID string" "$(id_of "$T/tk2.pdf")" "$(id_of "$T/tk.pdf")"
 expect_in "the new page's text extracts" "$(pdftotext -f 4 -l 4 "$T/tk2.pdf" -)" "$(unzip -p "$PB" "$CASE5/data/to-khai/0004.txt" | awk '{print $1; exit}')"
 unzip -p "$PB" "$CASE5/data/ket-qua.pdf" | cmp -s - "$T/kq1.pdf" &&
 	ok "the other component's PDF is carried over unchanged" ||

@@ -14,6 +14,7 @@ PACKAGES=(
 	libzbar-dev zbar-tools                    # QR codes and barcodes
 	libzip-dev zip unzip                      # bundles (unzip -t in tests)
 	libdeflate-dev                            # bundles: fast Flate for the PDF images
+	icc-profiles-free                         # bundles: sRGB.icc, the PDF/A output intent
 	libsqlite3-dev sqlite3                    # index (FTS5)
 	libssl-dev libjansson-dev libinih-dev libutf8proc-dev
 	libmicrohttpd-dev libcmocka-dev
