@@ -86,6 +86,19 @@ void sohoa_archive__buf_dispose(sohoa_archive__buf *b);
 #define SOHOA_ARCHIVE__VERIFY_SHA256 2
 int sohoa_archive__verify(const char *bundle_path, char **report, int mode);
 
+/* ---- schema.c: JSON Schema (the subset docs/metadata.schema.json uses) -- */
+
+/* Called once per violation: `pointer` is the JSON pointer (RFC 6901) of
+ * the offending value, `what` says what is wrong with it. */
+typedef void sohoa_archive__violation_fn(void *arg, const char *pointer,
+                                         const char *what);
+/* Check `doc` against `schema`; *violations is how many were reported.
+ * SOHOA_ERROR when the schema itself uses something not supported. */
+int sohoa_archive__schema_check(size_t *violations, json_t *schema, json_t *doc,
+                                sohoa_archive__violation_fn *fn, void *arg);
+/* docs/metadata.schema.json as built in; *out owned. */
+int sohoa_archive__metadata_schema(json_t **out);
+
 /* ---- manifest.c: payload files and their digests ---------------------- */
 
 typedef struct sohoa_archive__mentry {

@@ -40,7 +40,7 @@ enum {
  * pdf_resume continues only files that start with it, so an older PDF is
  * rebuilt whole, as PDF/A, at its next append. */
 #define CATALOG_PDFA                                                           \
-	"<</Type /Catalog /Pages 2 0 R /Metadata 10 0 R /OutputIntents "      \
+	"<</Type /Catalog /Pages 2 0 R /Metadata 10 0 R /OutputIntents "       \
 	"[<</Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier "     \
 	"(sRGB IEC61966-2.1) /Info (sRGB IEC61966-2.1) /DestOutputProfile 11 " \
 	"0 R>>]>>"
@@ -218,21 +218,20 @@ static int xmp(sohoa_archive__pdf *d, const char *title, const char *now)
 	sohoa_archive__buf x = {0};
 
 	sohoa_archive__buf_printf(
-	    &x,
-	    "<?xpacket begin=\"\xef\xbb\xbf\" "
-	    "id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
-	    "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
-	    "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/"
-	    "22-rdf-syntax-ns#\">\n"
-	    "<rdf:Description rdf:about=\"\"\n"
-	    " xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\"\n"
-	    " xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
-	    " xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
-	    " xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n"
-	    "<pdfaid:part>2</pdfaid:part>\n"
-	    "<pdfaid:conformance>B</pdfaid:conformance>\n"
-	    "<dc:format>application/pdf</dc:format>\n"
-	    "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+	    &x, "<?xpacket begin=\"\xef\xbb\xbf\" "
+	        "id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+	        "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+	        "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/"
+	        "22-rdf-syntax-ns#\">\n"
+	        "<rdf:Description rdf:about=\"\"\n"
+	        " xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\"\n"
+	        " xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
+	        " xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
+	        " xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n"
+	        "<pdfaid:part>2</pdfaid:part>\n"
+	        "<pdfaid:conformance>B</pdfaid:conformance>\n"
+	        "<dc:format>application/pdf</dc:format>\n"
+	        "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
 	xml_text(&x, title);
 	sohoa_archive__buf_printf(
 	    &x,

@@ -309,15 +309,27 @@ static void check_file_ref(struct vctx *v, json_t *page, const char *key,
 		        v->top, json_string_value(j), pageno, key);
 }
 
-static void check_metadata(struct vctx *v, zip_t *za)
+static void schema_violation(void *arg, const char *pointer, const char *what)
+{
+	struct vctx *v = arg;
+
+	problem(v, "%s/" SOHOA_ARCHIVE__METADATA ": %s: %s", v->top, pointer,
+	        what);
+}
+
+/* metadata.json against docs/metadata.schema.json (built in), then what
+ * a schema cannot say: the case number is the bag folder, every file it
+ * names is in the bag. */
+static int check_metadata(struct vctx *v, zip_t *za)
 {
 	char *text = tag_text(v, za, SOHOA_ARCHIVE__METADATA);
 	json_error_t jerr;
-	json_t *root = NULL, *pages, *page;
-	size_t i;
+	json_t *root = NULL, *schema = NULL, *pages, *page;
+	size_t i, nviol = 0;
+	int rc = SOHOA_OK;
 
 	if (!text)
-		return;
+		return SOHOA_OK;
 	root = json_loads(text, 0, &jerr);
 	free(text);
 	if (!json_is_object(root)) {
@@ -325,7 +337,11 @@ static void check_metadata(struct vctx *v, zip_t *za)
 		        root ? "not an object" : jerr.text);
 		goto done;
 	}
-	if (!json_is_string(json_object_get(root, "case_number")) ||
+	if ((rc = sohoa_archive__metadata_schema(&schema)) ||
+	    (rc = sohoa_archive__schema_check(&nviol, schema, root,
+	                                      schema_violation, v)))
+		goto done;
+	if (json_is_string(json_object_get(root, "case_number")) &&
 	    strcmp(json_string_value(json_object_get(root, "case_number")),
 	           v->top) != 0)
 		problem(v,
@@ -334,12 +350,8 @@ static void check_metadata(struct vctx *v, zip_t *za)
 		        v->top);
 	pages = json_object_get(root, "pages");
 	if (!json_is_array(pages) ||
-	    !json_is_array(json_object_get(root, "components"))) {
-		problem(v,
-		        "%s/" SOHOA_ARCHIVE__METADATA ": no pages/components",
-		        v->top);
-		goto done;
-	}
+	    !json_is_array(json_object_get(root, "components")))
+		goto done; /* a schema violation, already reported */
 	json_array_foreach(json_object_get(root, "components"), i, page)
 	{
 		json_t *pdf = json_object_get(page, "pdf");
@@ -362,6 +374,8 @@ static void check_metadata(struct vctx *v, zip_t *za)
 	}
 done:
 	json_decref(root);
+	json_decref(schema);
+	return rc;
 }
 
 /* Read the tag manifest and signature.p7s of an open bundle and check
@@ -491,8 +505,8 @@ int sohoa_archive__verify(const char *bundle_path, char **report, int mode)
 				        e->name);
 		}
 	}
-	check_metadata(&v, za);
-	rc = check_signature(&v, za);
+	if ((rc = check_metadata(&v, za)) == SOHOA_OK)
+		rc = check_signature(&v, za);
 done:
 	if (za)
 		zip_discard(za);

@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <zip.h>
 
 #include "config/config.h"
@@ -613,6 +614,53 @@ static void edited_pdf_stops_append(void **state)
 	assert_finding(fx->bundle, name);
 }
 
+/* metadata.json is checked against docs/metadata.schema.json: a missing
+ * field, a wrong type, a value outside its set and an unknown key are each
+ * named by JSON pointer. */
+static void metadata_schema_violations_are_named(void **state)
+{
+	struct fixture *fx = *state;
+	const char *name = CASE "/data/metadata.json";
+	struct batch a;
+	json_t *meta, *page;
+	char *d, *text;
+	size_t len = 0;
+
+	make_batch(&a, fx, "Tờ khai", "component", 2, 1);
+	append_ok(fx, &a, 1);
+	d = zip_entry(fx->bundle, name, &len);
+	assert_non_null(d);
+	meta = json_loadb(d, len, 0, NULL);
+	free(d);
+	assert_non_null(meta);
+	page = json_array_get(json_object_get(meta, "pages"), 1);
+	assert_int_equal(json_object_del(page, "operator"), 0);
+	json_object_set_new(page, "dpi", json_string("300"));
+	json_object_set_new(json_array_get(json_object_get(meta, "events"), 0),
+	                    "event", json_string("lost"));
+	json_object_set_new(meta, "colour", json_true());
+	text = json_dumps(meta, JSON_INDENT(1));
+	json_decref(meta);
+	assert_non_null(text);
+	zip_replace_entry(fx->bundle, name, text, strlen(text));
+	free(text);
+#define META CASE "/data/metadata.json: "
+	assert_finding(fx->bundle,
+	               META "/pages/1/operator: missing (required)");
+	assert_finding(fx->bundle,
+	               META "/pages/1/dpi: expected integer, got string");
+	assert_finding(fx->bundle, META "/events/0/event: \"lost\" is not one "
+	                                "of [\"captured\"");
+	assert_finding(fx->bundle,
+	               META "/colour: not allowed (no such property)");
+	/* and it is not extended */
+	assert_int_equal(
+	    sohoa_archive_append(NULL, NULL, fx->root, CASE, &a.comp),
+	    SOHOA_EINVALID);
+	assert_non_null(strstr(sohoa_error_last(), "metadata.json"));
+#undef META
+}
+
 static void truncated_zip_is_named(void **state)
 {
 	struct fixture *fx = *state;
@@ -1122,6 +1170,8 @@ int main(void)
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(edited_pdf_stops_append, setup,
 	                                    teardown),
+	    cmocka_unit_test_setup_teardown(
+	        metadata_schema_violations_are_named, setup, teardown),
 	    cmocka_unit_test_setup_teardown(truncated_zip_is_named, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(removed_entry_is_named, setup,

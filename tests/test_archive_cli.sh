@@ -368,4 +368,42 @@ cmp -s "$T/enc-y/cccd/0001.png" "$PAGE" && cmp -s "$T/enc-y/cccd/0002.png" "$PAG
 run unzip -t "$EB"
 expect_rc "Info-ZIP unzip cannot test AES entries (documented)" 81
 
+# --- metadata.json against docs/metadata.schema.json ---------------------------
+# python3-jsonschema, an independent validator, agrees with sohoa verify
+# on every bundle made above (signed, encrypted, OCR'd, supplemented)
+run python3 "$HERE/metadata_check.py" "$HERE/../docs/metadata.schema.json" "$T"/data/archive/*.zip
+expect_rc "every bundle's metadata.json passes python3-jsonschema" 0
+# a re-bagged bundle (manifests rewritten to match) whose metadata breaks
+# the schema: only the schema can tell
+python3 - "$PB" "$T/bad-meta.zip" <<'PY'
+import hashlib, json, sys, zipfile
+src, dst = sys.argv[1:3]
+zin = zipfile.ZipFile(src)
+files = {i.filename: zin.read(i.filename) for i in zin.infolist()}
+top = next(n for n in files if n.endswith('/bagit.txt')).split('/')[0]
+meta = json.loads(files[top + '/data/metadata.json'])
+del meta['pages'][0]['capture_time']
+meta['components'][0]['pages'] = 'three'
+files[top + '/data/metadata.json'] = json.dumps(meta, ensure_ascii=False, indent=1).encode()
+def relist(name, algo):
+    lines = []
+    for line in files[top + '/' + name].decode().splitlines():
+        h, path = line.split('  ', 1)
+        lines.append(getattr(hashlib, algo)(files[top + '/' + path]).hexdigest() + '  ' + path)
+    files[top + '/' + name] = ('\n'.join(lines) + '\n').encode()
+relist('manifest-sha256.txt', 'sha256')
+relist('manifest-sha512.txt', 'sha512')
+relist('tagmanifest-sha256.txt', 'sha256')
+with zipfile.ZipFile(dst, 'w', zipfile.ZIP_DEFLATED) as z:
+    for n, d in files.items():
+        z.writestr(n, d)
+PY
+run "$BIN" "${C[@]}" verify "$T/bad-meta.zip"
+expect_rc "verify fails a schema violation in a consistent bag" 1
+expect_in "verify names the missing field" "$out$err" "data/metadata.json: /pages/0/capture_time: missing (required)"
+expect_in "verify names the wrong type" "$out$err" "data/metadata.json: /components/0/pages: expected integer, got string"
+run python3 "$HERE/metadata_check.py" "$HERE/../docs/metadata.schema.json" "$T/bad-meta.zip"
+expect_rc "python3-jsonschema fails it too" 1
+expect_in "python3-jsonschema names the same field" "$out" "/components/0/pages: 'three' is not of type 'integer'"
+
 finish
