@@ -267,6 +267,7 @@ struct job {
 	json_t *meta;
 	sohoa_archive__mlist man;
 	sohoa_archive__mlist oldman;   /* the old bundle's manifests, sorted */
+	sohoa_archive__mlist sigs;     /* signatures/...: tag files, SHA-256 */
 	sohoa_archive__signer *signer; /* owned, NULL when not signing */
 	int created;
 };
@@ -347,6 +348,22 @@ static int carry_over(struct job *j, const char *pdf)
 		if (!name || strncmp(name, j->norm, tl) || name[tl] != '/')
 			continue;
 		rel = name + tl + 1;
+		if (strncmp(rel, SOHOA_ARCHIVE__SIGDIR,
+		            strlen(SOHOA_ARCHIVE__SIGDIR)) == 0 &&
+		    rel[strlen(rel) - 1] != '/') {
+			/* earlier revisions' signatures: kept as they are */
+			if ((rc = sohoa_archive__hash_zip_entry(
+			         j->old, (zip_uint64_t)i, &size, h256, h512)) ||
+			    (rc = sohoa_archive__mlist_add(&j->sigs, rel, size,
+			                                   h256, h512)) ||
+			    (rc = add_source(
+			         j->za, j->norm, rel,
+			         zip_source_zip(j->za, j->old, (zip_uint64_t)i,
+			                        ZIP_FL_COMPRESSED, 0, -1),
+			         ZIP_CM_DEFLATE)))
+				return rc;
+			continue;
+		}
 		if (strncmp(rel, "data/", 5) != 0 ||
 		    strcmp(rel, SOHOA_ARCHIVE__METADATA) == 0 ||
 		    strcmp(rel, pdf) == 0 || rel[strlen(rel) - 1] == '/')
@@ -656,6 +673,11 @@ static int add_tag_files(struct job *j, const char *now)
 			sohoa_archive__buf_printf(&tag, "%s  %s\n", h256,
 			                          names[i]);
 		}
+		sohoa_archive__mlist_sort(&j->sigs);
+		for (i = 0; i < j->sigs.n; i++)
+			sohoa_archive__buf_printf(&tag, "%s  %s\n",
+			                          j->sigs.e[i].h256,
+			                          j->sigs.e[i].rel);
 	}
 	if (tag.oom) {
 		rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
@@ -992,6 +1014,47 @@ static void remove_stale_temps(const struct job *j)
 	closedir(d);
 }
 
+/* The old revision's signature, with the tag files it signed, goes to
+ * signatures/rNNNN/ (NNNN: that revision), so every revision's signer
+ * stays checkable; the new tag manifest lists them. */
+static int keep_old_signature(struct job *j, int old_revision)
+{
+	static const char *const names[] = {
+	    SOHOA_ARCHIVE__SIGNATURE, SOHOA_ARCHIVE__TAGMAN,
+	    SOHOA_ARCHIVE__BAGINFO, SOHOA_ARCHIVE__MAN256,
+	    SOHOA_ARCHIVE__MAN512};
+	char name[SOHOA_CASE_MAX + 64], rel[128];
+	size_t i;
+	int rc;
+
+	snprintf(name, sizeof(name), "%s/" SOHOA_ARCHIVE__SIGNATURE, j->norm);
+	if (zip_name_locate(j->old, name, 0) < 0)
+		return SOHOA_OK; /* that revision was not signed */
+	for (i = 0; i < sizeof(names) / sizeof(*names); i++) {
+		char *data = NULL, h256[65], h512[129];
+		size_t len = 0;
+		zip_int64_t idx;
+
+		snprintf(name, sizeof(name), "%s/%s", j->norm, names[i]);
+		snprintf(rel, sizeof(rel), SOHOA_ARCHIVE__SIGDIR "r%04d/%s",
+		         old_revision, names[i]);
+		if ((idx = zip_name_locate(j->old, name, 0)) < 0)
+			return sohoa_error_set(SOHOA_EINVALID, "no %s", name);
+		if ((rc = sohoa_archive__read_entry(&data, &len, j->old,
+		                                    (zip_uint64_t)idx)))
+			return rc;
+		if ((rc = sohoa_archive__hash_mem(data, len, h256, h512)) ||
+		    (rc = sohoa_archive__mlist_add(&j->sigs, rel, len, h256,
+		                                   h512))) {
+			free(data);
+			return rc;
+		}
+		if ((rc = add_owned(j->za, j->norm, rel, data, len)))
+			return rc;
+	}
+	return SOHOA_OK;
+}
+
 /* After a failed write (error `rc`): was the cause the old bundle, whose
  * payload the light check before the append does not read (damaged, or
  * encrypted with a key we lack)?  Returns the code to report, with its
@@ -1055,7 +1118,8 @@ static int write_bundle(struct job *j)
 	/* zip_source_zip decrypts carried entries with the key of the
 	 * archive it adds them to */
 	sohoa_archive__key_apply(j->za);
-	if (j->old && (rc = carry_over(j, pdf)))
+	if (j->old && ((rc = carry_over(j, pdf)) ||
+	               (rc = keep_old_signature(j, revision - 1))))
 		return rc;
 	if ((rc = add_new_pages(j, folder, first, revision, now)) ||
 	    (rc = sohoa_archive__meta_order(j->meta)) ||
@@ -1150,6 +1214,7 @@ done:
 	json_decref(j.meta);
 	sohoa_archive__mlist_dispose(&j.man);
 	sohoa_archive__mlist_dispose(&j.oldman);
+	sohoa_archive__mlist_dispose(&j.sigs);
 	sohoa_archive__signer_free(j.signer);
 	if (j.lock_fd >= 0)
 		close(j.lock_fd);

@@ -19,6 +19,9 @@
 #define SOHOA_ARCHIVE__TAGMAN    "tagmanifest-sha256.txt"
 #define SOHOA_ARCHIVE__METADATA  "data/metadata.json"
 #define SOHOA_ARCHIVE__SIGNATURE "signature.p7s"
+/* earlier revisions' signatures: signatures/rNNNN/{signature.p7s and the
+ * tag files it signed} */
+#define SOHOA_ARCHIVE__SIGDIR "signatures/"
 #define SOHOA_ARCHIVE__BAGIT_TEXT                                              \
 	"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 

@@ -434,6 +434,133 @@ static int check_signature(struct vctx *v, zip_t *za)
 	return SOHOA_OK;
 }
 
+/* Is `rel` (a path in the bag) superseded at each revision, so that an
+ * earlier revision's manifest line for it no longer holds? */
+static int superseded(const char *rel)
+{
+	size_t n = strlen(rel);
+
+	return strcmp(rel, SOHOA_ARCHIVE__METADATA) == 0 ||
+	       (n > 4 && strcmp(rel + n - 4, ".pdf") == 0);
+}
+
+/* signatures/rNNNN/: an earlier revision's signature and the tag files it
+ * signed.  Each must still be valid (and trusted, when a trust store is
+ * set), its tag manifest must match the kept tag files, and every payload
+ * entry its manifest lists must be unchanged (but metadata.json and the
+ * PDFs, which each revision rewrites or extends). */
+static int check_old_signatures(struct vctx *v, zip_t *za)
+{
+	size_t i, dl = strlen(SOHOA_ARCHIVE__SIGDIR);
+	int rc = SOHOA_OK;
+
+	for (i = 0; i < v->n && rc == SOHOA_OK; i++) {
+		struct ventry *e = &v->e[i];
+		char dir[64], rel[128], full[1024], *tag = NULL, *der = NULL;
+		char *line, *save = NULL, *man = NULL;
+		size_t taglen = 0, derlen = 0;
+		sohoa_archive_signature sig;
+		struct ventry *te, *me;
+		zip_int64_t idx;
+
+		if (strncmp(e->rel, SOHOA_ARCHIVE__SIGDIR, dl) != 0 ||
+		    strcmp(strrchr(e->rel, '/') + 1,
+		           SOHOA_ARCHIVE__SIGNATURE) ||
+		    strrchr(e->rel, '/') - e->rel - (long)dl >=
+		        (long)sizeof(dir))
+			continue;
+		snprintf(dir, sizeof(dir), "%.*s",
+		         (int)(strrchr(e->rel, '/') - e->rel), e->rel);
+		snprintf(rel, sizeof(rel), "%s/" SOHOA_ARCHIVE__TAGMAN, dir);
+		te = lookup(v, rel);
+		snprintf(full, sizeof(full), "%s/%s", v->top, rel);
+		if (!te || !te->readable || !e->readable) {
+			problem(v, "%s: missing or unreadable", full);
+			continue;
+		}
+		snprintf(full, sizeof(full), "%s/%s", v->top, e->rel);
+		idx = zip_name_locate(za, full, 0);
+		if (idx < 0 || sohoa_archive__read_entry(&der, &derlen, za,
+		                                         (zip_uint64_t)idx))
+			goto next;
+		snprintf(full, sizeof(full), "%s/%s", v->top, rel);
+		idx = zip_name_locate(za, full, 0);
+		if (idx < 0 || sohoa_archive__read_entry(&tag, &taglen, za,
+		                                         (zip_uint64_t)idx))
+			goto next;
+		memset(&sig, 0, sizeof(sig));
+		if ((rc = sohoa_archive__sig_check(&sig, tag, taglen, der,
+		                                   derlen)))
+			goto next;
+		if (!sig.valid ||
+		    (sohoa_archive__trust_configured() && !sig.trusted))
+			problem(v, "%s/%s: %s", v->top, e->rel, sig.problem);
+		/* the kept tag files against the tag manifest they signed */
+		for (line = strtok_r(tag, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save)) {
+			char *sp = strstr(line, "  "), h256[65], h512[129];
+			const char *have = NULL;
+
+			if (!sp)
+				continue;
+			*sp = '\0';
+			/* earlier signatures it lists are where they were */
+			if (strncmp(sp + 2, SOHOA_ARCHIVE__SIGDIR, dl) == 0)
+				snprintf(rel, sizeof(rel), "%s", sp + 2);
+			else
+				snprintf(rel, sizeof(rel), "%s/%s", dir,
+				         sp + 2);
+			if (strcmp(sp + 2, SOHOA_ARCHIVE__BAGIT) == 0) {
+				sohoa_archive__hash_mem(
+				    SOHOA_ARCHIVE__BAGIT_TEXT,
+				    strlen(SOHOA_ARCHIVE__BAGIT_TEXT), h256,
+				    h512);
+				have = h256;
+			} else if ((te = lookup(v, rel)) && te->readable) {
+				have = te->h256;
+			}
+			if (!have || strcmp(have, line) != 0)
+				problem(v, "%s/%s: %s the %s it signed", v->top,
+				        rel, have ? "differs from" : "missing:",
+				        SOHOA_ARCHIVE__TAGMAN);
+		}
+		/* the payload that revision's signer vouched for, unchanged */
+		snprintf(rel, sizeof(rel), "%s/" SOHOA_ARCHIVE__MAN256, dir);
+		snprintf(full, sizeof(full), "%s/%s", v->top, rel);
+		idx = zip_name_locate(za, full, 0);
+		if (idx < 0 || sohoa_archive__read_entry(&man, NULL, za,
+		                                         (zip_uint64_t)idx))
+			goto next;
+		save = NULL;
+		for (line = strtok_r(man, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save)) {
+			char *sp = strstr(line, "  ");
+
+			if (!sp)
+				continue;
+			*sp = '\0';
+			if (superseded(sp + 2))
+				continue;
+			me = lookup(v, sp + 2);
+			if (!me || !me->payload)
+				problem(v,
+				        "%s/%s: signed in %s, no longer in the "
+				        "bag",
+				        v->top, sp + 2, dir);
+			else if (me->readable && strcmp(me->h256, line) != 0)
+				problem(
+				    v,
+				    "%s/%s: changed since it was signed in %s",
+				    v->top, sp + 2, dir);
+		}
+	next:
+		free(man);
+		free(tag);
+		free(der);
+	}
+	return rc;
+}
+
 int sohoa_archive_signature_check(sohoa_archive_signature *out,
                                   const char *bundle_path)
 {
@@ -505,8 +632,15 @@ int sohoa_archive__verify(const char *bundle_path, char **report, int mode)
 				        e->name);
 		}
 	}
-	if ((rc = check_metadata(&v, za)) == SOHOA_OK)
-		rc = check_signature(&v, za);
+	for (i = 0; i < v.n; i++)
+		if (strncmp(v.e[i].rel, SOHOA_ARCHIVE__SIGDIR,
+		            strlen(SOHOA_ARCHIVE__SIGDIR)) == 0 &&
+		    !v.e[i].listed256)
+			problem(&v, "%s: not in " SOHOA_ARCHIVE__TAGMAN,
+			        v.e[i].name);
+	if ((rc = check_metadata(&v, za)) == SOHOA_OK &&
+	    (rc = check_signature(&v, za)) == SOHOA_OK)
+		rc = check_old_signatures(&v, za);
 done:
 	if (za)
 		zip_discard(za);

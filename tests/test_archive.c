@@ -1014,6 +1014,93 @@ static void signatures_are_checked(void **state)
 	assert_int_equal(sohoa_archive_set_trust(NULL, 0), SOHOA_OK);
 }
 
+/* Every revision's signature is kept (signatures/rNNNN/), and checked:
+ * key rotation, where revision 1 was signed under a certificate of an
+ * old CA and revision 2 under a new one, verifies while the trust store
+ * holds both, and names the old signer when the old CA is dropped. */
+static void every_revision_signature_is_kept(void **state)
+{
+	struct fixture *fx = *state;
+	char cert[200], key[200], cert2[200], key2[200], ca[200], both[300];
+	char cmd[1200], *tag;
+	struct batch a, b;
+	size_t len = 0;
+
+	make_pki(fx);
+	snprintf(cmd, sizeof(cmd),
+	         "set -e; cd '%s'; for n in ca2 op2; do openssl req -newkey ec "
+	         "-pkeyopt ec_paramgen_curve:P-256 -nodes -keyout $n.key "
+	         "-subj \"/CN=$n\" -out $n.csr 2>/dev/null; done; "
+	         "openssl x509 -req -in ca2.csr -key ca2.key -days 30 "
+	         "-extfile ca.ext -out ca2.pem 2>/dev/null; "
+	         "openssl x509 -req -in op2.csr -CA ca2.pem -CAkey ca2.key "
+	         "-CAcreateserial -days 30 -out op2.pem 2>/dev/null; "
+	         "cat ca.pem ca2.pem >both.pem",
+	         fx->dir);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cert, sizeof(cert), "%s/op.pem", fx->dir);
+	snprintf(key, sizeof(key), "%s/op.key", fx->dir);
+	snprintf(cert2, sizeof(cert2), "%s/op2.pem", fx->dir);
+	snprintf(key2, sizeof(key2), "%s/op2.key", fx->dir);
+	snprintf(ca, sizeof(ca), "%s/ca2.pem", fx->dir);
+	snprintf(both, sizeof(both), "%s/both.pem", fx->dir);
+
+	assert_int_equal(sohoa_archive_set_trust(both, 1), SOHOA_OK);
+	assert_int_equal(sohoa_archive_set_signer(cert, key), SOHOA_OK);
+	make_batch(&a, fx, "Tờ khai", "component", 2, 1);
+	append_ok(fx, &a, 1);
+	/* the operator's key is rotated: a new certificate, a new CA */
+	assert_int_equal(sohoa_archive_set_signer(cert2, key2), SOHOA_OK);
+	make_batch(&b, fx, "Kết quả", "result", 1, 2);
+	append_ok(fx, &b, 0);
+	assert_verifies(fx->bundle);
+	tag =
+	    zip_entry(fx->bundle, CASE "/signatures/r0001/signature.p7s", &len);
+	assert_non_null(tag); /* revision 1's signature is still there */
+	free(tag);
+	tag = zip_entry(fx->bundle, CASE "/tagmanifest-sha256.txt", &len);
+	assert_non_null(tag); /* and the current tag manifest lists it */
+	assert_non_null(strstr(tag, "  signatures/r0001/signature.p7s\n"));
+	free(tag);
+	/* a third revision keeps both earlier ones */
+	append_ok(fx, &b, 0);
+	assert_verifies(fx->bundle);
+	tag =
+	    zip_entry(fx->bundle, CASE "/signatures/r0002/signature.p7s", &len);
+	assert_non_null(tag);
+	free(tag);
+
+	/* the old CA dropped from the trust store: the old signer is named */
+	assert_int_equal(sohoa_archive_set_trust(ca, 0), SOHOA_OK);
+	assert_finding(fx->bundle, CASE "/signatures/r0001/signature.p7s: "
+	                                "signer CN=op is not trusted");
+
+	/* a page revision 1's signer vouched for, changed: named against
+	 * that signature too */
+	assert_int_equal(sohoa_archive_set_trust(both, 0), SOHOA_OK);
+	tag = zip_entry(fx->bundle, CASE "/data/to-khai/0001.png", &len);
+	assert_non_null(tag);
+	tag[len / 2] ^= 0x04;
+	zip_replace_entry(fx->bundle, CASE "/data/to-khai/0001.png", tag, len);
+	free(tag);
+	assert_finding(fx->bundle, CASE "/data/to-khai/0001.png: changed since "
+	                                "it was signed in signatures/r0001");
+
+	/* an edited kept tag manifest no longer matches its signature */
+	tag = zip_entry(fx->bundle,
+	                CASE "/signatures/r0001/tagmanifest-sha256.txt", &len);
+	assert_non_null(tag);
+	tag[0] = tag[0] == '0' ? '1' : '0';
+	zip_replace_entry(fx->bundle,
+	                  CASE "/signatures/r0001/tagmanifest-sha256.txt", tag,
+	                  len);
+	free(tag);
+	assert_finding(fx->bundle, CASE "/signatures/r0001/signature.p7s: "
+	                                "does not match");
+	assert_int_equal(sohoa_archive_set_signer(NULL, NULL), SOHOA_OK);
+	assert_int_equal(sohoa_archive_set_trust(NULL, 0), SOHOA_OK);
+}
+
 /* ID card pages are stored with AES-256; the key stays outside the root. */
 static void id_cards_are_encrypted(void **state)
 {
@@ -1184,6 +1271,8 @@ int main(void)
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(signatures_are_checked, setup,
 	                                    teardown),
+	    cmocka_unit_test_setup_teardown(every_revision_signature_is_kept,
+	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(no_key_means_no_encryption, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(id_cards_are_encrypted, setup,
