@@ -751,7 +751,7 @@ static int load_old(struct job *j)
 	/* everything but the payload's digests, which are checked in the
 	 * new bundle (its manifest lines for carried entries are the old
 	 * ones) and, for the entries rebuilt from old bytes, as they are
-	 * read (old_bytes_ok, old_cause) */
+	 * read (old_pdf_hash, old_cause) */
 	if ((rc = sohoa_archive__verify(
 	         j->final_path, NULL, SOHOA_ARCHIVE__VERIFY_LIGHT)) != SOHOA_OK)
 		return rc == SOHOA_EINVALID
@@ -833,14 +833,16 @@ static int page_bytes(struct job *j, json_t *page, int first,
 	return SOHOA_OK;
 }
 
-/* Bytes read from the old bundle's entry `rel` against its SHA-256 line
- * in the old manifest (SHA-256 alone: the old manifest-sha512.txt is
- * vouched for by the tag manifest). */
-static int old_bytes_ok(struct job *j, const char *rel, const void *p, size_t n)
+/* The old bundle's PDF of `rel`, whose bytes an incremental update keeps,
+ * against both its manifest lines (the light check of the old bundle did
+ * not read it).  On success `h` holds the digests' state after those
+ * bytes, to go on with the bytes the update adds: the grown PDF's digests
+ * without hashing its old part again. */
+static int old_pdf_hash(struct job *j, const char *rel, const void *p, size_t n,
+                        sohoa_archive__hash *h)
 {
 	const sohoa_archive__mentry *e = bsearch(rel, j->oldman.e, j->oldman.n,
 	                                         sizeof(*j->oldman.e), cmp_rel);
-	sohoa_archive__hash h = {0};
 	char h256[65], h512[129];
 	int rc;
 
@@ -849,19 +851,18 @@ static int old_bytes_ok(struct job *j, const char *rel, const void *p, size_t n)
 		                       "existing bundle is damaged, not "
 		                       "extending it: %s/%s: not in %s",
 		                       j->norm, rel, SOHOA_ARCHIVE__MAN256);
-	if ((rc = sohoa_archive__hash_init(&h)))
+	if ((rc = sohoa_archive__hash_init(h)) ||
+	    (rc = sohoa_archive__hash_update(h, p, n)) ||
+	    (rc = sohoa_archive__hash_peek(h, h256, h512)))
 		return rc;
-	EVP_MD_CTX_free(h.s512);
-	h.s512 = NULL;
-	if ((rc = sohoa_archive__hash_update(&h, p, n)) == SOHOA_OK)
-		rc = sohoa_archive__hash_final(&h, h256, h512);
-	sohoa_archive__hash_dispose(&h);
-	if (rc == SOHOA_OK && strcmp(h256, e->h256) != 0)
-		rc = sohoa_error_set(SOHOA_EINVALID,
-		                     "existing bundle is damaged, not "
-		                     "extending it: %s/%s: sha256 mismatch",
-		                     j->norm, rel);
-	return rc;
+	if (strcmp(h256, e->h256) != 0 ||
+	    (e->h512[0] && strcmp(h512, e->h512) != 0))
+		return sohoa_error_set(SOHOA_EINVALID,
+		                       "existing bundle is damaged, not "
+		                       "extending it: %s/%s: sha%s mismatch",
+		                       j->norm, rel,
+		                       strcmp(h256, e->h256) ? "256" : "512");
+	return SOHOA_OK;
 }
 
 /* data/<folder>.pdf: every page of the component (image + invisible
@@ -876,7 +877,8 @@ static int add_component_pdf(struct job *j, const char *rel, int first)
 	sohoa_archive__pdf *d = NULL;
 	unsigned char *out = NULL;
 	char title[600], h256[65], h512[129];
-	size_t i, len = 0;
+	sohoa_archive__hash ph = {0}; /* resumed: after the old bytes */
+	size_t i, len = 0, prefix = 0;
 	int rc, secret = 0, resumed = 0;
 
 	json_array_foreach(comps, i, it)
@@ -901,22 +903,23 @@ static int add_component_pdf(struct job *j, const char *rel, int first)
 		    sohoa_archive__read_entry_max(
 		        (char **)&old, &olen, j->old, (zip_uint64_t)idx,
 		        (zip_uint64_t)1 << 32) == SOHOA_OK) {
-			/* the light check of the old bundle did not read it:
-			 * its bytes are kept, so they must be the ones its
-			 * manifest lists */
-			if ((rc = old_bytes_ok(j, rel, old, olen))) {
+			if ((rc = old_pdf_hash(j, rel, old, olen, &ph))) {
 				free(old);
+				sohoa_archive__hash_dispose(&ph);
 				return rc;
 			}
 			if (sohoa_archive__pdf_resume(&d, old, olen,
-			                              first - 1) == SOHOA_OK)
+			                              first - 1) == SOHOA_OK) {
 				resumed = 1;
+				prefix = olen;
+			}
 		} else {
 			free(old);
 		}
 	}
 	snprintf(title, sizeof(title), "%s: %.500s", j->norm, j->comp->name);
 	if (!resumed && (rc = sohoa_archive__pdf_new(&d, title))) {
+		sohoa_archive__hash_dispose(&ph);
 		if (rc != SOHOA_EENV)
 			return rc;
 		/* derived data: the masters are filed without it */
@@ -958,14 +961,22 @@ static int add_component_pdf(struct job *j, const char *rel, int first)
 			    json_string_value(json_object_get(page, "image")),
 			    sohoa_error_last());
 			json_object_set_new(comp, "pdf", json_null());
-			sohoa_archive__pdf_free(d);
-			return SOHOA_OK;
+			rc = SOHOA_OK;
+			goto done;
 		}
 		if (rc)
 			goto done;
 	}
-	if ((rc = sohoa_archive__pdf_finish(d, &out, &len)) ||
-	    (rc = sohoa_archive__hash_mem(out, len, h256, h512)) ||
+	if ((rc = sohoa_archive__pdf_finish(d, &out, &len)))
+		goto done;
+	/* an update leaves the old bytes in place: hash only what follows */
+	if (prefix && len >= prefix) {
+		if ((rc = sohoa_archive__hash_update(&ph, out + prefix,
+		                                     len - prefix)) == SOHOA_OK)
+			rc = sohoa_archive__hash_final(&ph, h256, h512);
+	} else
+		rc = sohoa_archive__hash_mem(out, len, h256, h512);
+	if (rc ||
 	    (rc = sohoa_archive__mlist_add(&j->man, rel, len, h256, h512)))
 		goto done;
 	json_object_set_new(comp, "pdf", json_string(rel));
@@ -986,6 +997,7 @@ static int add_component_pdf(struct job *j, const char *rel, int first)
 done:
 	free(out);
 	sohoa_archive__pdf_free(d);
+	sohoa_archive__hash_dispose(&ph);
 	return rc;
 }
 

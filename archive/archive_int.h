@@ -37,6 +37,9 @@ int sohoa_archive__hash_update(sohoa_archive__hash *h, const void *p, size_t n);
 /* Lower-case hex into hex256 (65 bytes) and hex512 (129 bytes). */
 int sohoa_archive__hash_final(sohoa_archive__hash *h, char hex256[65],
                               char hex512[129]);
+/* The digests of what was hashed so far; `h` goes on unchanged. */
+int sohoa_archive__hash_peek(const sohoa_archive__hash *h, char hex256[65],
+                             char hex512[129]);
 void sohoa_archive__hash_dispose(sohoa_archive__hash *h);
 
 /* Read a whole zip entry (at most 64 MiB, or `max` bytes); *out owned and

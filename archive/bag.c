@@ -68,6 +68,24 @@ int sohoa_archive__hash_final(sohoa_archive__hash *h, char hex256[65],
 	return SOHOA_OK;
 }
 
+int sohoa_archive__hash_peek(const sohoa_archive__hash *h, char hex256[65],
+                             char hex512[129])
+{
+	sohoa_archive__hash c = {EVP_MD_CTX_new(),
+	                         h->s512 ? EVP_MD_CTX_new() : NULL};
+	int rc;
+
+	if (!c.s256 || (h->s512 && !c.s512) ||
+	    EVP_MD_CTX_copy_ex(c.s256, h->s256) != 1 ||
+	    (h->s512 && EVP_MD_CTX_copy_ex(c.s512, h->s512) != 1)) {
+		sohoa_archive__hash_dispose(&c);
+		return sohoa_error_set(SOHOA_ERROR, "openssl: digest copy");
+	}
+	rc = sohoa_archive__hash_final(&c, hex256, hex512);
+	sohoa_archive__hash_dispose(&c);
+	return rc;
+}
+
 void sohoa_archive__hash_dispose(sohoa_archive__hash *h)
 {
 	EVP_MD_CTX_free(h->s256);
