@@ -267,6 +267,7 @@ struct job {
 	json_t *meta;
 	sohoa_archive__mlist man;
 	sohoa_archive__mlist oldman;   /* the old bundle's manifests, sorted */
+	sohoa_archive__mlist sigs;     /* signatures/...: tag files, SHA-256 */
 	sohoa_archive__signer *signer; /* owned, NULL when not signing */
 	int created;
 };
@@ -341,10 +342,28 @@ static int carry_over(struct job *j, const char *pdf)
 		zip_source_t *src;
 		zip_uint64_t size;
 		char h256[65], h512[129];
+		const char *key = NULL;
+		int secret;
 
 		if (!name || strncmp(name, j->norm, tl) || name[tl] != '/')
 			continue;
 		rel = name + tl + 1;
+		if (strncmp(rel, SOHOA_ARCHIVE__SIGDIR,
+		            strlen(SOHOA_ARCHIVE__SIGDIR)) == 0 &&
+		    rel[strlen(rel) - 1] != '/') {
+			/* earlier revisions' signatures: kept as they are */
+			if ((rc = sohoa_archive__hash_zip_entry(
+			         j->old, (zip_uint64_t)i, &size, h256, h512)) ||
+			    (rc = sohoa_archive__mlist_add(&j->sigs, rel, size,
+			                                   h256, h512)) ||
+			    (rc = add_source(
+			         j->za, j->norm, rel,
+			         zip_source_zip(j->za, j->old, (zip_uint64_t)i,
+			                        ZIP_FL_COMPRESSED, 0, -1),
+			         ZIP_CM_DEFLATE)))
+				return rc;
+			continue;
+		}
 		if (strncmp(rel, "data/", 5) != 0 ||
 		    strcmp(rel, SOHOA_ARCHIVE__METADATA) == 0 ||
 		    strcmp(rel, pdf) == 0 || rel[strlen(rel) - 1] == '/')
@@ -371,19 +390,21 @@ static int carry_over(struct job *j, const char *pdf)
 		if ((rc = sohoa_archive__mlist_add(&j->man, rel, size, h256,
 		                                   h512)))
 			return rc;
-		src = zip_source_zip(j->za, j->old, (zip_uint64_t)i, 0, 0, -1);
+		secret = (st.valid & ZIP_STAT_ENCRYPTION_METHOD) &&
+		         st.encryption_method != ZIP_EM_NONE;
+		/* no key: stop here, naming the key file (exit 3) */
+		if (secret && (rc = sohoa_archive__key(&key)))
+			return rc;
+		/* the compressed bytes as they are (no inflate, no deflate,
+		 * no CRC pass); an encrypted entry is decrypted and encrypted
+		 * again with a new salt (libzip cannot carry it raw) */
+		src = zip_source_zip(j->za, j->old, (zip_uint64_t)i,
+		                     secret ? 0 : ZIP_FL_COMPRESSED, 0, -1);
 		if ((rc = add_source(j->za, j->norm, rel, src,
 		                     (zip_int32_t)st.comp_method)))
 			return rc;
-		/* decrypted to copy: encrypted again, same content */
-		if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) &&
-		    st.encryption_method != ZIP_EM_NONE) {
-			const char *key = NULL;
-
-			if ((rc = sohoa_archive__key(&key)) ||
-			    (rc = encrypt_entry(j, rel, key)))
-				return rc;
-		}
+		if (secret && (rc = encrypt_entry(j, rel, key)))
+			return rc;
 		if (st.valid & ZIP_STAT_MTIME)
 			zip_file_set_mtime(
 			    j->za,
@@ -652,6 +673,11 @@ static int add_tag_files(struct job *j, const char *now)
 			sohoa_archive__buf_printf(&tag, "%s  %s\n", h256,
 			                          names[i]);
 		}
+		sohoa_archive__mlist_sort(&j->sigs);
+		for (i = 0; i < j->sigs.n; i++)
+			sohoa_archive__buf_printf(&tag, "%s  %s\n",
+			                          j->sigs.e[i].h256,
+			                          j->sigs.e[i].rel);
 	}
 	if (tag.oom) {
 		rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
@@ -722,7 +748,12 @@ static int load_old(struct job *j)
 			return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
 		return SOHOA_OK;
 	}
-	if ((rc = sohoa_archive_verify(j->final_path, NULL)) != SOHOA_OK)
+	/* everything but the payload's digests, which are checked in the
+	 * new bundle (its manifest lines for carried entries are the old
+	 * ones) and, for the entries rebuilt from old bytes, as they are
+	 * read (old_pdf_hash, old_cause) */
+	if ((rc = sohoa_archive__verify(
+	         j->final_path, NULL, SOHOA_ARCHIVE__VERIFY_LIGHT)) != SOHOA_OK)
 		return rc == SOHOA_EINVALID
 		           ? sohoa_error_set(SOHOA_EINVALID,
 		                             "existing bundle is damaged, not "
@@ -802,6 +833,38 @@ static int page_bytes(struct job *j, json_t *page, int first,
 	return SOHOA_OK;
 }
 
+/* The old bundle's PDF of `rel`, whose bytes an incremental update keeps,
+ * against both its manifest lines (the light check of the old bundle did
+ * not read it).  On success `h` holds the digests' state after those
+ * bytes, to go on with the bytes the update adds: the grown PDF's digests
+ * without hashing its old part again. */
+static int old_pdf_hash(struct job *j, const char *rel, const void *p, size_t n,
+                        sohoa_archive__hash *h)
+{
+	const sohoa_archive__mentry *e = bsearch(rel, j->oldman.e, j->oldman.n,
+	                                         sizeof(*j->oldman.e), cmp_rel);
+	char h256[65], h512[129];
+	int rc;
+
+	if (!e)
+		return sohoa_error_set(SOHOA_EINVALID,
+		                       "existing bundle is damaged, not "
+		                       "extending it: %s/%s: not in %s",
+		                       j->norm, rel, SOHOA_ARCHIVE__MAN256);
+	if ((rc = sohoa_archive__hash_init(h)) ||
+	    (rc = sohoa_archive__hash_update(h, p, n)) ||
+	    (rc = sohoa_archive__hash_peek(h, h256, h512)))
+		return rc;
+	if (strcmp(h256, e->h256) != 0 ||
+	    (e->h512[0] && strcmp(h512, e->h512) != 0))
+		return sohoa_error_set(SOHOA_EINVALID,
+		                       "existing bundle is damaged, not "
+		                       "extending it: %s/%s: sha%s mismatch",
+		                       j->norm, rel,
+		                       strcmp(h256, e->h256) ? "256" : "512");
+	return SOHOA_OK;
+}
+
 /* data/<folder>.pdf: every page of the component (image + invisible
  * text), rebuilt whenever the component grows.  A page that is not an
  * image Leptonica reads leaves the component without a PDF ("pdf": null
@@ -814,7 +877,8 @@ static int add_component_pdf(struct job *j, const char *rel, int first)
 	sohoa_archive__pdf *d = NULL;
 	unsigned char *out = NULL;
 	char title[600], h256[65], h512[129];
-	size_t i, len = 0;
+	sohoa_archive__hash ph = {0}; /* resumed: after the old bytes */
+	size_t i, len = 0, prefix = 0;
 	int rc, secret = 0, resumed = 0;
 
 	json_array_foreach(comps, i, it)
@@ -838,14 +902,32 @@ static int add_component_pdf(struct job *j, const char *rel, int first)
 		    /* the writer holds the whole PDF in memory anyway */
 		    sohoa_archive__read_entry_max(
 		        (char **)&old, &olen, j->old, (zip_uint64_t)idx,
-		        (zip_uint64_t)1 << 32) == SOHOA_OK &&
-		    sohoa_archive__pdf_resume(&d, old, olen, first - 1) ==
-		        SOHOA_OK)
-			resumed = 1;
+		        (zip_uint64_t)1 << 32) == SOHOA_OK) {
+			if ((rc = old_pdf_hash(j, rel, old, olen, &ph))) {
+				free(old);
+				sohoa_archive__hash_dispose(&ph);
+				return rc;
+			}
+			if (sohoa_archive__pdf_resume(&d, old, olen,
+			                              first - 1) == SOHOA_OK) {
+				resumed = 1;
+				prefix = olen;
+			}
+		} else {
+			free(old);
+		}
 	}
 	snprintf(title, sizeof(title), "%s: %.500s", j->norm, j->comp->name);
-	if (!resumed && (rc = sohoa_archive__pdf_new(&d, title)))
-		return rc;
+	if (!resumed && (rc = sohoa_archive__pdf_new(&d, title))) {
+		sohoa_archive__hash_dispose(&ph);
+		if (rc != SOHOA_EENV)
+			return rc;
+		/* derived data: the masters are filed without it */
+		sohoa_log(SOHOA_LOG_WARN, "case %s: no PDF of %s: %s", j->norm,
+		          j->comp->name, sohoa_error_last());
+		json_object_set_new(comp, "pdf", json_null());
+		return SOHOA_OK;
+	}
 	json_array_foreach(pages, i, page)
 	{
 		const char *pc =
@@ -879,14 +961,22 @@ static int add_component_pdf(struct job *j, const char *rel, int first)
 			    json_string_value(json_object_get(page, "image")),
 			    sohoa_error_last());
 			json_object_set_new(comp, "pdf", json_null());
-			sohoa_archive__pdf_free(d);
-			return SOHOA_OK;
+			rc = SOHOA_OK;
+			goto done;
 		}
 		if (rc)
 			goto done;
 	}
-	if ((rc = sohoa_archive__pdf_finish(d, &out, &len)) ||
-	    (rc = sohoa_archive__hash_mem(out, len, h256, h512)) ||
+	if ((rc = sohoa_archive__pdf_finish(d, &out, &len)))
+		goto done;
+	/* an update leaves the old bytes in place: hash only what follows */
+	if (prefix && len >= prefix) {
+		if ((rc = sohoa_archive__hash_update(&ph, out + prefix,
+		                                     len - prefix)) == SOHOA_OK)
+			rc = sohoa_archive__hash_final(&ph, h256, h512);
+	} else
+		rc = sohoa_archive__hash_mem(out, len, h256, h512);
+	if (rc ||
 	    (rc = sohoa_archive__mlist_add(&j->man, rel, len, h256, h512)))
 		goto done;
 	json_object_set_new(comp, "pdf", json_string(rel));
@@ -907,6 +997,7 @@ static int add_component_pdf(struct job *j, const char *rel, int first)
 done:
 	free(out);
 	sohoa_archive__pdf_free(d);
+	sohoa_archive__hash_dispose(&ph);
 	return rc;
 }
 
@@ -933,6 +1024,70 @@ static void remove_stale_temps(const struct job *j)
 		free(path);
 	}
 	closedir(d);
+}
+
+/* The old revision's signature, with the tag files it signed, goes to
+ * signatures/rNNNN/ (NNNN: that revision), so every revision's signer
+ * stays checkable; the new tag manifest lists them. */
+static int keep_old_signature(struct job *j, int old_revision)
+{
+	static const char *const names[] = {
+	    SOHOA_ARCHIVE__SIGNATURE, SOHOA_ARCHIVE__TAGMAN,
+	    SOHOA_ARCHIVE__BAGINFO, SOHOA_ARCHIVE__MAN256,
+	    SOHOA_ARCHIVE__MAN512};
+	char name[SOHOA_CASE_MAX + 64], rel[128];
+	size_t i;
+	int rc;
+
+	snprintf(name, sizeof(name), "%s/" SOHOA_ARCHIVE__SIGNATURE, j->norm);
+	if (zip_name_locate(j->old, name, 0) < 0)
+		return SOHOA_OK; /* that revision was not signed */
+	for (i = 0; i < sizeof(names) / sizeof(*names); i++) {
+		char *data = NULL, h256[65], h512[129];
+		size_t len = 0;
+		zip_int64_t idx;
+
+		snprintf(name, sizeof(name), "%s/%s", j->norm, names[i]);
+		snprintf(rel, sizeof(rel), SOHOA_ARCHIVE__SIGDIR "r%04d/%s",
+		         old_revision, names[i]);
+		if ((idx = zip_name_locate(j->old, name, 0)) < 0)
+			return sohoa_error_set(SOHOA_EINVALID, "no %s", name);
+		if ((rc = sohoa_archive__read_entry(&data, &len, j->old,
+		                                    (zip_uint64_t)idx)))
+			return rc;
+		if ((rc = sohoa_archive__hash_mem(data, len, h256, h512)) ||
+		    (rc = sohoa_archive__mlist_add(&j->sigs, rel, len, h256,
+		                                   h512))) {
+			free(data);
+			return rc;
+		}
+		if ((rc = add_owned(j->za, j->norm, rel, data, len)))
+			return rc;
+	}
+	return SOHOA_OK;
+}
+
+/* After a failed write (error `rc`): was the cause the old bundle, whose
+ * payload the light check before the append does not read (damaged, or
+ * encrypted with a key we lack)?  Returns the code to report, with its
+ * message set. */
+static int old_cause(struct job *j, int rc)
+{
+	char msg[1024];
+	int vrc;
+
+	if (!j->old)
+		return rc;
+	snprintf(msg, sizeof(msg), "%s", sohoa_error_last());
+	vrc = sohoa_archive_verify(j->final_path, NULL);
+	if (vrc == SOHOA_EINVALID)
+		return sohoa_error_set(SOHOA_EINVALID,
+		                       "existing bundle is damaged, not "
+		                       "extending it: %s",
+		                       sohoa_error_last());
+	if (vrc != SOHOA_OK)
+		return vrc;
+	return sohoa_error_set(rc, "%s", msg);
 }
 
 static int write_bundle(struct job *j)
@@ -975,7 +1130,8 @@ static int write_bundle(struct job *j)
 	/* zip_source_zip decrypts carried entries with the key of the
 	 * archive it adds them to */
 	sohoa_archive__key_apply(j->za);
-	if (j->old && (rc = carry_over(j, pdf)))
+	if (j->old && ((rc = carry_over(j, pdf)) ||
+	               (rc = keep_old_signature(j, revision - 1))))
 		return rc;
 	if ((rc = add_new_pages(j, folder, first, revision, now)) ||
 	    (rc = sohoa_archive__meta_order(j->meta)) ||
@@ -983,19 +1139,28 @@ static int write_bundle(struct job *j)
 	    (rc = record_revision(j, revision, first, now)) ||
 	    (rc = add_tag_files(j, now)))
 		return rc;
-	if (zip_close(j->za) != 0)
-		return sohoa_archive__zip_fail(SOHOA_EIO, zip_get_error(j->za),
-		                               j->tmp_path);
+	if (zip_close(j->za) != 0) {
+		rc = sohoa_archive__zip_fail(SOHOA_EIO, zip_get_error(j->za),
+		                             j->tmp_path);
+		return old_cause(j, rc);
+	}
 	j->za = NULL;
 	if ((rc = sohoa_fs_sync_file(j->tmp_path)))
 		return rc;
-	if ((rc = sohoa_archive_verify(j->tmp_path, NULL)) != SOHOA_OK)
-		return rc == SOHOA_EINVALID
-		           ? sohoa_error_set(SOHOA_EIO,
-		                             "new bundle failed verification: "
-		                             "%s",
-		                             sohoa_error_last())
-		           : rc;
+	/* SHA-256 of every payload entry against the new manifest: the
+	 * carried entries against the digests the old manifest had (so the
+	 * old payload is checked here), the new ones against what was
+	 * hashed from their bytes, SHA-512 included, before writing */
+	if ((rc = sohoa_archive__verify(j->tmp_path, NULL,
+	                                SOHOA_ARCHIVE__VERIFY_SHA256)) !=
+	    SOHOA_OK) {
+		if (rc != SOHOA_EINVALID)
+			return rc;
+		rc = sohoa_error_set(SOHOA_EIO,
+		                     "new bundle failed verification: %s",
+		                     sohoa_error_last());
+		return old_cause(j, rc);
+	}
 	if (rename(j->tmp_path, j->final_path) != 0)
 		return sohoa_error_set(sohoa_error_from_errno(errno),
 		                       "rename %s: %s", j->final_path,
@@ -1061,6 +1226,7 @@ done:
 	json_decref(j.meta);
 	sohoa_archive__mlist_dispose(&j.man);
 	sohoa_archive__mlist_dispose(&j.oldman);
+	sohoa_archive__mlist_dispose(&j.sigs);
 	sohoa_archive__signer_free(j.signer);
 	if (j.lock_fd >= 0)
 		close(j.lock_fd);

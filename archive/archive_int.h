@@ -19,13 +19,17 @@
 #define SOHOA_ARCHIVE__TAGMAN    "tagmanifest-sha256.txt"
 #define SOHOA_ARCHIVE__METADATA  "data/metadata.json"
 #define SOHOA_ARCHIVE__SIGNATURE "signature.p7s"
+/* earlier revisions' signatures: signatures/rNNNN/{signature.p7s and the
+ * tag files it signed} */
+#define SOHOA_ARCHIVE__SIGDIR "signatures/"
 #define SOHOA_ARCHIVE__BAGIT_TEXT                                              \
 	"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 
-/* SHA-256 and SHA-512 of one stream. */
+/* SHA-256 and SHA-512 of one stream.  s512 may be freed and set to NULL
+ * after init: SHA-256 only, hex512 comes back empty. */
 typedef struct sohoa_archive__hash {
 	EVP_MD_CTX *s256; /* owned */
-	EVP_MD_CTX *s512; /* owned */
+	EVP_MD_CTX *s512; /* owned, or NULL */
 } sohoa_archive__hash;
 
 int sohoa_archive__hash_init(sohoa_archive__hash *h);
@@ -33,6 +37,9 @@ int sohoa_archive__hash_update(sohoa_archive__hash *h, const void *p, size_t n);
 /* Lower-case hex into hex256 (65 bytes) and hex512 (129 bytes). */
 int sohoa_archive__hash_final(sohoa_archive__hash *h, char hex256[65],
                               char hex512[129]);
+/* The digests of what was hashed so far; `h` goes on unchanged. */
+int sohoa_archive__hash_peek(const sohoa_archive__hash *h, char hex256[65],
+                             char hex512[129]);
 void sohoa_archive__hash_dispose(sohoa_archive__hash *h);
 
 /* Read a whole zip entry (at most 64 MiB, or `max` bytes); *out owned and
@@ -68,6 +75,35 @@ __attribute__((format(printf, 2, 3)))
 #endif
 void sohoa_archive__buf_printf(sohoa_archive__buf *b, const char *fmt, ...);
 void sohoa_archive__buf_dispose(sohoa_archive__buf *b);
+
+/* ---- verify.c ------------------------------------------------------------ */
+
+/* How much of the payload sohoa_archive__verify reads.  FULL is what
+ * sohoa_archive_verify does.  LIGHT reads no payload entry (names, sizes,
+ * manifests' listings, Payload-Oxum, tag manifest, metadata and signature
+ * are checked; the payload digests are not): the writer uses it on the
+ * bundle it extends, whose payload it then checks through the new one.
+ * SHA256 checks every payload entry against manifest-sha256.txt only
+ * (manifest-sha512.txt for listing): the writer's check of what it wrote,
+ * whose SHA-512 lines it computed from the same bytes or carried from a
+ * verified manifest. */
+#define SOHOA_ARCHIVE__VERIFY_FULL   0
+#define SOHOA_ARCHIVE__VERIFY_LIGHT  1
+#define SOHOA_ARCHIVE__VERIFY_SHA256 2
+int sohoa_archive__verify(const char *bundle_path, char **report, int mode);
+
+/* ---- schema.c: JSON Schema (the subset docs/metadata.schema.json uses) -- */
+
+/* Called once per violation: `pointer` is the JSON pointer (RFC 6901) of
+ * the offending value, `what` says what is wrong with it. */
+typedef void sohoa_archive__violation_fn(void *arg, const char *pointer,
+                                         const char *what);
+/* Check `doc` against `schema`; *violations is how many were reported.
+ * SOHOA_ERROR when the schema itself uses something not supported. */
+int sohoa_archive__schema_check(size_t *violations, json_t *schema, json_t *doc,
+                                sohoa_archive__violation_fn *fn, void *arg);
+/* docs/metadata.schema.json as built in; *out owned. */
+int sohoa_archive__metadata_schema(json_t **out);
 
 /* ---- manifest.c: payload files and their digests ---------------------- */
 

@@ -32,7 +32,7 @@ int sohoa_archive__hash_init(sohoa_archive__hash *h)
 int sohoa_archive__hash_update(sohoa_archive__hash *h, const void *p, size_t n)
 {
 	if (EVP_DigestUpdate(h->s256, p, n) != 1 ||
-	    EVP_DigestUpdate(h->s512, p, n) != 1)
+	    (h->s512 && EVP_DigestUpdate(h->s512, p, n) != 1))
 		return sohoa_error_set(SOHOA_ERROR, "openssl: digest update");
 	return SOHOA_OK;
 }
@@ -58,10 +58,32 @@ int sohoa_archive__hash_final(sohoa_archive__hash *h, char hex256[65],
 	if (EVP_DigestFinal_ex(h->s256, md, &n) != 1 || n != 32)
 		return sohoa_error_set(SOHOA_ERROR, "openssl: digest final");
 	to_hex(hex256, md, n);
+	if (!h->s512) { /* SHA-256 only */
+		hex512[0] = '\0';
+		return SOHOA_OK;
+	}
 	if (EVP_DigestFinal_ex(h->s512, md, &n) != 1 || n != 64)
 		return sohoa_error_set(SOHOA_ERROR, "openssl: digest final");
 	to_hex(hex512, md, n);
 	return SOHOA_OK;
+}
+
+int sohoa_archive__hash_peek(const sohoa_archive__hash *h, char hex256[65],
+                             char hex512[129])
+{
+	sohoa_archive__hash c = {EVP_MD_CTX_new(),
+	                         h->s512 ? EVP_MD_CTX_new() : NULL};
+	int rc;
+
+	if (!c.s256 || (h->s512 && !c.s512) ||
+	    EVP_MD_CTX_copy_ex(c.s256, h->s256) != 1 ||
+	    (h->s512 && EVP_MD_CTX_copy_ex(c.s512, h->s512) != 1)) {
+		sohoa_archive__hash_dispose(&c);
+		return sohoa_error_set(SOHOA_ERROR, "openssl: digest copy");
+	}
+	rc = sohoa_archive__hash_final(&c, hex256, hex512);
+	sohoa_archive__hash_dispose(&c);
+	return rc;
 }
 
 void sohoa_archive__hash_dispose(sohoa_archive__hash *h)

@@ -23,6 +23,7 @@ struct ventry {
 	int readable;      /* read in full, CRC good */
 	int listed256;     /* seen in manifest-sha256.txt */
 	int listed512;     /* seen in manifest-sha512.txt */
+	int only256;       /* payload hashed with SHA-256 only (mode) */
 	char h256[65];
 	char h512[129];
 };
@@ -35,6 +36,7 @@ struct vctx {
 	sohoa_archive__buf rep; /* every problem, one per line */
 	char first[512];        /* the first problem */
 	size_t nproblems;
+	int mode; /* SOHOA_ARCHIVE__VERIFY_* */
 };
 
 #if defined(__GNUC__)
@@ -83,6 +85,10 @@ static int hash_entry(struct vctx *v, zip_t *za, zip_uint64_t idx,
 
 	if ((rc = sohoa_archive__hash_init(&h)) != SOHOA_OK)
 		return rc;
+	if (e->only256) {
+		EVP_MD_CTX_free(h.s512);
+		h.s512 = NULL;
+	}
 	if (!(zf = zip_fopen_index(za, idx, 0))) {
 		int zc = zip_error_code_zip(zip_get_error(za));
 
@@ -153,6 +159,13 @@ static int load_entries(struct vctx *v, zip_t *za)
 		e->size = st.size;
 		e->payload = strncmp(e->rel, "data/", 5) == 0;
 		v->n++;
+		/* listed and sized, content not read; metadata.json is read
+		 * (the writer builds on it) */
+		if (e->payload && v->mode == SOHOA_ARCHIVE__VERIFY_LIGHT &&
+		    strcmp(e->rel, SOHOA_ARCHIVE__METADATA) != 0)
+			continue;
+		e->only256 =
+		    e->payload && v->mode == SOHOA_ARCHIVE__VERIFY_SHA256;
 		if ((rc = hash_entry(v, za, (zip_uint64_t)i, e)))
 			return rc;
 	}
@@ -221,8 +234,8 @@ static void check_manifest(struct vctx *v, zip_t *za, const char *rel, int alg,
 			e->listed512 = 1;
 		else
 			e->listed256 = 1;
-		if (!e->readable)
-			continue; /* already reported */
+		if (!e->readable || (alg == 512 && e->only256))
+			continue; /* already reported, or not read (mode) */
 		have = alg == 512 ? e->h512 : e->h256;
 		if (strcmp(have, line) != 0)
 			problem(v,
@@ -296,15 +309,27 @@ static void check_file_ref(struct vctx *v, json_t *page, const char *key,
 		        v->top, json_string_value(j), pageno, key);
 }
 
-static void check_metadata(struct vctx *v, zip_t *za)
+static void schema_violation(void *arg, const char *pointer, const char *what)
+{
+	struct vctx *v = arg;
+
+	problem(v, "%s/" SOHOA_ARCHIVE__METADATA ": %s: %s", v->top, pointer,
+	        what);
+}
+
+/* metadata.json against docs/metadata.schema.json (built in), then what
+ * a schema cannot say: the case number is the bag folder, every file it
+ * names is in the bag. */
+static int check_metadata(struct vctx *v, zip_t *za)
 {
 	char *text = tag_text(v, za, SOHOA_ARCHIVE__METADATA);
 	json_error_t jerr;
-	json_t *root = NULL, *pages, *page;
-	size_t i;
+	json_t *root = NULL, *schema = NULL, *pages, *page;
+	size_t i, nviol = 0;
+	int rc = SOHOA_OK;
 
 	if (!text)
-		return;
+		return SOHOA_OK;
 	root = json_loads(text, 0, &jerr);
 	free(text);
 	if (!json_is_object(root)) {
@@ -312,7 +337,11 @@ static void check_metadata(struct vctx *v, zip_t *za)
 		        root ? "not an object" : jerr.text);
 		goto done;
 	}
-	if (!json_is_string(json_object_get(root, "case_number")) ||
+	if ((rc = sohoa_archive__metadata_schema(&schema)) ||
+	    (rc = sohoa_archive__schema_check(&nviol, schema, root,
+	                                      schema_violation, v)))
+		goto done;
+	if (json_is_string(json_object_get(root, "case_number")) &&
 	    strcmp(json_string_value(json_object_get(root, "case_number")),
 	           v->top) != 0)
 		problem(v,
@@ -321,12 +350,8 @@ static void check_metadata(struct vctx *v, zip_t *za)
 		        v->top);
 	pages = json_object_get(root, "pages");
 	if (!json_is_array(pages) ||
-	    !json_is_array(json_object_get(root, "components"))) {
-		problem(v,
-		        "%s/" SOHOA_ARCHIVE__METADATA ": no pages/components",
-		        v->top);
-		goto done;
-	}
+	    !json_is_array(json_object_get(root, "components")))
+		goto done; /* a schema violation, already reported */
 	json_array_foreach(json_object_get(root, "components"), i, page)
 	{
 		json_t *pdf = json_object_get(page, "pdf");
@@ -349,6 +374,8 @@ static void check_metadata(struct vctx *v, zip_t *za)
 	}
 done:
 	json_decref(root);
+	json_decref(schema);
+	return rc;
 }
 
 /* Read the tag manifest and signature.p7s of an open bundle and check
@@ -407,6 +434,133 @@ static int check_signature(struct vctx *v, zip_t *za)
 	return SOHOA_OK;
 }
 
+/* Is `rel` (a path in the bag) superseded at each revision, so that an
+ * earlier revision's manifest line for it no longer holds? */
+static int superseded(const char *rel)
+{
+	size_t n = strlen(rel);
+
+	return strcmp(rel, SOHOA_ARCHIVE__METADATA) == 0 ||
+	       (n > 4 && strcmp(rel + n - 4, ".pdf") == 0);
+}
+
+/* signatures/rNNNN/: an earlier revision's signature and the tag files it
+ * signed.  Each must still be valid (and trusted, when a trust store is
+ * set), its tag manifest must match the kept tag files, and every payload
+ * entry its manifest lists must be unchanged (but metadata.json and the
+ * PDFs, which each revision rewrites or extends). */
+static int check_old_signatures(struct vctx *v, zip_t *za)
+{
+	size_t i, dl = strlen(SOHOA_ARCHIVE__SIGDIR);
+	int rc = SOHOA_OK;
+
+	for (i = 0; i < v->n && rc == SOHOA_OK; i++) {
+		struct ventry *e = &v->e[i];
+		char dir[64], rel[128], full[1024], *tag = NULL, *der = NULL;
+		char *line, *save = NULL, *man = NULL;
+		size_t taglen = 0, derlen = 0;
+		sohoa_archive_signature sig;
+		struct ventry *te, *me;
+		zip_int64_t idx;
+
+		if (strncmp(e->rel, SOHOA_ARCHIVE__SIGDIR, dl) != 0 ||
+		    strcmp(strrchr(e->rel, '/') + 1,
+		           SOHOA_ARCHIVE__SIGNATURE) ||
+		    strrchr(e->rel, '/') - e->rel - (long)dl >=
+		        (long)sizeof(dir))
+			continue;
+		snprintf(dir, sizeof(dir), "%.*s",
+		         (int)(strrchr(e->rel, '/') - e->rel), e->rel);
+		snprintf(rel, sizeof(rel), "%s/" SOHOA_ARCHIVE__TAGMAN, dir);
+		te = lookup(v, rel);
+		snprintf(full, sizeof(full), "%s/%s", v->top, rel);
+		if (!te || !te->readable || !e->readable) {
+			problem(v, "%s: missing or unreadable", full);
+			continue;
+		}
+		snprintf(full, sizeof(full), "%s/%s", v->top, e->rel);
+		idx = zip_name_locate(za, full, 0);
+		if (idx < 0 || sohoa_archive__read_entry(&der, &derlen, za,
+		                                         (zip_uint64_t)idx))
+			goto next;
+		snprintf(full, sizeof(full), "%s/%s", v->top, rel);
+		idx = zip_name_locate(za, full, 0);
+		if (idx < 0 || sohoa_archive__read_entry(&tag, &taglen, za,
+		                                         (zip_uint64_t)idx))
+			goto next;
+		memset(&sig, 0, sizeof(sig));
+		if ((rc = sohoa_archive__sig_check(&sig, tag, taglen, der,
+		                                   derlen)))
+			goto next;
+		if (!sig.valid ||
+		    (sohoa_archive__trust_configured() && !sig.trusted))
+			problem(v, "%s/%s: %s", v->top, e->rel, sig.problem);
+		/* the kept tag files against the tag manifest they signed */
+		for (line = strtok_r(tag, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save)) {
+			char *sp = strstr(line, "  "), h256[65], h512[129];
+			const char *have = NULL;
+
+			if (!sp)
+				continue;
+			*sp = '\0';
+			/* earlier signatures it lists are where they were */
+			if (strncmp(sp + 2, SOHOA_ARCHIVE__SIGDIR, dl) == 0)
+				snprintf(rel, sizeof(rel), "%s", sp + 2);
+			else
+				snprintf(rel, sizeof(rel), "%s/%s", dir,
+				         sp + 2);
+			if (strcmp(sp + 2, SOHOA_ARCHIVE__BAGIT) == 0) {
+				sohoa_archive__hash_mem(
+				    SOHOA_ARCHIVE__BAGIT_TEXT,
+				    strlen(SOHOA_ARCHIVE__BAGIT_TEXT), h256,
+				    h512);
+				have = h256;
+			} else if ((te = lookup(v, rel)) && te->readable) {
+				have = te->h256;
+			}
+			if (!have || strcmp(have, line) != 0)
+				problem(v, "%s/%s: %s the %s it signed", v->top,
+				        rel, have ? "differs from" : "missing:",
+				        SOHOA_ARCHIVE__TAGMAN);
+		}
+		/* the payload that revision's signer vouched for, unchanged */
+		snprintf(rel, sizeof(rel), "%s/" SOHOA_ARCHIVE__MAN256, dir);
+		snprintf(full, sizeof(full), "%s/%s", v->top, rel);
+		idx = zip_name_locate(za, full, 0);
+		if (idx < 0 || sohoa_archive__read_entry(&man, NULL, za,
+		                                         (zip_uint64_t)idx))
+			goto next;
+		save = NULL;
+		for (line = strtok_r(man, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save)) {
+			char *sp = strstr(line, "  ");
+
+			if (!sp)
+				continue;
+			*sp = '\0';
+			if (superseded(sp + 2))
+				continue;
+			me = lookup(v, sp + 2);
+			if (!me || !me->payload)
+				problem(v,
+				        "%s/%s: signed in %s, no longer in the "
+				        "bag",
+				        v->top, sp + 2, dir);
+			else if (me->readable && strcmp(me->h256, line) != 0)
+				problem(
+				    v,
+				    "%s/%s: changed since it was signed in %s",
+				    v->top, sp + 2, dir);
+		}
+	next:
+		free(man);
+		free(tag);
+		free(der);
+	}
+	return rc;
+}
+
 int sohoa_archive_signature_check(sohoa_archive_signature *out,
                                   const char *bundle_path)
 {
@@ -428,6 +582,12 @@ int sohoa_archive_signature_check(sohoa_archive_signature *out,
 
 int sohoa_archive_verify(const char *bundle_path, char **report)
 {
+	return sohoa_archive__verify(bundle_path, report,
+	                             SOHOA_ARCHIVE__VERIFY_FULL);
+}
+
+int sohoa_archive__verify(const char *bundle_path, char **report, int mode)
+{
 	struct vctx v;
 	zip_t *za = NULL;
 	size_t i;
@@ -440,6 +600,7 @@ int sohoa_archive_verify(const char *bundle_path, char **report)
 		                       "verify: no bundle path");
 	memset(&v, 0, sizeof(v));
 	v.path = bundle_path;
+	v.mode = mode;
 	if ((rc = sohoa_archive__open_ro(&za, bundle_path, 1)) != SOHOA_OK) {
 		if (rc != SOHOA_EINVALID)
 			return rc; /* not found, unreadable: not a finding */
@@ -471,8 +632,15 @@ int sohoa_archive_verify(const char *bundle_path, char **report)
 				        e->name);
 		}
 	}
-	check_metadata(&v, za);
-	rc = check_signature(&v, za);
+	for (i = 0; i < v.n; i++)
+		if (strncmp(v.e[i].rel, SOHOA_ARCHIVE__SIGDIR,
+		            strlen(SOHOA_ARCHIVE__SIGDIR)) == 0 &&
+		    !v.e[i].listed256)
+			problem(&v, "%s: not in " SOHOA_ARCHIVE__TAGMAN,
+			        v.e[i].name);
+	if ((rc = check_metadata(&v, za)) == SOHOA_OK &&
+	    (rc = check_signature(&v, za)) == SOHOA_OK)
+		rc = check_old_signatures(&v, za);
 done:
 	if (za)
 		zip_discard(za);

@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <zip.h>
 
 #include "config/config.h"
@@ -539,6 +540,127 @@ static void rotten_byte_on_disk_is_named(void **state)
 	free(page);
 }
 
+/* The writer does not hash the old payload before an append (it checks it
+ * through the new bundle, whose manifest lines for carried entries are
+ * the old ones): bit rot in an entry it only carries over must still stop
+ * the append, name the entry and leave the bundle as it was. */
+static void rotten_carried_entry_stops_append(void **state)
+{
+	struct fixture *fx = *state;
+	struct batch a, b;
+	char *zip, *page, *hit, *now;
+	size_t zlen = 0, plen = 0, nlen = 0;
+
+	make_batch(&a, fx, "Tờ khai", "component", 2, 1);
+	append_ok(fx, &a, 1);
+	zip = slurp(fx->bundle, &zlen);
+	page = slurp(a.paths[0], &plen);
+	assert_non_null(zip);
+	assert_non_null(page);
+	for (hit = zip; hit + 256 <= zip + zlen; hit++)
+		if (memcmp(hit, page, 256) == 0)
+			break;
+	assert_true(hit + 256 <= zip + zlen);
+	hit[200] ^= 0x01;
+	write_bytes(fx->bundle, zip, zlen);
+	make_batch(&b, fx, "Kết quả", "result", 1, 2);
+	assert_int_equal(
+	    sohoa_archive_append(NULL, NULL, fx->root, CASE, &b.comp),
+	    SOHOA_EINVALID);
+	assert_non_null(strstr(sohoa_error_last(), "damaged"));
+	assert_non_null(strstr(sohoa_error_last(), "data/to-khai/0001.png"));
+	now = slurp(fx->bundle, &nlen);
+	assert_int_equal(nlen, zlen);
+	assert_memory_equal(now, zip, zlen);
+	assert_int_equal(count_dir(fx->root), 2); /* bundle + .locks */
+	free(now);
+	free(zip);
+	free(page);
+}
+
+/* The component PDF grows by incremental update, so its old bytes are
+ * kept: edited ones (with a matching zip CRC) are refused, not signed
+ * into a new revision. */
+static void edited_pdf_stops_append(void **state)
+{
+	struct fixture *fx = *state;
+	const char *name = CASE "/data/to-khai.pdf";
+	struct batch a;
+	char pgm[256], *d;
+	size_t len = 0, i;
+	FILE *f;
+
+	make_batch(&a, fx, "Tờ khai", "component", 1, 1);
+	snprintf(pgm, sizeof(pgm), "%s/page.pgm", fx->dir);
+	f = fopen(pgm, "wb");
+	assert_non_null(f);
+	fprintf(f, "P5\n64 32\n255\n");
+	for (i = 0; i < 64 * 32; i++)
+		fputc((int)(i * 7 % 256), f);
+	assert_int_equal(fclose(f), 0);
+	a.pages[0].image_path = pgm;
+	append_ok(fx, &a, 1);
+	d = zip_entry(fx->bundle, name, &len);
+	assert_non_null(d);
+	assert_true(len > 100);
+	d[len / 2] ^= 0x01;
+	zip_replace_entry(fx->bundle, name, d, len);
+	free(d);
+	assert_int_equal(
+	    sohoa_archive_append(NULL, NULL, fx->root, CASE, &a.comp),
+	    SOHOA_EINVALID);
+	assert_non_null(strstr(sohoa_error_last(), "damaged"));
+	assert_non_null(strstr(sohoa_error_last(), "to-khai.pdf"));
+	assert_finding(fx->bundle, name);
+}
+
+/* metadata.json is checked against docs/metadata.schema.json: a missing
+ * field, a wrong type, a value outside its set and an unknown key are each
+ * named by JSON pointer. */
+static void metadata_schema_violations_are_named(void **state)
+{
+	struct fixture *fx = *state;
+	const char *name = CASE "/data/metadata.json";
+	struct batch a;
+	json_t *meta, *page;
+	char *d, *text;
+	size_t len = 0;
+
+	make_batch(&a, fx, "Tờ khai", "component", 2, 1);
+	append_ok(fx, &a, 1);
+	d = zip_entry(fx->bundle, name, &len);
+	assert_non_null(d);
+	meta = json_loadb(d, len, 0, NULL);
+	free(d);
+	assert_non_null(meta);
+	page = json_array_get(json_object_get(meta, "pages"), 1);
+	assert_int_equal(json_object_del(page, "operator"), 0);
+	json_object_set_new(page, "dpi", json_string("300"));
+	json_object_set_new(json_array_get(json_object_get(meta, "events"), 0),
+	                    "event", json_string("lost"));
+	json_object_set_new(meta, "colour", json_true());
+	text = json_dumps(meta, JSON_INDENT(1));
+	json_decref(meta);
+	assert_non_null(text);
+	zip_replace_entry(fx->bundle, name, text, strlen(text));
+	free(text);
+#define META CASE "/data/metadata.json: "
+	assert_finding(fx->bundle,
+	               META "/pages/1/operator: missing (required)");
+	assert_finding(fx->bundle,
+	               META "/pages/1/dpi: expected integer, got string");
+	assert_finding(fx->bundle, META "/events/0/event: \"lost\" is not one "
+	                                "of [\"captured\"");
+	assert_finding(fx->bundle,
+	               META "/colour: not allowed (no such property)");
+	/* and it is not extended */
+	assert_int_equal(
+	    sohoa_archive_append(NULL, NULL, fx->root, CASE, &a.comp),
+	    SOHOA_EINVALID);
+	assert_non_null(strstr(sohoa_error_last(), "metadata.json"));
+#undef META
+}
+
 static void truncated_zip_is_named(void **state)
 {
 	struct fixture *fx = *state;
@@ -892,6 +1014,93 @@ static void signatures_are_checked(void **state)
 	assert_int_equal(sohoa_archive_set_trust(NULL, 0), SOHOA_OK);
 }
 
+/* Every revision's signature is kept (signatures/rNNNN/), and checked:
+ * key rotation, where revision 1 was signed under a certificate of an
+ * old CA and revision 2 under a new one, verifies while the trust store
+ * holds both, and names the old signer when the old CA is dropped. */
+static void every_revision_signature_is_kept(void **state)
+{
+	struct fixture *fx = *state;
+	char cert[200], key[200], cert2[200], key2[200], ca[200], both[300];
+	char cmd[1200], *tag;
+	struct batch a, b;
+	size_t len = 0;
+
+	make_pki(fx);
+	snprintf(cmd, sizeof(cmd),
+	         "set -e; cd '%s'; for n in ca2 op2; do openssl req -newkey ec "
+	         "-pkeyopt ec_paramgen_curve:P-256 -nodes -keyout $n.key "
+	         "-subj \"/CN=$n\" -out $n.csr 2>/dev/null; done; "
+	         "openssl x509 -req -in ca2.csr -key ca2.key -days 30 "
+	         "-extfile ca.ext -out ca2.pem 2>/dev/null; "
+	         "openssl x509 -req -in op2.csr -CA ca2.pem -CAkey ca2.key "
+	         "-CAcreateserial -days 30 -out op2.pem 2>/dev/null; "
+	         "cat ca.pem ca2.pem >both.pem",
+	         fx->dir);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cert, sizeof(cert), "%s/op.pem", fx->dir);
+	snprintf(key, sizeof(key), "%s/op.key", fx->dir);
+	snprintf(cert2, sizeof(cert2), "%s/op2.pem", fx->dir);
+	snprintf(key2, sizeof(key2), "%s/op2.key", fx->dir);
+	snprintf(ca, sizeof(ca), "%s/ca2.pem", fx->dir);
+	snprintf(both, sizeof(both), "%s/both.pem", fx->dir);
+
+	assert_int_equal(sohoa_archive_set_trust(both, 1), SOHOA_OK);
+	assert_int_equal(sohoa_archive_set_signer(cert, key), SOHOA_OK);
+	make_batch(&a, fx, "Tờ khai", "component", 2, 1);
+	append_ok(fx, &a, 1);
+	/* the operator's key is rotated: a new certificate, a new CA */
+	assert_int_equal(sohoa_archive_set_signer(cert2, key2), SOHOA_OK);
+	make_batch(&b, fx, "Kết quả", "result", 1, 2);
+	append_ok(fx, &b, 0);
+	assert_verifies(fx->bundle);
+	tag =
+	    zip_entry(fx->bundle, CASE "/signatures/r0001/signature.p7s", &len);
+	assert_non_null(tag); /* revision 1's signature is still there */
+	free(tag);
+	tag = zip_entry(fx->bundle, CASE "/tagmanifest-sha256.txt", &len);
+	assert_non_null(tag); /* and the current tag manifest lists it */
+	assert_non_null(strstr(tag, "  signatures/r0001/signature.p7s\n"));
+	free(tag);
+	/* a third revision keeps both earlier ones */
+	append_ok(fx, &b, 0);
+	assert_verifies(fx->bundle);
+	tag =
+	    zip_entry(fx->bundle, CASE "/signatures/r0002/signature.p7s", &len);
+	assert_non_null(tag);
+	free(tag);
+
+	/* the old CA dropped from the trust store: the old signer is named */
+	assert_int_equal(sohoa_archive_set_trust(ca, 0), SOHOA_OK);
+	assert_finding(fx->bundle, CASE "/signatures/r0001/signature.p7s: "
+	                                "signer CN=op is not trusted");
+
+	/* a page revision 1's signer vouched for, changed: named against
+	 * that signature too */
+	assert_int_equal(sohoa_archive_set_trust(both, 0), SOHOA_OK);
+	tag = zip_entry(fx->bundle, CASE "/data/to-khai/0001.png", &len);
+	assert_non_null(tag);
+	tag[len / 2] ^= 0x04;
+	zip_replace_entry(fx->bundle, CASE "/data/to-khai/0001.png", tag, len);
+	free(tag);
+	assert_finding(fx->bundle, CASE "/data/to-khai/0001.png: changed since "
+	                                "it was signed in signatures/r0001");
+
+	/* an edited kept tag manifest no longer matches its signature */
+	tag = zip_entry(fx->bundle,
+	                CASE "/signatures/r0001/tagmanifest-sha256.txt", &len);
+	assert_non_null(tag);
+	tag[0] = tag[0] == '0' ? '1' : '0';
+	zip_replace_entry(fx->bundle,
+	                  CASE "/signatures/r0001/tagmanifest-sha256.txt", tag,
+	                  len);
+	free(tag);
+	assert_finding(fx->bundle, CASE "/signatures/r0001/signature.p7s: "
+	                                "does not match");
+	assert_int_equal(sohoa_archive_set_signer(NULL, NULL), SOHOA_OK);
+	assert_int_equal(sohoa_archive_set_trust(NULL, 0), SOHOA_OK);
+}
+
 /* ID card pages are stored with AES-256; the key stays outside the root. */
 static void id_cards_are_encrypted(void **state)
 {
@@ -1044,6 +1253,12 @@ int main(void)
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(rotten_byte_on_disk_is_named, setup,
 	                                    teardown),
+	    cmocka_unit_test_setup_teardown(rotten_carried_entry_stops_append,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(edited_pdf_stops_append, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(
+	        metadata_schema_violations_are_named, setup, teardown),
 	    cmocka_unit_test_setup_teardown(truncated_zip_is_named, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(removed_entry_is_named, setup,
@@ -1056,6 +1271,8 @@ int main(void)
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(signatures_are_checked, setup,
 	                                    teardown),
+	    cmocka_unit_test_setup_teardown(every_revision_signature_is_kept,
+	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(no_key_means_no_encryption, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(id_cards_are_encrypted, setup,

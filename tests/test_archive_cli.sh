@@ -240,6 +240,21 @@ expect_eq "the PDF has one page per page" "$(pdfinfo "$T/tk.pdf" | awk '/^Pages:
 expect_eq "the page size follows the dpi" "$(pdfinfo "$T/tk.pdf" | awk '/^Page size:/ {print $3 "x" $5}')" "480x168"
 expect_eq "the JPEG is passed through" "$(pdfimages -list "$T/tk.pdf" | awk 'NR == 4 {print $9}')" "jpeg"
 expect_eq "the lineart page stays 1 bit" "$(pdfimages -list "$T/tk.pdf" | awk 'NR == 5 {print $8}')" "1"
+# PDF/A-2b: what can be checked without a PDF/A validator (Debian has none)
+pdfa_checks() { # NAME PDF
+	local meta
+	meta=$(pdfinfo -meta "$2")
+	expect_in "$1: XMP says PDF/A-2" "$meta" "<pdfaid:part>2</pdfaid:part>"
+	expect_in "$1: XMP says conformance B" "$meta" "<pdfaid:conformance>B</pdfaid:conformance>"
+	expect_in "$1: the XMP title is the Info title" "$meta" "$(pdfinfo "$2" | sed -n 's/^Title: *//p')"
+	expect_in "$1: an sRGB output intent" "$(qpdf --show-object=1 "$2")" "/S /GTS_PDFA1"
+	qpdf --show-object=11 --filtered-stream-data "$2" | cmp -s - /usr/share/color/icc/sRGB.icc &&
+		ok "$1: the output intent embeds Debian's sRGB.icc" ||
+		not_ok "$1: the output intent embeds Debian's sRGB.icc"
+	expect_in "$1: a trailer /ID" "$(qpdf --show-object=trailer "$2")" "/ID ["
+	expect_eq "$1: not encrypted" "$(pdfinfo "$2" | awk '/^Encrypted:/ {print $2}')" "no"
+}
+pdfa_checks "the component PDF" "$T/tk.pdf"
 pdftotext "$T/tk.pdf" "$T/tk.txt"
 missing=0
 for page in 0001 0002 0003; do
@@ -260,6 +275,9 @@ cmp -s -n "$(stat -c %s "$T/tk.pdf")" "$T/tk.pdf" "$T/tk2.pdf" &&
 	not_ok "the new page is an incremental update (old bytes kept)"
 run qpdf --check "$T/tk2.pdf"
 expect_rc "qpdf --check passes on the updated PDF" 0
+pdfa_checks "the updated PDF" "$T/tk2.pdf"
+id_of() { qpdf --show-object=trailer "$1" | sed 's/.*\/ID \[ <\([0-9a-f]*\)>.*/\1/'; }
+expect_eq "the update keeps the first /ID string" "$(id_of "$T/tk2.pdf")" "$(id_of "$T/tk.pdf")"
 expect_in "the new page's text extracts" "$(pdftotext -f 4 -l 4 "$T/tk2.pdf" -)" "$(unzip -p "$PB" "$CASE5/data/to-khai/0004.txt" | awk '{print $1; exit}')"
 unzip -p "$PB" "$CASE5/data/ket-qua.pdf" | cmp -s - "$T/kq1.pdf" &&
 	ok "the other component's PDF is carried over unchanged" ||
@@ -349,5 +367,43 @@ cmp -s "$T/enc-y/cccd/0001.png" "$PAGE" && cmp -s "$T/enc-y/cccd/0002.png" "$PAG
 	not_ok "both encrypted pages extract byte-identical after the append"
 run unzip -t "$EB"
 expect_rc "Info-ZIP unzip cannot test AES entries (documented)" 81
+
+# --- metadata.json against docs/metadata.schema.json ---------------------------
+# python3-jsonschema, an independent validator, agrees with sohoa verify
+# on every bundle made above (signed, encrypted, OCR'd, supplemented)
+run python3 "$HERE/metadata_check.py" "$HERE/../docs/metadata.schema.json" "$T"/data/archive/*.zip
+expect_rc "every bundle's metadata.json passes python3-jsonschema" 0
+# a re-bagged bundle (manifests rewritten to match) whose metadata breaks
+# the schema: only the schema can tell
+python3 - "$PB" "$T/bad-meta.zip" <<'PY'
+import hashlib, json, sys, zipfile
+src, dst = sys.argv[1:3]
+zin = zipfile.ZipFile(src)
+files = {i.filename: zin.read(i.filename) for i in zin.infolist()}
+top = next(n for n in files if n.endswith('/bagit.txt')).split('/')[0]
+meta = json.loads(files[top + '/data/metadata.json'])
+del meta['pages'][0]['capture_time']
+meta['components'][0]['pages'] = 'three'
+files[top + '/data/metadata.json'] = json.dumps(meta, ensure_ascii=False, indent=1).encode()
+def relist(name, algo):
+    lines = []
+    for line in files[top + '/' + name].decode().splitlines():
+        h, path = line.split('  ', 1)
+        lines.append(getattr(hashlib, algo)(files[top + '/' + path]).hexdigest() + '  ' + path)
+    files[top + '/' + name] = ('\n'.join(lines) + '\n').encode()
+relist('manifest-sha256.txt', 'sha256')
+relist('manifest-sha512.txt', 'sha512')
+relist('tagmanifest-sha256.txt', 'sha256')
+with zipfile.ZipFile(dst, 'w', zipfile.ZIP_DEFLATED) as z:
+    for n, d in files.items():
+        z.writestr(n, d)
+PY
+run "$BIN" "${C[@]}" verify "$T/bad-meta.zip"
+expect_rc "verify fails a schema violation in a consistent bag" 1
+expect_in "verify names the missing field" "$out$err" "data/metadata.json: /pages/0/capture_time: missing (required)"
+expect_in "verify names the wrong type" "$out$err" "data/metadata.json: /components/0/pages: expected integer, got string"
+run python3 "$HERE/metadata_check.py" "$HERE/../docs/metadata.schema.json" "$T/bad-meta.zip"
+expect_rc "python3-jsonschema fails it too" 1
+expect_in "python3-jsonschema names the same field" "$out" "/components/0/pages: 'three' is not of type 'integer'"
 
 finish

@@ -13,6 +13,8 @@ PACKAGES=(
 	libleptonica-dev                          # images for OCR and import
 	libzbar-dev zbar-tools                    # QR codes and barcodes
 	libzip-dev zip unzip                      # bundles (unzip -t in tests)
+	libdeflate-dev                            # bundles: fast Flate for the PDF images
+	icc-profiles-free                         # bundles: sRGB.icc, the PDF/A output intent
 	libsqlite3-dev sqlite3                    # index (FTS5)
 	libssl-dev libjansson-dev libinih-dev libutf8proc-dev
 	libmicrohttpd-dev libcmocka-dev
@@ -21,6 +23,7 @@ PACKAGES=(
 	qpdf poppler-utils                        # tests: check component PDFs, extract their text
 	openssl python3 iproute2 jq               # tests: throwaway CA, bag rewriting, saned's netns, JSON
 	python3-pil python3-qrcode bc time        # bench/ and sample generators (tools/gen_*.py)
+	python3-jsonschema                        # tests: metadata.json against docs/metadata.schema.json
 )
 
 missing=()
