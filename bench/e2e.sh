@@ -14,23 +14,24 @@
 # N defaults to 200 (the headline figure; fewer is refused unless --quick,
 # whose default is 20).  N1 defaults to N/5; --rss 0 skips the second run.
 # Binaries: DIR/cli/sohoa and sohoad, DIR = --build, else build-rel when it
-# exists, else build.  The page set is generated once per (N, seed) into
-# OUT/set-N-sS (OUT = sohoa-data/e2e) and reused; figures go to stdout and
-# OUT/e2e.json.  Only public interfaces are used: sohoad --config, the hot
-# folder, sohoa search/verify/show.  Exit 0 when every page arrived exactly
+# exists, else build.  The page set is generated once per (N, seed,
+# generator) into OUT/set-N-sS-HASH (OUT = sohoa-data/e2e) and reused;
+# figures go to stdout and OUT/e2e.json, sohoad's memory against pages
+# searchable to OUT/trace-{main,small}.tsv.  Only public interfaces are used:
+# sohoad --config, the hot folder, sohoa search/verify/show (and status
+# --json when it exists).  Exit 0 when every page arrived exactly
 # once and verify passed (the speed and RSS targets are reported, not
 # enforced: a shared machine says little about them), 1 when a page was lost
 # or duplicated or a check failed, 2 on a usage error, 3 when something to
 # run it is missing.
 set -eu
 cd "$(dirname "$0")/.."
-ROOT=$PWD
 
 usage() {
 	sed -n '/^#   bench/,/^# run it is missing/p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
-N= QUICK=0 RSS1= SEED=7 OUT=sohoa-data/e2e BUILD= KEEP=0
+N='' QUICK=0 RSS1='' SEED=7 OUT=sohoa-data/e2e BUILD='' KEEP=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) QUICK=1 ;;
@@ -81,12 +82,14 @@ unset SOHOA_CONFIG
 POLL=0.5 # how often the bench asks the index, seconds
 STABLE=2 HOTPOLL=1 # [hotfolder] stable_seconds and poll_seconds given to sohoad
 STALL=600 # seconds without progress before the bench calls a page lost
-PRE= POST='\n' # progress lines: rewritten in place on a terminal
+PRE='' POST='\n' # progress lines: rewritten in place on a terminal
 [ -t 2 ] && PRE='\r' POST=
 
 mkdir -p "$OUT"
 OUT=$(realpath "$OUT")
-SET=$OUT/set-$N-s$SEED
+# the set is reused while the generators are unchanged
+GEN=$(cat tools/gen_e2e_pages.py tools/gen_ocr_set.py tools/gen_samples.py | sha256sum | cut -c1-8)
+SET=$OUT/set-$N-s$SEED-$GEN
 if [ ! -s "$SET/manifest.json" ]; then
 	rm -rf "$SET"
 	echo "generating $N pages (seed $SEED) into $SET ..." >&2
@@ -222,7 +225,7 @@ for n in names:
 print("%.6f" % t0)
 PY
 )
-	last=-1 lastchange=$t0 R_FIRST= R_HWM_MARK=
+	last=-1 lastchange=$t0 R_FIRST='' R_HWM_MARK=''
 	printf 'seconds\tpages_searchable\tVmHWM_kib\tVmRSS_kib\n' >"$D/trace.tsv"
 	while :; do
 		n=$(count_indexed "$conf")
@@ -339,7 +342,7 @@ echo "tesseract CLI on the same $N page images, xargs -P$CORES ..." >&2
 mkdir -p "$W/tess"
 T_LOAD0=$(loadavg)
 tt0=$(now)
-ls "$SET"/pages/* | xargs -P "$CORES" -I{} sh -c \
+printf '%s\n' "$SET"/pages/* | xargs -d '\n' -P "$CORES" -I{} sh -c \
 	'tesseract "$1" "$2/$(basename "$1")" -l vie+eng txt >/dev/null 2>&1' _ {} "$W/tess"
 tt1=$(now)
 T_LOAD1=$(loadavg)
@@ -360,7 +363,7 @@ print(n)
 PY
 )
 run_pipeline main "$N" "$MARK"
-M_PAGES=$R_PAGES M_SECS=$R_SECS M_HWM=$R_HWM M_KIDS=$R_KIDS M_DOSSIERS=$R_DOSSIERS
+M_SECS=$R_SECS M_HWM=$R_HWM M_KIDS=$R_KIDS M_DOSSIERS=$R_DOSSIERS
 M_NAMES=$R_NAMES_FOUND M_LOAD0=$R_LOAD0 M_LOAD1=$R_LOAD1 M_FIRST=$R_FIRST
 M_BUNDLED=$R_BUNDLED M_STATUS=$R_STATUS M_HWM_MARK=${R_HWM_MARK:-0}
 S_PAGES=0 S_HWM=0 S_KIDS=0 S_SECS=0
