@@ -21,6 +21,7 @@ PACKAGES=(
 	qpdf poppler-utils                        # tests: check component PDFs, extract their text
 	openssl python3 iproute2 jq               # tests: throwaway CA, bag rewriting, saned's netns, JSON
 	python3-pil python3-qrcode bc time        # bench/ and sample generators (tools/gen_*.py)
+	fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf # the page generators draw with these
 )
 
 missing=()
