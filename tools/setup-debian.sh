@@ -24,6 +24,7 @@ PACKAGES=(
 	openssl python3 iproute2 jq               # tests: throwaway CA, bag rewriting, saned's netns, JSON
 	python3-pil python3-qrcode bc time        # bench/ and sample generators (tools/gen_*.py)
 	python3-jsonschema                        # tests: metadata.json against docs/metadata.schema.json
+	fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf # the page generators draw with these
 )
 
 missing=()
