@@ -132,12 +132,21 @@ static void note_locked(struct cli_stages *s, int level, const char *job,
                         const char *msg)
 {
 	struct note *n = &s->notes[s->note_next];
+	size_t len;
 
 	sohoa_time_iso8601(n->time);
 	snprintf(n->level, sizeof(n->level), "%s",
 	         level <= SOHOA_LOG_ERROR ? "error" : "warn");
 	snprintf(n->job, sizeof(n->job), "%s", job ? job : "");
-	snprintf(n->msg, sizeof(n->msg), "%s", msg);
+	/* cut long messages on a UTF-8 character boundary */
+	len = strlen(msg);
+	if (len >= sizeof(n->msg)) {
+		len = sizeof(n->msg) - 1;
+		while (len > 0 && ((unsigned char)msg[len] & 0xC0) == 0x80)
+			len--;
+	}
+	memcpy(n->msg, msg, len);
+	n->msg[len] = '\0';
 	s->note_next = (s->note_next + 1) % NERRORS;
 	if (s->nnotes < NERRORS)
 		s->nnotes++;
