@@ -75,6 +75,7 @@ def main():
     ap.add_argument("--count", type=int, default=220)
     ap.add_argument("--corpus", default=os.path.join(ROOT, "..", "shared", "corpus", "a_vietnamese_text"))
     ap.add_argument("--keep", action="store_true", help="keep the temporary set")
+    ap.add_argument("--misses", type=int, default=3, help="misses to show per field")
     a = ap.parse_args()
 
     tmp = None
@@ -125,7 +126,7 @@ def main():
             field_ok[name] += good
             tf_n[t["document_type"]] += 1
             tf_ok[t["document_type"]] += good
-            if not good and len(misses[name]) < 3:
+            if not good and len(misses[name]) < a.misses:
                 misses[name].append("%s: %r != %r" % (t["file"], got, want))
 
     print("OCR accuracy: %d images from tools/gen_ocr_set.py (%s)" % (len(truth), d))
