@@ -1555,6 +1555,56 @@ static int is_place(int f)
 
 /* Value of a label hit: on its line up to the next label, or on the
  * next lines when the line has none. */
+/* On a 2021 card the column under the photo (the expiry) runs beside the
+ * place lines, and Tesseract joins or interleaves them ("Có giá trị
+ * đến: Tân Thanh, Lâm Hà, Lâm Đồng").  For a place whose label line holds
+ * no value, line l starting with another label: returns 1 with *out
+ * (owned) the text after a date label when it is no date (the place),
+ * 0 when a date label has nothing after it (pass over the line), -1 when
+ * the line is another field's (stop looking). */
+static int beside_date_label(char **out, const struct tline *l)
+{
+	struct hit h, next;
+	size_t end = l->n;
+	char *span, *shaped = NULL;
+
+	*out = NULL;
+	if (!find_label(&h, l, 0) || h.start != 0 ||
+	    (h.field != F_EXPIRY && h.field != F_ISSUE && h.field != F_DOB))
+		return -1;
+	if (find_label(&next, l, h.value > h.start ? h.value : h.start + 1))
+		end = next.start;
+	if (!(span = span_text(l, h.value, end)))
+		return -1;
+	if (!*span) {
+		free(span);
+		return 0;
+	}
+	shape_value(&shaped, h.field, span);
+	if (shaped) {
+		free(shaped);
+		free(span);
+		return -1;
+	}
+	*out = span;
+	return 1;
+}
+
+/* A line that is a date or "Không thời hạn" and little else (the expiry
+ * column), never a place. */
+static int date_line(const char *s)
+{
+	char *shaped = NULL;
+	int is_date;
+
+	if (strlen(s) > 24)
+		return 0;
+	shape_value(&shaped, F_EXPIRY, s);
+	is_date = shaped != NULL;
+	free(shaped);
+	return is_date;
+}
+
 static int take_value(struct collect *c, const sohoa_ocr__data *d,
                       const struct tline *lines, size_t nl, size_t li,
                       const struct hit *h, size_t end)
@@ -1573,13 +1623,27 @@ static int take_value(struct collect *c, const sohoa_ocr__data *d,
 	shape_value(&value, f, raw);
 	/* Nothing usable here: look at the next lines, past English-only
 	 * label lines, up to another label. */
-	for (k = li + 1; !value && k < nl && k <= li + 3; k++) {
+	for (k = li + 1; !value && k < nl && k <= li + (is_place(f) ? 5 : 3);
+	     k++) {
+		char *beside = NULL;
+
 		if (only_labels(&lines[k]))
 			continue;
-		if (starts_with_label(&lines[k]))
-			break;
+		if (starts_with_label(&lines[k])) {
+			int b = is_place(f)
+			            ? beside_date_label(&beside, &lines[k])
+			            : -1;
+
+			if (b < 0)
+				break;
+			if (b == 0)
+				continue;
+		} else if (is_place(f) && date_line(lines[k].src->text)) {
+			continue;
+		}
 		free(raw);
-		if (!(raw = strdup(lines[k].src->text)))
+		raw = beside ? beside : strdup(lines[k].src->text);
+		if (!raw)
 			return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
 		shape_value(&value, f, raw);
 		conf = lines[k].src->conf;

@@ -1014,6 +1014,43 @@ static void place_tone_marks_are_repaired_from_unit_list(void **state)
 	sohoa_ocr_result_dispose(&r);
 }
 
+/* On a 2021 card the expiry column under the photo runs beside the place
+ * of origin when the place is printed under its label: Tesseract joins
+ * the lines or puts the expiry first.  The place is still the place. */
+static void place_under_its_label_beside_the_expiry(void **state)
+{
+	sohoa_ocr_result r;
+	(void)state;
+
+	from_text(&r, NULL,
+	          "Quê quán / Place of origin:\n"
+	          "Có giá trị đến: Tan Thanh, Lam Ha, Lam Đồng\n"
+	          "Date of expiry\n"
+	          "Không thời hạn\n");
+	assert_string_equal(value(&r, "place_of_origin"),
+	                    "Tân Thanh, Lâm Hà, Lâm Đồng");
+	assert_string_equal(value(&r, "date_of_expiry"), "Không thời hạn");
+	sohoa_ocr_result_dispose(&r);
+	from_text(&r, NULL,
+	          "Quê quán / Place of origin:\n"
+	          "Có giá trị đến:\n"
+	          "Date of expiry\n"
+	          "22/10/2025\n"
+	          "Hanh Trung, Nghia Hanh, Quang Ngai\n"
+	          "Nơi thường trú / Place of residence: Số 8 ngõ 21,\n");
+	assert_string_equal(value(&r, "place_of_origin"),
+	                    "Hành Trung, Nghĩa Hành, Quảng Ngãi");
+	assert_string_equal(value(&r, "date_of_expiry"), "2025-10-22");
+	sohoa_ocr_result_dispose(&r);
+	/* a date after the expiry's label stays the expiry's */
+	from_text(&r, NULL,
+	          "Quê quán / Place of origin:\n"
+	          "Có giá trị đến: 22/10/2025\n");
+	assert_string_equal(value(&r, "place_of_origin"), "(none)");
+	assert_string_equal(value(&r, "date_of_expiry"), "2025-10-22");
+	sohoa_ocr_result_dispose(&r);
+}
+
 static void form_labels_are_read(void **state)
 {
 	sohoa_ocr_result r;
@@ -1177,6 +1214,7 @@ int main(void)
 	    cmocka_unit_test(qr_and_text_conflict_is_reported),
 	    cmocka_unit_test(name_tone_marks_are_repaired_when_unambiguous),
 	    cmocka_unit_test(place_tone_marks_are_repaired_from_unit_list),
+	    cmocka_unit_test(place_under_its_label_beside_the_expiry),
 	    cmocka_unit_test(form_labels_are_read),
 	    cmocka_unit_test(mrz_gives_number_birth_and_sex),
 	    cmocka_unit_test(missing_data_dir_is_named),
