@@ -1518,6 +1518,26 @@ static int shape_value(char **out, int f, const char *raw)
 	return SOHOA_OK;
 }
 
+static int is_place(int f)
+{
+	return f == F_ORIGIN || f == F_RESIDENCE;
+}
+
+/* Does a place or expiry label stand anywhere in line l (after specks
+ * that OCR made of a border: "pppoe Nơi thường trú / Place of ...")? */
+static int place_label_in(const struct tline *l)
+{
+	struct hit h;
+	size_t from = 0;
+
+	while (find_label(&h, l, from)) {
+		if (is_place(h.field) || h.field == F_EXPIRY)
+			return 1;
+		from = h.value > h.start ? h.value : h.start + 1;
+	}
+	return 0;
+}
+
 /* Continue a place over the next lines: the value ends with ',' or the
  * next line starts in lower case, and the next line holds no label. */
 static char *continue_place(char *value, const struct tline *lines, size_t nl,
@@ -1533,7 +1553,8 @@ static char *continue_place(char *value, const struct tline *lines, size_t nl,
 		unsigned cp;
 		char *joined;
 
-		if (!vl || starts_with_label(&lines[k]) || !*t)
+		if (!vl || starts_with_label(&lines[k]) ||
+		    place_label_in(&lines[k]) || !*t)
 			break;
 		utf8_dec(t, &cp);
 		if (!comma && cp_upper(cp) == cp)
@@ -1546,11 +1567,6 @@ static char *continue_place(char *value, const struct tline *lines, size_t nl,
 		value = joined;
 	}
 	return value;
-}
-
-static int is_place(int f)
-{
-	return f == F_ORIGIN || f == F_RESIDENCE;
 }
 
 /* Value of a label hit: on its line up to the next label, or on the

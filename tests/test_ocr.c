@@ -1042,6 +1042,14 @@ static void place_under_its_label_beside_the_expiry(void **state)
 	                    "Hành Trung, Nghĩa Hành, Quảng Ngãi");
 	assert_string_equal(value(&r, "date_of_expiry"), "2025-10-22");
 	sohoa_ocr_result_dispose(&r);
+	/* the next line is the residence's, after specks from the border:
+	 * not a continuation of the place */
+	from_text(&r, NULL,
+	          "Quê quán / Place of origin: Cư A Mung, Ea H'leo, Đắk Lắk\n"
+	          "pppoe Nơi thường trú / Place of residence: Tổ 12,\n");
+	assert_string_equal(value(&r, "place_of_origin"),
+	                    "Cư A Mung, Ea H'leo, Đắk Lắk");
+	sohoa_ocr_result_dispose(&r);
 	/* a date after the expiry's label stays the expiry's */
 	from_text(&r, NULL,
 	          "Quê quán / Place of origin:\n"
