@@ -686,6 +686,34 @@ static int place_under(const sohoa_ocr__data *d, int i, const int *anc,
 	return 0;
 }
 
+/* 1 when the parent of place i is one of anc[0..nanc). */
+static int child_of(const sohoa_ocr__data *d, int i, const int *anc, int nanc)
+{
+	int k;
+
+	for (k = 0; k < nanc; k++)
+		if (anc[k] == d->places[i].parent)
+			return 1;
+	return 0;
+}
+
+/* Do a and b hold the same digits in the same order? */
+static int same_digits(const char *a, const char *b)
+{
+	for (;;) {
+		while (*a && !isdigit((unsigned char)*a))
+			a++;
+		while (*b && !isdigit((unsigned char)*b))
+			b++;
+		if (*a != *b)
+			return 0;
+		if (!*a)
+			return 1;
+		a++;
+		b++;
+	}
+}
+
 /* Edit distance allowed between folded letters of a part and a name:
  * short names must match exactly. */
 static size_t place_slack(size_t len)
@@ -724,7 +752,13 @@ static int match_place(struct pmatch *m, const sohoa_ocr__data *d,
 		    !place_under(d, (int)i, anc, nanc))
 			continue;
 		dd = levenshtein(f, p->folded);
-		if (dd > slack + 2)
+		/* a misread letter only under the unit's own parent (not
+		 * across a district left out), and never in a number: a
+		 * commune missing from the list must not become its
+		 * neighbour (Mỹ Đình 2 -> Mỹ Đình 1) */
+		if (dd > slack + 2 ||
+		    (dd > 0 && (!same_digits(f, p->folded) ||
+		                (nanc && !child_of(d, (int)i, anc, nanc)))))
 			continue;
 		dist[i] = (unsigned char)dd;
 		if (dd < m->dist || (dd == m->dist && p->level < lbest)) {
