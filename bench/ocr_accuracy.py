@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """ocr_accuracy.py - accuracy of `sohoa ocr --json` on a generated labelled set.
 
-    bench/ocr_accuracy.py [--sohoa BIN] [--set DIR] [--count N] [--corpus DIR]
+    bench/ocr_accuracy.py [--sohoa BIN] [--set DIR] [--count N] [--corpus DIR] [--misses N]
+                          [--holdout FRACTION]
 
 Makes the set with tools/gen_ocr_set.py in a temporary folder (or uses --set DIR when it
 already holds truth.json), runs `sohoa ocr --json` over it, and prints:
@@ -10,7 +11,14 @@ already holds truth.json), runs `sohoa ocr --json` over it, and prints:
   - blank-page precision / recall / F1, case-number rate on pages with a code,
   - Vietnamese character accuracy on the clean 300 dpi text pages, and on the pages of
     ../shared/corpus/a_vietnamese_text that have a .gt.txt (skipped when absent).
+  - what the place repair did to OCR-read places: parts changed, misreadings fixed, correct
+    readings broken.
 Character accuracy = 1 - edit distance / length of the truth, whitespace squeezed.
+
+--holdout F: the places on the cards are drawn from a random share F of the communes of
+ocr/data/places.tsv (seed 7), and sohoa reads with a copy of the data without those communes
+(through a config file naming [ocr] data): how the reader does on communes it has no entry
+for (names changed since the list, or missing from it).
 """
 import argparse
 import collections
@@ -50,8 +58,10 @@ def char_accuracy(out, gt):
     return max(0.0, 1.0 - edit_distance(o, g) / max(1, len(g))), len(g)
 
 
-def run_ocr(sohoa, files):
+def run_ocr(sohoa, files, config=None):
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    if config:
+        env["SOHOA_CONFIG"] = config
     res = {}
     for k in range(0, len(files), 500):
         p = subprocess.run([sohoa, "ocr", "--json"] + files[k:k + 500], env=env,
@@ -68,6 +78,29 @@ def pct(n, d):
     return "%6.1f%%" % (100.0 * n / d) if d else "     - "
 
 
+def holdout(dirname, share):
+    """Split the communes of places.tsv: a random share for the generator, the rest for a
+    data folder of the reader.  Returns (config file, generator's list)."""
+    import random
+    src = os.path.join(ROOT, "ocr", "data")
+    lines = open(os.path.join(src, "places.tsv"), encoding="utf-8").read().splitlines(True)
+    communes = [i for i, l in enumerate(lines) if l.startswith("3\t")]
+    held = set(random.Random(7).sample(communes, int(len(communes) * share)))
+    data = os.path.join(dirname, "data")
+    os.makedirs(data)
+    for name in ("provinces.tsv", "names.tsv"):
+        shutil.copy(os.path.join(src, name), data)
+    with open(os.path.join(data, "places.tsv"), "w", encoding="utf-8") as f:
+        f.writelines(l for i, l in enumerate(lines) if i not in held)
+    gen = os.path.join(dirname, "gen_places.tsv")
+    with open(gen, "w", encoding="utf-8") as f:
+        f.writelines(l for i, l in enumerate(lines) if i in held or not l.startswith("3\t"))
+    config = os.path.join(dirname, "sohoa.conf")
+    with open(config, "w", encoding="utf-8") as f:
+        f.write("[ocr]\ndata = %s\n" % data)
+    return config, gen
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sohoa", default=os.environ.get("SOHOA_BIN", os.path.join(ROOT, "build", "cli", "sohoa")))
@@ -75,23 +108,35 @@ def main():
     ap.add_argument("--count", type=int, default=220)
     ap.add_argument("--corpus", default=os.path.join(ROOT, "..", "shared", "corpus", "a_vietnamese_text"))
     ap.add_argument("--keep", action="store_true", help="keep the temporary set")
+    ap.add_argument("--misses", type=int, default=3, help="misses to show per field")
+    ap.add_argument("--holdout", type=float, default=0.0,
+                    help="draw places from this share of communes, left out of the reader's list")
     a = ap.parse_args()
 
     tmp = None
     d = a.set
+    config = gen_extra = None
+    hold = None
+    if a.holdout > 0:
+        hold = tempfile.mkdtemp(prefix="sohoa-holdout.")
+        config, gen_places = holdout(hold, a.holdout)
+        gen_extra = ["--places", gen_places]
     if not d or not os.path.exists(os.path.join(d, "truth.json")):
         d = d or tempfile.mkdtemp(prefix="sohoa-ocrset.")
         tmp = None if a.set or a.keep else d
         subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tools", "gen_ocr_set.py"), d,
-                        "--count", str(a.count)], check=True)
+                        "--count", str(a.count)] + (gen_extra or []), check=True)
     truth = json.load(open(os.path.join(d, "truth.json"), encoding="utf-8"))
     files = [os.path.join(d, t["file"]) for t in truth]
-    res = run_ocr(a.sohoa, files)
+    res = run_ocr(a.sohoa, files, config)
+    if hold:
+        shutil.rmtree(hold, ignore_errors=True)
 
     field_n, field_ok = collections.Counter(), collections.Counter()
     type_n, type_ok = collections.Counter(), collections.Counter()
     tf_n, tf_ok = collections.Counter(), collections.Counter()
     misses = collections.defaultdict(list)
+    repair = collections.Counter()
     tp = fp = fn = 0
     case_n = case_ok = 0
     text_acc, text_len = 0.0, 0
@@ -125,7 +170,14 @@ def main():
             field_ok[name] += good
             tf_n[t["document_type"]] += 1
             tf_ok[t["document_type"]] += good
-            if not good and len(misses[name]) < 3:
+            fo = o["fields"].get(name, {})
+            if name.startswith("place_") and fo.get("source") == "ocr" and fo.get("raw"):
+                raw = fo["raw"]
+                if raw != got:
+                    repair["changed"] += 1
+                    repair["fixed"] += good
+                    repair["broke"] += raw == want
+            if not good and len(misses[name]) < a.misses:
                 misses[name].append("%s: %r != %r" % (t["file"], got, want))
 
     print("OCR accuracy: %d images from tools/gen_ocr_set.py (%s)" % (len(truth), d))
@@ -151,6 +203,8 @@ def main():
     if text_len:
         print("character accuracy, clean generated text pages: %.4f (%d chars)" % (text_acc / text_len, text_len))
     print("pages with needs_review: %d" % review)
+    print("place repair on OCR-only places: %d changed, %d misreadings fixed, %d correct "
+          "readings broken" % (repair["changed"], repair["fixed"], repair["broke"]))
 
     corpus = os.path.abspath(a.corpus)
     if os.path.isdir(corpus):

@@ -1,19 +1,22 @@
 /* fields.c -- identity fields of ID cards (2021 and 2024) and application
  * forms: the card's QR payload parsed by shape, labelled values found in
  * recognized lines by folded fuzzy label matching, validation (DOMAIN.md),
- * QR/OCR cross-check and repair of tone marks on names.
+ * QR/OCR cross-check and repair of tone marks on names and places.
  *
- * Pure text work, no third-party handles.  Province codes and the names
- * lexicon are data files (ocr/data) loaded at run time.
+ * Pure text work, no third-party handles.  Province codes, the names
+ * lexicon and the list of administrative units are data files (ocr/data)
+ * loaded at run time.
  */
 #include "ocr/ocr.h"
 
 #include <assert.h>
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "config/config.h"
 #include "ocr_int.h"
@@ -235,6 +238,58 @@ static size_t levenshtein(const char *a, const char *b)
 	return row[lb];
 }
 
+/* Vietnamese tone marks (NFD combining marks). */
+static int is_tone(utf8proc_int32_t c)
+{
+	return c == 0x300 || c == 0x301 || c == 0x303 || c == 0x309 ||
+	       c == 0x323;
+}
+
+/* Lower-case key of a name in which a syllable's tone mark counts
+ * wherever it sits: "Hoà" and "Hòa" are one name.  NFD, case folded, the
+ * tone marks of each word moved to the word's end.  *out owned. */
+static char *tone_key(const char *s)
+{
+	utf8proc_uint8_t *nfd = NULL;
+	utf8proc_int32_t cp, tones[8];
+	utf8proc_ssize_t len, i, k;
+	size_t o = 0, nt = 0, t;
+	char *out;
+
+	len = utf8proc_map((const utf8proc_uint8_t *)s, 0, &nfd,
+	                   UTF8PROC_NULLTERM | UTF8PROC_STABLE |
+	                       UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD);
+	if (len < 0)
+		return NULL;
+	if (!(out = malloc((size_t)len + 1))) {
+		free(nfd);
+		return NULL;
+	}
+	for (i = 0; i <= len; i += k) {
+		k = i < len ? utf8proc_iterate(nfd + i, len - i, &cp) : 1;
+		if (k < 1)
+			break;
+		if (i < len && is_tone(cp)) {
+			if (nt < 8)
+				tones[nt++] = cp;
+			continue;
+		}
+		if (i == len || cp == ' ' || cp == '-') {
+			for (t = 0; t < nt; t++)
+				o += (size_t)utf8proc_encode_char(
+				    tones[t], (utf8proc_uint8_t *)out + o);
+			nt = 0;
+			if (i == len)
+				break;
+		}
+		memcpy(out + o, nfd + i, (size_t)k);
+		o += (size_t)k;
+	}
+	out[o] = '\0';
+	free(nfd);
+	return out;
+}
+
 /* ---- data -------------------------------------------------------------- */
 
 struct name_entry {
@@ -245,12 +300,21 @@ struct name_entry {
 	double weight;
 };
 
+/* One administrative unit of places.tsv. */
+struct place {
+	int level;    /* 1 province, 2 district, 3 commune/ward/town */
+	int parent;   /* index of the unit above, -1 for a province */
+	char *name;   /* owned: NFC, as listed, without its unit word */
+	char *folded; /* owned: [a-z0-9] only */
+	char *key;    /* owned: tone_key(name) */
+};
+
 struct sohoa_ocr__data {
 	char provinces[1000]; /* 1 for a known code */
-	char *pname[1000];    /* owned: province names, NFC, or NULL */
-	char *pfold[1000];    /* owned: the same folded to [a-z] */
 	struct name_entry *names;
 	size_t nnames;
+	struct place *places;
+	size_t nplaces;
 };
 
 void sohoa_ocr__data_free(sohoa_ocr__data *d)
@@ -259,10 +323,12 @@ void sohoa_ocr__data_free(sohoa_ocr__data *d)
 
 	if (!d)
 		return;
-	for (i = 0; i < 1000; i++) {
-		free(d->pname[i]);
-		free(d->pfold[i]);
+	for (i = 0; i < d->nplaces; i++) {
+		free(d->places[i].name);
+		free(d->places[i].folded);
+		free(d->places[i].key);
 	}
+	free(d->places);
 	for (i = 0; i < d->nnames; i++) {
 		free(d->names[i].word);
 		free(d->names[i].lower);
@@ -280,8 +346,8 @@ static int open_data(FILE **out, const char *dir, const char *name)
 	if (!(*out = fopen(path, "r")))
 		return sohoa_error_set(SOHOA_EENV,
 		                       "ocr data %s: %s (set [ocr] data to the "
-		                       "folder holding provinces.tsv and "
-		                       "names.tsv)",
+		                       "folder holding provinces.tsv, "
+		                       "names.tsv and places.tsv)",
 		                       path, strerror(errno));
 	return SOHOA_OK;
 }
@@ -296,7 +362,6 @@ static int load_provinces(sohoa_ocr__data *d, const char *dir)
 		return rc;
 	while (fgets(line, sizeof(line), fp)) {
 		int code;
-		char *name = line + 4, *nfc = NULL;
 
 		if (!(isdigit((unsigned char)line[0]) &&
 		      isdigit((unsigned char)line[1]) &&
@@ -306,14 +371,6 @@ static int load_provinces(sohoa_ocr__data *d, const char *dir)
 		code = (line[0] - '0') * 100 + (line[1] - '0') * 10 +
 		       (line[2] - '0');
 		d->provinces[code] = 1;
-		name[strcspn(name, "\t\r\n")] = '\0';
-		if (!strncmp(name, "TP ", 3))
-			name += 3;
-		if (*name && !d->pname[code] &&
-		    sohoa_text_nfc(&nfc, name) == SOHOA_OK) {
-			d->pname[code] = nfc;
-			d->pfold[code] = fold_clean(nfc, strlen(nfc));
-		}
 	}
 	fclose(fp);
 	return SOHOA_OK;
@@ -373,6 +430,72 @@ static int load_names(sohoa_ocr__data *d, const char *dir)
 	return rc;
 }
 
+/* places.tsv: LEVEL<TAB>UNIT<TAB>NAME, a unit's parent being the nearest
+ * line above it of a lower level. */
+static int load_places(sohoa_ocr__data *d, const char *dir)
+{
+	FILE *fp;
+	char line[512];
+	size_t cap = 0;
+	int last[4] = {-1, -1, -1, -1}, rc;
+
+	if ((rc = open_data(&fp, dir, "places.tsv")) != SOHOA_OK)
+		return rc;
+	while (fgets(line, sizeof(line), fp)) {
+		struct place *e;
+		char *name;
+		int level = line[0] - '0', k;
+
+		if (level < 1 || level > 3 || line[1] != '\t' ||
+		    !(name = strchr(line + 2, '\t')))
+			continue;
+		name++;
+		name[strcspn(name, "\r\n")] = '\0';
+		if (level > 1 && last[level - 1] < 0) {
+			rc = sohoa_error_set(
+			    SOHOA_EINVALID,
+			    "ocr data %s/places.tsv: \"%s\" has "
+			    "no unit above it",
+			    dir, name);
+			break;
+		}
+		if (d->nplaces == cap) {
+			size_t ncap = cap ? 2 * cap : 4096;
+			void *g = realloc(d->places, ncap * sizeof(*d->places));
+
+			if (!g) {
+				rc = sohoa_error_set(SOHOA_ENOMEM,
+				                     "out of memory");
+				break;
+			}
+			d->places = g;
+			cap = ncap;
+		}
+		e = &d->places[d->nplaces];
+		memset(e, 0, sizeof(*e));
+		e->level = level;
+		e->parent = level > 1 ? last[level - 1] : -1;
+		if (!*name || sohoa_text_nfc(&e->name, name) != SOHOA_OK ||
+		    !(e->folded = fold_clean(e->name, strlen(e->name))) ||
+		    !(e->key = tone_key(e->name))) {
+			free(e->name);
+			free(e->folded);
+			rc =
+			    sohoa_error_set(SOHOA_EINVALID,
+			                    "ocr data %s/places.tsv: bad entry "
+			                    "\"%s\"",
+			                    dir, name);
+			break;
+		}
+		last[level] = (int)d->nplaces;
+		for (k = level + 1; k < 4; k++)
+			last[k] = -1;
+		d->nplaces++;
+	}
+	fclose(fp);
+	return rc;
+}
+
 int sohoa_ocr__data_load(sohoa_ocr__data **out, const char *dir)
 {
 	sohoa_ocr__data *d;
@@ -382,7 +505,8 @@ int sohoa_ocr__data_load(sohoa_ocr__data **out, const char *dir)
 	if (!(d = calloc(1, sizeof(*d))))
 		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
 	if ((rc = load_provinces(d, dir)) != SOHOA_OK ||
-	    (rc = load_names(d, dir)) != SOHOA_OK) {
+	    (rc = load_names(d, dir)) != SOHOA_OK ||
+	    (rc = load_places(d, dir)) != SOHOA_OK) {
 		sohoa_ocr__data_free(d);
 		return rc;
 	}
@@ -481,71 +605,413 @@ static int repair_name(char **out, const sohoa_ocr__data *d, const char *raw)
 	return SOHOA_OK;
 }
 
-/* Province names in a place ("Hải Chau, Quang Ngãi"): a part whose
- * letters are those of a province name gets the name's tone marks.  The
- * prefixes tỉnh / thành phố stay as read.  *out owned. */
-static char *repair_place(const sohoa_ocr__data *d, const char *raw)
+/* ---- place repair -------------------------------------------------------- */
+
+/* Unit words that may stand before a name in a place, folded, with the
+ * levels they fit (bit L for level L) and their spelling (NULL for an
+ * abbreviation, kept as read). */
+static const struct unit_word {
+	const char *fold;
+	int levels;
+	const char *word;
+} unit_words[] = {
+    {"thanhpho", 2 | 4, "thành phố"},
+    {"thixa", 4, "thị xã"},
+    {"thitran", 8, "thị trấn"},
+    {"tinh", 2, "tỉnh"},
+    {"huyen", 4, "huyện"},
+    {"quan", 4, "quận"},
+    {"phuong", 8, "phường"},
+    {"xa", 8, "xã"},
+    {"tp", 2 | 4, NULL},
+    {"tx", 4, NULL},
+    {"tt", 8, NULL},
+};
+
+/* Length of a unit word and the spaces after it at the start of p[0..n)
+ * when a name follows, else 0. */
+static size_t unit_prefix(const char *p, size_t n, const struct unit_word **uw)
 {
-	size_t len = strlen(raw), cap = len * 2 + 64, o = 0, n, k;
-	char *out = malloc(cap), *f;
-	const char *p = raw, *part;
+	int words, k;
+	size_t e, u;
 
-	if (!out)
-		return NULL;
-	while (*p) {
-		n = strcspn(p, ",");
-		part = p;
-		/* keep "tỉnh " / "thành phố " / "TP " before the name */
-		for (k = 0; k < n; k++) {
-			f = fold_clean(part, k);
-			if (f &&
-			    (!strcmp(f, "tinh") || !strcmp(f, "thanhpho") ||
-			     !strcmp(f, "tp")) &&
-			    part[k] == ' ') {
+	for (words = 2; words >= 1; words--) {
+		char *f;
+
+		for (e = 0, k = 0; k < words; k++) {
+			while (e < n && p[e] == ' ')
+				e++;
+			while (e < n && p[e] != ' ')
+				e++;
+		}
+		if (e >= n || !(f = fold_clean(p, e)))
+			continue;
+		for (u = 0; u < sizeof(unit_words) / sizeof(unit_words[0]); u++)
+			if (!strcmp(f, unit_words[u].fold)) {
+				*uw = &unit_words[u];
 				free(f);
-				k++;
-				break;
+				while (e < n && p[e] == ' ')
+					e++;
+				return e < n ? e : 0;
 			}
-			free(f);
-		}
-		if (k >= n)
-			k = 0;
-		while (k < n && part[k] == ' ')
-			k++;
-		memcpy(out + o, part, k);
-		o += k;
-		f = d ? fold_clean(part + k, n - k) : NULL;
-		{
-			const char *rep = NULL;
-			int c;
-
-			for (c = 0; f && *f && c < 1000; c++)
-				if (d->pfold[c] && !strcmp(d->pfold[c], f)) {
-					rep = d->pname[c];
-					break;
-				}
-			if (rep && o + strlen(rep) + 1 < cap) {
-				size_t e = n - k;
-
-				/* trailing spaces of the part stay */
-				while (e > 0 && part[k + e - 1] == ' ')
-					e--;
-				memcpy(out + o, rep, strlen(rep));
-				o += strlen(rep);
-				memcpy(out + o, part + k + e, n - k - e);
-				o += n - k - e;
-			} else {
-				memcpy(out + o, part + k, n - k);
-				o += n - k;
-			}
-		}
 		free(f);
-		p += n;
-		if (*p)
-			out[o++] = *p++;
 	}
-	out[o] = '\0';
+	return 0;
+}
+
+#define PLACE_HITS 32
+
+/* The best unit for one comma-separated part of a place. */
+struct pmatch {
+	int ok;      /* a repair (or a confirmation) that is not in doubt */
+	int best;    /* index of a place of the best name, -1 none */
+	int other;   /* a place of another name just as close, -1 none */
+	size_t dist; /* folded edit distance of the best */
+	int hit[PLACE_HITS]; /* the places of the best name at best's level */
+	int nhit;
+};
+
+/* 1 when place i lies under one of anc[0..nanc) (or nanc is 0). */
+static int place_under(const sohoa_ocr__data *d, int i, const int *anc,
+                       int nanc)
+{
+	int a, k;
+
+	if (!nanc)
+		return 1;
+	for (a = d->places[i].parent; a >= 0; a = d->places[a].parent)
+		for (k = 0; k < nanc; k++)
+			if (anc[k] == a)
+				return 1;
+	return 0;
+}
+
+/* 1 when the parent of place i is one of anc[0..nanc). */
+static int child_of(const sohoa_ocr__data *d, int i, const int *anc, int nanc)
+{
+	int k;
+
+	for (k = 0; k < nanc; k++)
+		if (anc[k] == d->places[i].parent)
+			return 1;
+	return 0;
+}
+
+/* Do a and b hold the same digits in the same order? */
+static int same_digits(const char *a, const char *b)
+{
+	for (;;) {
+		while (*a && !isdigit((unsigned char)*a))
+			a++;
+		while (*b && !isdigit((unsigned char)*b))
+			b++;
+		if (*a != *b)
+			return 0;
+		if (!*a)
+			return 1;
+		a++;
+		b++;
+	}
+}
+
+/* Edit distance allowed between folded letters of a part and a name:
+ * short names must match exactly. */
+static size_t place_slack(size_t len)
+{
+	return len <= 4 ? 0 : len <= 8 ? 1 : 2;
+}
+
+/* Match folded text f (tone key `key` as read) against the units of the
+ * levels in `mask` under anc; the highest level wins among the closest
+ * (a province before a commune of the same letters).  Unambiguous means:
+ * one name (tone placement aside) at the best distance and level, or the
+ * name as read among them; a fuzzy match also needs every other name two
+ * edits further, and `fuzzy` set. */
+static int match_place(struct pmatch *m, const sohoa_ocr__data *d,
+                       const char *f, const char *key, int mask, const int *anc,
+                       int nanc, int fuzzy)
+{
+	size_t lf = strlen(f), slack = place_slack(lf), i, second = SIZE_MAX;
+	unsigned char *dist;
+	int lbest = 9;
+
+	memset(m, 0, sizeof(*m));
+	m->best = m->other = -1;
+	m->dist = SIZE_MAX;
+	if (!lf || !d->nplaces)
+		return SOHOA_OK;
+	if (!(dist = malloc(d->nplaces)))
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	for (i = 0; i < d->nplaces; i++) {
+		const struct place *p = &d->places[i];
+		size_t lp = strlen(p->folded), dd;
+
+		dist[i] = 255;
+		if (!(mask & (1 << p->level)) ||
+		    (lp > lf ? lp - lf : lf - lp) > slack + 2 ||
+		    !place_under(d, (int)i, anc, nanc))
+			continue;
+		dd = levenshtein(f, p->folded);
+		/* a misread letter only under the unit's own parent (not
+		 * across a district left out), and never in a number: a
+		 * commune missing from the list must not become its
+		 * neighbour (Mỹ Đình 2 -> Mỹ Đình 1) */
+		if (dd > slack + 2 ||
+		    (dd > 0 && (!same_digits(f, p->folded) ||
+		                (nanc && !child_of(d, (int)i, anc, nanc)))))
+			continue;
+		dist[i] = (unsigned char)dd;
+		if (dd < m->dist || (dd == m->dist && p->level < lbest)) {
+			m->dist = dd;
+			lbest = p->level;
+		}
+	}
+	if (m->dist > slack)
+		goto done;
+	/* the best name: the one as read if it is among the closest */
+	for (i = 0; i < d->nplaces; i++)
+		if (dist[i] == m->dist && d->places[i].level == lbest &&
+		    (m->best < 0 || !strcmp(d->places[i].key, key)))
+			m->best = (int)i;
+	for (i = 0; i < d->nplaces; i++) {
+		const struct place *p = &d->places[i];
+
+		if (dist[i] == 255)
+			continue;
+		if (strcmp(p->key, d->places[m->best].key) != 0) {
+			if (dist[i] == m->dist && p->level == lbest &&
+			    m->other < 0)
+				m->other = (int)i;
+			if (dist[i] < second)
+				second = dist[i];
+		} else if (dist[i] == m->dist && p->level == lbest &&
+		           m->nhit < PLACE_HITS) {
+			m->hit[m->nhit++] = (int)i;
+		}
+	}
+	m->ok = (m->other < 0 || !strcmp(d->places[m->best].key, key)) &&
+	        (m->dist == 0 || (fuzzy && second >= m->dist + 2));
+done:
+	free(dist);
+	return SOHOA_OK;
+}
+
+/* `word` in the letter case of the read text r[0..n): all capitals, a
+ * capital first letter, or as given.  NULL on error. */
+static char *case_like(const char *word, const char *r, size_t n)
+{
+	char *read = strndup(r, n), *out = NULL;
+	unsigned cp = 0, up;
+	size_t k;
+
+	if (!read)
+		return NULL;
+	utf8_dec(read, &cp);
+	if (all_upper(read)) {
+		out = utf8_case(word, 1);
+	} else if (cp_upper(cp) == cp && cp_lower(cp) != cp) {
+		if ((out = malloc(strlen(word) + 8))) {
+			k = utf8_dec(word, &cp);
+			up = cp_upper(cp);
+			strcpy(out + utf8_enc(out, up), word + k);
+		}
+	} else {
+		out = strdup(word);
+	}
+	free(read);
 	return out;
+}
+
+/* What repair_place found out. */
+struct place_fix {
+	int fuzzy;   /* a part was repaired beyond its tone marks */
+	int unknown; /* a part where a unit was expected is not in the list */
+	char note[256]; /* a part left as read because it could be two names */
+};
+
+/* Repair the tone marks of a place ("Tan Phú, Đức Trong, Lâm Dong") from
+ * the list of administrative units: from the right, each comma-separated
+ * part is matched against the units of the next level down (a province,
+ * then its districts or communes, then the communes of the district
+ * found), folded and with a small edit distance; a part gets the listed
+ * spelling only when the match is unambiguous within the units found to
+ * its right.  The first part that does not match ends the repair: what
+ * stands left of it (a village, a street) stays as read, and no part is
+ * ever added.  Unit words (xã, huyện, tỉnh ...) keep their place.
+ * *out owned. */
+static int repair_place(char **out, const sohoa_ocr__data *d, const char *raw,
+                        struct place_fix *fix)
+{
+	size_t st[16], pa[16], pb[16], np = 0, i, len = 0, o;
+	char *rep[16];
+	const char *p;
+	int anc[PLACE_HITS], nanc = 0, mask = 2 | 4 | 8, rc = SOHOA_OK;
+
+	*out = NULL;
+	memset(fix, 0, sizeof(*fix));
+	memset(rep, 0, sizeof(rep));
+	for (p = raw, i = 0; *p; p++)
+		i += *p == ',';
+	if (i >= 16 || !d || !d->nplaces) {
+		if (!(*out = strdup(raw)))
+			return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+		return SOHOA_OK;
+	}
+	for (p = raw;; np++) {
+		size_t n = strcspn(p, ","), a = 0, b = n;
+
+		while (a < b && p[a] == ' ')
+			a++;
+		while (b > a && (p[b - 1] == ' ' || p[b - 1] == '.'))
+			b--;
+		st[np] = (size_t)(p - raw);
+		pa[np] = a;
+		pb[np] = b;
+		if (!p[n]) {
+			np++;
+			break;
+		}
+		p += n + 1;
+	}
+	for (i = np; i-- > 0 && mask;) {
+		const char *part = raw + st[i] + pa[i];
+		size_t n = pb[i] - pa[i], pre = 0, k;
+		const struct unit_word *uw = NULL;
+		struct pmatch m[2];
+		char *f[2] = {NULL, NULL}, *key[2] = {NULL, NULL}, *t;
+		int use = -1, lvl, lmask;
+
+		if (!n)
+			continue;
+		pre = unit_prefix(part, n, &uw);
+		for (k = 0; k < 2; k++) {
+			size_t skip = k == 0 ? pre : 0;
+
+			m[k].ok = 0;
+			m[k].best = -1;
+			if (k == 1 && !pre)
+				break;
+			f[k] = fold_clean(part + skip, n - skip);
+			t = strndup(part + skip, n - skip);
+			key[k] = t ? tone_key(t) : NULL;
+			free(t);
+			if (!f[k] || !key[k]) {
+				rc = sohoa_error_set(SOHOA_ENOMEM,
+				                     "out of memory");
+				goto next;
+			}
+			lmask = k == 0 && pre ? mask & uw->levels : mask;
+			/* no parent known yet: fuzzy only among the 63
+			 * provinces, exact among all units */
+			if (!nanc && (lmask & 2) &&
+			    (rc = match_place(&m[k], d, f[k], key[k], 2, anc, 0,
+			                      1)) != SOHOA_OK)
+				goto next;
+			if ((nanc || !(lmask & 2) || !m[k].ok) &&
+			    (rc = match_place(&m[k], d, f[k], key[k], lmask,
+			                      anc, nanc, nanc > 0)) != SOHOA_OK)
+				goto next;
+		}
+		if (m[0].ok && (!m[1].ok || m[1].dist >= m[0].dist))
+			use = 0;
+		else if (pre && m[1].ok)
+			use = 1;
+		if (use < 0) {
+			if (m[0].best >= 0 && m[0].other >= 0)
+				snprintf(fix->note, sizeof(fix->note),
+				         "place: \"%.*s\" could be %s or %s; "
+				         "left as read",
+				         (int)n, part,
+				         d->places[m[0].best].name,
+				         d->places[m[0].other].name);
+			else
+				fix->unknown = 1;
+			mask = 0;
+			goto next;
+		}
+		fix->fuzzy |= m[use].dist > 0;
+		lvl = d->places[m[use].best].level;
+		{
+			size_t skip = use == 0 ? pre : 0;
+			const char *name = d->places[m[use].best].name;
+			char *w = NULL, *nm = NULL;
+
+			if (strcmp(key[use], d->places[m[use].best].key) != 0 &&
+			    !(nm = case_like(name, part + skip, n - skip)))
+				rc = sohoa_error_set(SOHOA_ENOMEM,
+				                     "out of memory");
+			if (skip && uw->word &&
+			    !(w = case_like(uw->word, part, pre)))
+				rc = sohoa_error_set(SOHOA_ENOMEM,
+				                     "out of memory");
+			if (rc == SOHOA_OK && (nm || w) &&
+			    (rep[i] = malloc(n + (nm ? strlen(nm) : 0) +
+			                     (w ? strlen(w) : 0) + 2))) {
+				size_t q = 0;
+
+				if (w) {
+					q = strlen(w);
+					memcpy(rep[i], w, q);
+					rep[i][q++] = ' ';
+				} else {
+					memcpy(rep[i], part, skip);
+					q = skip;
+				}
+				if (nm) {
+					strcpy(rep[i] + q, nm);
+				} else {
+					memcpy(rep[i] + q, part + skip,
+					       n - skip);
+					rep[i][q + n - skip] = '\0';
+				}
+			} else if (rc == SOHOA_OK && (nm || w)) {
+				rc = sohoa_error_set(SOHOA_ENOMEM,
+				                     "out of memory");
+			}
+			free(w);
+			free(nm);
+		}
+		memcpy(anc, m[use].hit, (size_t)m[use].nhit * sizeof(int));
+		nanc = m[use].nhit;
+		mask &= ~((2 << lvl) - 1);
+	next:
+		free(f[0]);
+		free(f[1]);
+		free(key[0]);
+		free(key[1]);
+		if (rc != SOHOA_OK)
+			goto done;
+	}
+	len = strlen(raw) + 1;
+	for (i = 0; i < np; i++)
+		len += rep[i] ? strlen(rep[i]) : 0;
+	if (!(*out = malloc(len))) {
+		rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (o = 0, i = 0; i < np; i++) {
+		const char *part = raw + st[i];
+		size_t n = strcspn(part, ",");
+
+		if (i)
+			(*out)[o++] = ',';
+		if (!rep[i]) {
+			memcpy(*out + o, part, n);
+			o += n;
+			continue;
+		}
+		memcpy(*out + o, part, pa[i]);
+		o += pa[i];
+		memcpy(*out + o, rep[i], strlen(rep[i]));
+		o += strlen(rep[i]);
+		memcpy(*out + o, part + pb[i], n - pb[i]);
+		o += n - pb[i];
+	}
+	(*out)[o] = '\0';
+done:
+	for (i = 0; i < np; i++)
+		free(rep[i]);
+	return rc;
 }
 
 /* ---- dates and numbers --------------------------------------------------- */
@@ -661,6 +1127,7 @@ static int find_digits(char *out, size_t len, const char *s)
 struct val {
 	char *value; /* owned */
 	char *raw;   /* owned, OCR only */
+	char *note;  /* owned: a doubt of the repair, for problems, or NULL */
 	double conf;
 };
 
@@ -678,6 +1145,7 @@ static void collect_free(struct collect *c)
 		free(c->qr[i].raw);
 		free(c->ocr[i].value);
 		free(c->ocr[i].raw);
+		free(c->ocr[i].note);
 	}
 }
 
@@ -1084,6 +1552,26 @@ static int shape_value(char **out, int f, const char *raw)
 	return SOHOA_OK;
 }
 
+static int is_place(int f)
+{
+	return f == F_ORIGIN || f == F_RESIDENCE;
+}
+
+/* Does a place or expiry label stand anywhere in line l (after specks
+ * that OCR made of a border: "pppoe Nơi thường trú / Place of ...")? */
+static int place_label_in(const struct tline *l)
+{
+	struct hit h;
+	size_t from = 0;
+
+	while (find_label(&h, l, from)) {
+		if (is_place(h.field) || h.field == F_EXPIRY)
+			return 1;
+		from = h.value > h.start ? h.value : h.start + 1;
+	}
+	return 0;
+}
+
 /* Continue a place over the next lines: the value ends with ',' or the
  * next line starts in lower case, and the next line holds no label. */
 static char *continue_place(char *value, const struct tline *lines, size_t nl,
@@ -1099,7 +1587,8 @@ static char *continue_place(char *value, const struct tline *lines, size_t nl,
 		unsigned cp;
 		char *joined;
 
-		if (!vl || starts_with_label(&lines[k]) || !*t)
+		if (!vl || starts_with_label(&lines[k]) ||
+		    place_label_in(&lines[k]) || !*t)
 			break;
 		utf8_dec(t, &cp);
 		if (!comma && cp_upper(cp) == cp)
@@ -1114,22 +1603,69 @@ static char *continue_place(char *value, const struct tline *lines, size_t nl,
 	return value;
 }
 
-static int is_place(int f)
-{
-	return f == F_ORIGIN || f == F_RESIDENCE;
-}
-
 /* Value of a label hit: on its line up to the next label, or on the
  * next lines when the line has none. */
+/* On a 2021 card the column under the photo (the expiry) runs beside the
+ * place lines, and Tesseract joins or interleaves them ("Có giá trị
+ * đến: Tân Thanh, Lâm Hà, Lâm Đồng").  For a place whose label line holds
+ * no value, line l starting with another label: returns 1 with *out
+ * (owned) the text after a date label when it is no date (the place),
+ * 0 when a date label has nothing after it (pass over the line), -1 when
+ * the line is another field's (stop looking). */
+static int beside_date_label(char **out, const struct tline *l)
+{
+	struct hit h, next;
+	size_t end = l->n;
+	char *span, *shaped = NULL;
+
+	*out = NULL;
+	if (!find_label(&h, l, 0) || h.start != 0 ||
+	    (h.field != F_EXPIRY && h.field != F_ISSUE && h.field != F_DOB))
+		return -1;
+	if (find_label(&next, l, h.value > h.start ? h.value : h.start + 1))
+		end = next.start;
+	if (!(span = span_text(l, h.value, end)))
+		return -1;
+	if (!*span) {
+		free(span);
+		return 0;
+	}
+	shape_value(&shaped, h.field, span);
+	if (shaped) {
+		free(shaped);
+		free(span);
+		return -1;
+	}
+	*out = span;
+	return 1;
+}
+
+/* A line that is a date or "Không thời hạn" and little else (the expiry
+ * column), never a place. */
+static int date_line(const char *s)
+{
+	char *shaped = NULL;
+	int is_date;
+
+	if (strlen(s) > 24)
+		return 0;
+	shape_value(&shaped, F_EXPIRY, s);
+	is_date = shaped != NULL;
+	free(shaped);
+	return is_date;
+}
+
 static int take_value(struct collect *c, const sohoa_ocr__data *d,
                       const struct tline *lines, size_t nl, size_t li,
                       const struct hit *h, size_t end)
 {
 	char *raw = NULL, *value = NULL, *repaired = NULL;
+	struct place_fix fix;
 	size_t k, used = li;
 	double conf = lines[li].src->conf;
 	int rc = SOHOA_OK, f = h->field;
 
+	memset(&fix, 0, sizeof(fix));
 	if (c->ocr[f].value)
 		return SOHOA_OK;
 	if (!(raw = span_text(&lines[li], h->value, end)))
@@ -1137,13 +1673,27 @@ static int take_value(struct collect *c, const sohoa_ocr__data *d,
 	shape_value(&value, f, raw);
 	/* Nothing usable here: look at the next lines, past English-only
 	 * label lines, up to another label. */
-	for (k = li + 1; !value && k < nl && k <= li + 3; k++) {
+	for (k = li + 1; !value && k < nl && k <= li + (is_place(f) ? 5 : 3);
+	     k++) {
+		char *beside = NULL;
+
 		if (only_labels(&lines[k]))
 			continue;
-		if (starts_with_label(&lines[k]))
-			break;
+		if (starts_with_label(&lines[k])) {
+			int b = is_place(f)
+			            ? beside_date_label(&beside, &lines[k])
+			            : -1;
+
+			if (b < 0)
+				break;
+			if (b == 0)
+				continue;
+		} else if (is_place(f) && date_line(lines[k].src->text)) {
+			continue;
+		}
 		free(raw);
-		if (!(raw = strdup(lines[k].src->text)))
+		raw = beside ? beside : strdup(lines[k].src->text);
+		if (!raw)
 			return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
 		shape_value(&value, f, raw);
 		conf = lines[k].src->conf;
@@ -1168,14 +1718,20 @@ static int take_value(struct collect *c, const sohoa_ocr__data *d,
 		free(value);
 		value = repaired;
 	} else if (is_place(f)) {
-		if (!(repaired = repair_place(d, value))) {
-			rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+		if ((rc = repair_place(&repaired, d, value, &fix)) != SOHOA_OK)
 			goto done;
-		}
 		free(value);
 		value = repaired;
+		/* a guess beyond tone marks, or a unit not in the list */
+		if (fix.fuzzy)
+			conf *= 0.9;
+		if (fix.unknown)
+			conf *= 0.8;
 	}
 	rc = set_val(&c->ocr[f], value, raw, conf);
+	if (rc == SOHOA_OK && is_place(f) && fix.note[0] &&
+	    !(c->ocr[f].note = strdup(fix.note)))
+		rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
 done:
 	free(raw);
 	free(value);
@@ -1467,6 +2023,16 @@ static int merge(sohoa_ocr_result *r, struct collect *c)
 			x->raw = o->raw;
 			o->raw = NULL;
 			x->confidence = o->conf;
+			/* a doubt, not a validation failure: valid stays, the
+			 * low confidence puts the field up for review */
+			if (o->note) {
+				if ((rc = add_problem(x, "%s", o->note)) !=
+				    SOHOA_OK)
+					return rc;
+				x->valid = 1;
+				if (x->confidence > 0.5)
+					x->confidence = 0.5;
+			}
 		}
 	}
 	return SOHOA_OK;

@@ -1020,18 +1020,139 @@ static void name_tone_marks_are_repaired_when_unambiguous(void **state)
 	assert_string_equal(value(&r, "full_name"), "NGUYỄN THỊ LIÊN");
 	assert_string_equal(field(&r, "full_name")->raw, "NGUYÊN THI LIÊN");
 	sohoa_ocr_result_dispose(&r);
-	/* province names get their marks back; other words stay */
+	/* province names get their marks back; a part that is no unit of
+	 * that province, and the village left of it, stay as read */
 	from_text(&r, NULL,
 	          "Quê quán: Hải Chau, Quang Ngãi\n"
-	          "Nơi thường trú: Thôn Đông, xã Thạch Ha, tinh Ha Tinh");
+	          "Nơi thường trú: Thôn Đông, xã Thạch Hx, tinh Ha Tinh");
 	assert_string_equal(value(&r, "place_of_origin"),
 	                    "Hải Chau, Quảng Ngãi");
 	assert_string_equal(value(&r, "place_of_residence"),
-	                    "Thôn Đông, xã Thạch Ha, tinh Hà Tĩnh");
+	                    "Thôn Đông, xã Thạch Hx, tỉnh Hà Tĩnh");
 	sohoa_ocr_result_dispose(&r);
 	from_text(&r, NULL, "Họ và tên: NGUYỄN THỊ HUONG");
 	assert_string_equal(value(&r, "full_name"), "NGUYỄN THỊ HUONG");
 	assert_string_equal(field(&r, "full_name")->raw, "NGUYỄN THỊ HUONG");
+	sohoa_ocr_result_dispose(&r);
+}
+
+/* Places are repaired part by part from ocr/data/places.tsv (the GSO list
+ * of administrative units), each part among the units of the part found
+ * to its right. */
+static void place_tone_marks_are_repaired_from_unit_list(void **state)
+{
+	sohoa_ocr_result r;
+	const sohoa_ocr_field *f;
+	(void)state;
+
+	/* unambiguous within the province and district: repaired, the raw
+	 * OCR kept beside the value */
+	from_text(&r, NULL,
+	          "Quê quán / Place of origin: Tan Hoi, Đức Trong, "
+	          "Lâm Dong");
+	f = field(&r, "place_of_origin");
+	assert_non_null(f);
+	assert_string_equal(f->value, "Tân Hội, Đức Trọng, Lâm Đồng");
+	assert_string_equal(f->raw, "Tan Hoi, Đức Trong, Lâm Dong");
+	assert_true(f->valid);
+	assert_false(in_review(&r, "place_of_origin"));
+	sohoa_ocr_result_dispose(&r);
+	/* letter case as printed; unit words get their marks too */
+	from_text(&r, NULL,
+	          "Quê quán: TAN HOI, DUC TRONG, LAM DONG\n"
+	          "Nơi thường trú: Thôn 2, xa Tan Hoi, huyen Duc "
+	          "Trong, tinh Lam Dong");
+	assert_string_equal(value(&r, "place_of_origin"),
+	                    "TÂN HỘI, ĐỨC TRỌNG, LÂM ĐỒNG");
+	assert_string_equal(value(&r, "place_of_residence"),
+	                    "Thôn 2, xã Tân Hội, huyện Đức Trọng, tỉnh Lâm "
+	                    "Đồng");
+	sohoa_ocr_result_dispose(&r);
+	/* a letter misread under a known parent: repaired, a little less
+	 * sure */
+	from_text(&r, NULL, "Quê quán: Tan Hoi, Đức Trqng, Lâm Đồng");
+	f = field(&r, "place_of_origin");
+	assert_string_equal(f->value, "Tân Hội, Đức Trọng, Lâm Đồng");
+	assert_true(f->confidence < 0.9);
+	sohoa_ocr_result_dispose(&r);
+	/* two communes of Hoằng Hóa fold to "hoangphu" (Hoằng Phú, Hoằng
+	 * Phụ): left as read, said why, up for review */
+	from_text(&r, NULL, "Quê quán: Hoang Phu, Hoang Hoa, Thanh Hoa");
+	f = field(&r, "place_of_origin");
+	assert_string_equal(f->value, "Hoang Phu, Hoằng Hóa, Thanh Hóa");
+	assert_true(has_problem(&r, "place_of_origin", "could be"));
+	assert_true(in_review(&r, "place_of_origin"));
+	sohoa_ocr_result_dispose(&r);
+	/* not a unit of the list: left as read, no part invented, lower
+	 * confidence */
+	from_text(&r, NULL, "Quê quán: Tan Hoi, Duc Trong, Atlantis");
+	f = field(&r, "place_of_origin");
+	assert_string_equal(f->value, "Tan Hoi, Duc Trong, Atlantis");
+	assert_true(f->confidence < 0.9);
+	sohoa_ocr_result_dispose(&r);
+	from_text(&r, NULL, "Quê quán: Lâm Dong");
+	assert_string_equal(value(&r, "place_of_origin"), "Lâm Đồng");
+	sohoa_ocr_result_dispose(&r);
+	/* a fuzzy match needs a known parent: a district alone, misread,
+	 * stays as read */
+	from_text(&r, NULL, "Quê quán: Đức Trqng");
+	assert_string_equal(value(&r, "place_of_origin"), "Đức Trqng");
+	sohoa_ocr_result_dispose(&r);
+	/* the same name with the tone mark on the other vowel (Hòa / Hoà)
+	 * is the name as printed: not changed */
+	from_text(&r, NULL, "Quê quán: Hòa Lộc, Hậu Lộc, Thanh Hoá");
+	assert_string_equal(value(&r, "place_of_origin"),
+	                    "Hòa Lộc, Hậu Lộc, Thanh Hoá");
+	assert_false(has_problem(&r, "place_of_origin", "could be"));
+	sohoa_ocr_result_dispose(&r);
+	/* with the QR's residence there, the QR's value stands */
+	from_text(&r, CARD_QR, "Nơi thường trú: Thon Dong, xa Tan Hoi");
+	assert_string_equal(field(&r, "place_of_residence")->source, "qr+ocr");
+	sohoa_ocr_result_dispose(&r);
+}
+
+/* On a 2021 card the expiry column under the photo runs beside the place
+ * of origin when the place is printed under its label: Tesseract joins
+ * the lines or puts the expiry first.  The place is still the place. */
+static void place_under_its_label_beside_the_expiry(void **state)
+{
+	sohoa_ocr_result r;
+	(void)state;
+
+	from_text(&r, NULL,
+	          "Quê quán / Place of origin:\n"
+	          "Có giá trị đến: Tan Thanh, Lam Ha, Lam Đồng\n"
+	          "Date of expiry\n"
+	          "Không thời hạn\n");
+	assert_string_equal(value(&r, "place_of_origin"),
+	                    "Tân Thanh, Lâm Hà, Lâm Đồng");
+	assert_string_equal(value(&r, "date_of_expiry"), "Không thời hạn");
+	sohoa_ocr_result_dispose(&r);
+	from_text(&r, NULL,
+	          "Quê quán / Place of origin:\n"
+	          "Có giá trị đến:\n"
+	          "Date of expiry\n"
+	          "22/10/2025\n"
+	          "Hanh Trung, Nghia Hanh, Quang Ngai\n"
+	          "Nơi thường trú / Place of residence: Số 8 ngõ 21,\n");
+	assert_string_equal(value(&r, "place_of_origin"),
+	                    "Hành Trung, Nghĩa Hành, Quảng Ngãi");
+	assert_string_equal(value(&r, "date_of_expiry"), "2025-10-22");
+	sohoa_ocr_result_dispose(&r);
+	/* the next line is the residence's, after specks from the border:
+	 * not a continuation of the place */
+	from_text(&r, NULL,
+	          "Quê quán / Place of origin: Cư A Mung, Ea H'leo, Đắk Lắk\n"
+	          "pppoe Nơi thường trú / Place of residence: Tổ 12,\n");
+	assert_string_equal(value(&r, "place_of_origin"),
+	                    "Cư A Mung, Ea H'leo, Đắk Lắk");
+	sohoa_ocr_result_dispose(&r);
+	/* a date after the expiry's label stays the expiry's */
+	from_text(&r, NULL,
+	          "Quê quán / Place of origin:\n"
+	          "Có giá trị đến: 22/10/2025\n");
+	assert_string_equal(value(&r, "place_of_origin"), "(none)");
+	assert_string_equal(value(&r, "date_of_expiry"), "2025-10-22");
 	sohoa_ocr_result_dispose(&r);
 }
 
@@ -1199,6 +1320,8 @@ int main(void)
 	    cmocka_unit_test(expiry_follows_renewal_ages),
 	    cmocka_unit_test(qr_and_text_conflict_is_reported),
 	    cmocka_unit_test(name_tone_marks_are_repaired_when_unambiguous),
+	    cmocka_unit_test(place_tone_marks_are_repaired_from_unit_list),
+	    cmocka_unit_test(place_under_its_label_beside_the_expiry),
 	    cmocka_unit_test(form_labels_are_read),
 	    cmocka_unit_test(mrz_gives_number_birth_and_sex),
 	    cmocka_unit_test(missing_data_dir_is_named),

@@ -73,9 +73,40 @@ PROV = load_provinces()
 VILLAGES = ["Thôn Đông", "Thôn Tây", "Thôn Trung", "Xóm Mới", "Thôn Hạ", "Thôn Thượng",
             "Tổ dân phố 3", "Tổ 12", "Số 45 đường Lê Lợi", "Số 8 ngõ 21 phố Huế", "Ấp Bình Lợi",
             "Khu phố 2", "Bản Nà Phặc", "Thôn Phú Lộc", "Xóm Đồng Tâm"]
-COMMUNES = ["xã Thạch Hà", "phường Bến Thành", "xã Cẩm Xuyên", "phường Hàng Bạc", "xã Yên Thành",
-            "phường Hải Châu", "xã Tân Phú", "phường Ninh Kiều", "xã Quỳnh Lưu", "xã Đức Thọ",
-            "phường Vĩnh Hải", "xã Hòa Vang", "xã Mường Thanh", "phường Trà Bá"]
+
+
+def load_places(path=os.path.join(ROOT, "ocr", "data", "places.tsv")):
+    """Every commune of ocr/data/places.tsv (the GSO list) with its district and province:
+    places are drawn from the whole country, not from a short list the reader was tuned on.
+    --places FILE draws from another list of the same format (the bench's held-out sample)."""
+    out, prov, dist = [], None, None
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line[:1] not in "123":
+                continue
+            level, unit, name = line.rstrip("\n").split("\t")
+            if level == "1":
+                prov = (unit, name)
+            elif level == "2":
+                dist = (unit, name)
+            else:
+                out.append(((unit, name), dist, prov))
+    return out
+
+
+COMMUNES = load_places()
+
+
+def bare(unit_name):
+    """As cards print a unit in a place of origin: the name alone, with its unit when the
+    name is a number (Phường 12, Quận 3)."""
+    unit, name = unit_name
+    return "%s %s" % (unit, name) if name[:1].isdigit() else name
+
+
+def prefixed(unit_name):
+    unit, name = unit_name
+    return "%s %s" % (unit.lower(), name)
 
 
 def pick_weighted(rnd, items):
@@ -115,14 +146,14 @@ def person(rnd):
         if issue < due.replace(year=due.year - 2):
             expiry = due
             break
-    prov2 = rnd.choice(PROV)[1]
+    origin, home = rnd.choice(COMMUNES), rnd.choice(COMMUNES)
     return {
         "full_name": upper(" ".join([fam] + mids + [giv])),
         "id_number": idn,
         "old_id": "%09d" % rnd.randint(10 ** 8, 10 ** 9 - 1) if rnd.random() < 0.3 else "",
         "dob": dob, "sex": sex, "nationality": "Việt Nam",
-        "origin": "%s, %s" % (rnd.choice(COMMUNES).split(" ", 1)[1], pname),
-        "residence": "%s, %s, tỉnh %s" % (rnd.choice(VILLAGES), rnd.choice(COMMUNES), prov2),
+        "origin": ", ".join(bare(u) for u in origin),
+        "residence": "%s, %s, %s" % (rnd.choice(VILLAGES), prefixed(home[0]), prefixed(home[2])),
         "issue": issue, "expiry": expiry,
     }
 
@@ -226,10 +257,28 @@ def card_2021_front(rnd, p, fonts, qr_ok):
     lv(d, x, 386, "Ngày sinh / Date of birth:", dmy(p["dob"]), lab, val)
     xx = lv(d, x, 428, "Giới tính / Sex:", p["sex"], lab, val)
     lv(d, xx + 30, 428, "Quốc tịch / Nationality:", p["nationality"], lab, val)
-    lv(d, x, 470, "Quê quán / Place of origin:", p["origin"], lab, val)
+    # The place of origin beside its label, a little smaller if need be; a long one goes under
+    # the label (as on real cards, beside the expiry column) rather than off the edge.
+    label = "Quê quán / Place of origin:"
+    right = CARD[0] - 16
+    dy = 0
+    size = val.size
+    while size > 24 and x + d.textlength(nfc(label + " "), font=lab) + \
+            d.textlength(nfc(p["origin"]), font=gs.font(bold, size)) > right:
+        size -= 1
+    if x + d.textlength(nfc(label + " "), font=lab) + \
+            d.textlength(nfc(p["origin"]), font=gs.font(bold, size)) <= right:
+        lv(d, x, 470, label, p["origin"], lab, gs.font(bold, size))
+    else:
+        size = val.size
+        while size > 22 and x + 20 + d.textlength(nfc(p["origin"]), font=gs.font(bold, size)) > right:
+            size -= 1
+        text(d, (x, 466), label, lab)
+        text(d, (x + 20, 500), p["origin"], gs.font(bold, size))
+        dy = 36
     res = p["residence"].split(", ", 1)
-    lv(d, x, 512, "Nơi thường trú / Place of residence:", res[0] + ",", lab, val)
-    text(d, (x, 552), res[1], val)
+    lv(d, x, 512 + dy, "Nơi thường trú / Place of residence:", res[0] + ",", lab, val)
+    text(d, (x, 552 + dy), res[1], val)
     f = {"id_number": p["id_number"], "full_name": p["full_name"], "date_of_birth": iso(p["dob"]),
          "sex": p["sex"], "nationality": "Việt Nam", "place_of_origin": p["origin"],
          "place_of_residence": p["residence"]}
@@ -475,7 +524,11 @@ def main():
     ap.add_argument("outdir")
     ap.add_argument("--count", type=int, default=220)
     ap.add_argument("--seed", type=int, default=4)
+    ap.add_argument("--places", help="list of units to draw places from (places.tsv format)")
     a = ap.parse_args()
+    if a.places:
+        global COMMUNES
+        COMMUNES = load_places(a.places)
     os.makedirs(a.outdir, exist_ok=True)
     rnd = random.Random(a.seed)
     plan = (["card21_front"] * 40 + ["card21_front_copy"] * 30 + ["card24_front"] * 25 +
