@@ -118,6 +118,12 @@ int cli_job_index_remove(struct cli_job *job, const char *bundle);
  * pack, index) sleep at a fixed point, so a test can kill -9 inside it. */
 void cli_test_stall(const char *stage);
 
+/* Tesseract must not start OpenMP threads (one instance per worker), and
+ * libgomp reads OMP_THREAD_LIMIT once, when it is loaded, before main():
+ * without it set, start the program again with OMP_THREAD_LIMIT=1.
+ * Returns only when it is set already or the exec failed. */
+void cli_reexec_single_threaded_omp(char **argv);
+
 /* A recognizer set up from the [ocr] section (languages, tessdata,
  * data, max_megapixels).  *out owned: sohoa_ocr_free(). */
 struct sohoa_ocr;

@@ -181,6 +181,23 @@ struct ocr_work {
 	pthread_mutex_t lock;
 };
 
+void cli_reexec_single_threaded_omp(char **argv)
+{
+	char self[4096];
+	ssize_t n;
+
+	if (getenv("OMP_THREAD_LIMIT"))
+		return;
+	setenv("OMP_THREAD_LIMIT", "1", 1);
+	/* the binary's own path, not /proc/self/exe: the process keeps its
+	 * name (ps, pgrep, top show "sohoad", not "exe") */
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return; /* no /proc: carry on; OCR is slower but correct */
+	self[n] = '\0';
+	execv(self, argv);
+}
+
 int cli_ocr_create(sohoa_ocr **out, const sohoa_config *cfg)
 {
 	const char *tessdata = sohoa_config_get(cfg, "ocr.tessdata");

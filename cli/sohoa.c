@@ -315,14 +315,7 @@ int main(int argc, char **argv)
 	const struct cli_command *c;
 	int rc;
 
-	/* Tesseract must not start OpenMP threads (one instance per worker).
-	 * libgomp reads OMP_THREAD_LIMIT once, when it is loaded, before
-	 * main(): setting it here is too late, so start again with it set. */
-	if (!getenv("OMP_THREAD_LIMIT")) {
-		setenv("OMP_THREAD_LIMIT", "1", 1);
-		execv("/proc/self/exe", argv);
-		/* no /proc: carry on; OCR is slower but correct */
-	}
+	cli_reexec_single_threaded_omp(argv);
 	if (strip_globals(&argc, argv) != 0)
 		return SOHOA_EXIT_USAGE;
 	if (argc < 2) {

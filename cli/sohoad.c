@@ -74,11 +74,7 @@ int main(int argc, char **argv)
 	int verbose = 0, rc;
 	double t0;
 
-	/* Tesseract must not start OpenMP threads (see sohoa.c) */
-	if (!getenv("OMP_THREAD_LIMIT")) {
-		setenv("OMP_THREAD_LIMIT", "1", 1);
-		execv("/proc/self/exe", argv);
-	}
+	cli_reexec_single_threaded_omp(argv);
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--config") && i + 1 < argc) {
 			path = argv[++i];

@@ -19,6 +19,7 @@
  * records are rebuilt from the spool at start, so a kill -9 at any moment
  * loses nothing and repeats nothing (see docs/pipeline.md).
  */
+#define _GNU_SOURCE /* pthread_setname_np */
 #include "cli_int.h"
 
 #include <errno.h>
@@ -666,6 +667,17 @@ int cli_stages_start(struct cli_stages **out, const sohoa_config *cfg,
 		                       strerror(errno));
 	}
 	s->hot_started = pthread_create(&s->hot, NULL, hot_thread, s) == 0;
+	/* names for `top -H` and gdb */
+	for (int i = 0; i < s->nstarted; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "sohoad-ocr%d", i);
+		pthread_setname_np(s->workers[i], name);
+	}
+	pthread_setname_np(s->packer, "sohoad-pack");
+	pthread_setname_np(s->indexer, "sohoad-index");
+	if (s->hot_started)
+		pthread_setname_np(s->hot, "sohoad-hot");
 	sohoa_log(SOHOA_LOG_INFO,
 	          "pipeline: %d OCR worker%s, OCR queue of %zu pages",
 	          s->nstarted, s->nstarted == 1 ? "" : "s", s->qcap);
