@@ -669,9 +669,10 @@ int cli_stages_start(struct cli_stages **out, const sohoa_config *cfg,
 	s->hot_started = pthread_create(&s->hot, NULL, hot_thread, s) == 0;
 	/* names for `top -H` and gdb */
 	for (int i = 0; i < s->nstarted; i++) {
-		char name[16];
+		char name[32];
 
-		snprintf(name, sizeof(name), "sohoad-ocr%d", i);
+		snprintf(name, sizeof(name), "sohoad-ocr%d", i % 100);
+		name[15] = '\0'; /* the kernel keeps 15 bytes */
 		pthread_setname_np(s->workers[i], name);
 	}
 	pthread_setname_np(s->packer, "sohoad-pack");
