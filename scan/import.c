@@ -1,10 +1,13 @@
 /* import.c -- pages from image files (PNG, JPEG, TIFF, PNM) into the
  * spool, and the SHA-256 of originals.
  *
- * Leptonica decodes every page to prove a file is readable before anything
- * is written; one-page files are then copied byte-identical, pages of a
- * multi-page TIFF are written as lossless single-page TIFFs.  OpenSSL
- * libcrypto does the hashing.
+ * Leptonica decodes every page once to prove a file is readable before
+ * anything is written (a check remembered per thread is trusted by the
+ * import of the same unchanged file that follows it).  One-page files are
+ * then copied byte-identical; each page of a multi-page TIFF becomes a
+ * single-page TIFF holding the page's own compressed strips, copied raw
+ * with libtiff where that is safe, else decoded and written losslessly.
+ * OpenSSL libcrypto does the hashing.
  */
 #include "scan/scan.h"
 
