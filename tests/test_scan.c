@@ -1013,6 +1013,122 @@ static void import_splits_multipage_tiff_raw(void **state)
 	pixDestroy(&rgb);
 }
 
+/* A synthetic page written with libtiff: `bps`-bit samples of a pattern,
+ * 16 rows per strip; a palette page gets a 256-entry colour map. */
+static void tiff_synthetic(TIFF *t, uint16_t bps, uint16_t photo, uint16_t comp,
+                           uint16_t fill)
+{
+	const uint32_t w = 301, h = 100;
+	size_t rowlen = bps == 1 ? (w + 7) / 8 : w * (bps / 8);
+	unsigned char *row = calloc(1, rowlen);
+	uint16_t map[3][256];
+
+	assert_non_null(row);
+	TIFFSetField(t, TIFFTAG_IMAGEWIDTH, w);
+	TIFFSetField(t, TIFFTAG_IMAGELENGTH, h);
+	TIFFSetField(t, TIFFTAG_BITSPERSAMPLE, bps);
+	TIFFSetField(t, TIFFTAG_SAMPLESPERPIXEL, 1);
+	TIFFSetField(t, TIFFTAG_PHOTOMETRIC, photo);
+	TIFFSetField(t, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+	TIFFSetField(t, TIFFTAG_FILLORDER, fill);
+	TIFFSetField(t, TIFFTAG_COMPRESSION, comp);
+	if (comp == COMPRESSION_CCITTFAX3)
+		TIFFSetField(t, TIFFTAG_GROUP3OPTIONS, GROUP3OPT_2DENCODING);
+	TIFFSetField(t, TIFFTAG_ROWSPERSTRIP, 16);
+	TIFFSetField(t, TIFFTAG_XRESOLUTION, 200.0f);
+	TIFFSetField(t, TIFFTAG_YRESOLUTION, 200.0f);
+	TIFFSetField(t, TIFFTAG_RESOLUTIONUNIT, RESUNIT_INCH);
+	if (photo == PHOTOMETRIC_PALETTE) {
+		for (int i = 0; i < 256; i++) {
+			map[0][i] = (uint16_t)(i * 257);
+			map[1][i] = (uint16_t)((255 - i) * 257);
+			map[2][i] = (uint16_t)((i * 7 & 255) * 257);
+		}
+		TIFFSetField(t, TIFFTAG_COLORMAP, map[0], map[1], map[2]);
+	}
+	for (uint32_t y = 0; y < h; y++) {
+		for (uint32_t x = 0; x < w; x++) {
+			uint32_t v = x * 7 + y * 13 + (x / 40) * (y / 30) * 101;
+
+			if (bps == 1)
+				row[x >> 3] =
+				    (unsigned char)((row[x >> 3] &
+				                     ~(0x80 >> (x & 7))) |
+				                    (((v / 50) & 1)
+				                         ? 0x80 >> (x & 7)
+				                         : 0));
+			else if (bps == 8)
+				row[x] = (unsigned char)v;
+			else
+				((uint16_t *)(void *)row)[x] =
+				    (uint16_t)(v * 211);
+		}
+		assert_int_equal(TIFFWriteScanline(t, row, y, 0), 1);
+	}
+	assert_int_equal(TIFFWriteDirectory(t), 1);
+	free(row);
+}
+
+/* Byte order, colour maps, fill order and G3 options survive the raw
+ * copy: a big-endian file of a 16-bit uncompressed gray page, a PackBits
+ * palette page and a G3 2-D page stored in fill order 2. */
+static void import_raw_split_keeps_what_describes_strips(void **state)
+{
+	struct fixture *fx = *state;
+	char *path = tmp_path(fx, "be.tif");
+	struct seen s = {0};
+	TIFF *t;
+	int n = 0;
+
+	assert_non_null(t = TIFFOpen(path, "wb"));
+	tiff_synthetic(t, 16, PHOTOMETRIC_MINISBLACK, COMPRESSION_NONE,
+	               FILLORDER_MSB2LSB);
+	tiff_synthetic(t, 8, PHOTOMETRIC_PALETTE, COMPRESSION_PACKBITS,
+	               FILLORDER_MSB2LSB);
+	tiff_synthetic(t, 1, PHOTOMETRIC_MINISWHITE, COMPRESSION_CCITTFAX3,
+	               FILLORDER_LSB2MSB);
+	TIFFClose(t);
+	assert_int_equal(sohoa_scan_import_check(path, &n), SOHOA_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(
+	    sohoa_scan_import_file(path, fx->spool, 1, collect, &s), SOHOA_OK);
+	assert_int_equal(s.n, 3);
+	for (int i = 0; i < 3; i++) {
+		PIX *a = pixReadTiff(path, i), *b = pixRead(s.paths[i]);
+		l_int32 same = 0;
+		uint16_t fill = 0, u16 = 0, *r, *g, *bl;
+		uint32_t u32 = 0;
+
+		assert_non_null(a);
+		assert_non_null(b);
+		pixEqual(a, b, &same);
+		assert_true(same);
+		pixDestroy(&a);
+		pixDestroy(&b);
+		assert_raw_strips_equal(path, i, s.paths[i]);
+		assert_non_null(t = TIFFOpen(s.paths[i], "r"));
+		assert_true(TIFFIsBigEndian(t));
+		TIFFGetFieldDefaulted(t, TIFFTAG_FILLORDER, &fill);
+		assert_int_equal(fill, i == 2 ? FILLORDER_LSB2MSB
+		                              : FILLORDER_MSB2LSB);
+		TIFFGetFieldDefaulted(t, TIFFTAG_BITSPERSAMPLE, &u16);
+		assert_int_equal(u16, i == 0 ? 16 : i == 1 ? 8 : 1);
+		if (i == 1) {
+			assert_int_equal(
+			    TIFFGetField(t, TIFFTAG_COLORMAP, &r, &g, &bl), 1);
+			assert_int_equal(r[3], 3 * 257);
+			assert_int_equal(g[3], 252 * 257);
+		}
+		if (i == 2) {
+			assert_int_equal(
+			    TIFFGetField(t, TIFFTAG_GROUP3OPTIONS, &u32), 1);
+			assert_true(u32 & GROUP3OPT_2DENCODING);
+		}
+		TIFFClose(t);
+	}
+	free(path);
+}
+
 /* A multi-page TIFF cut short is refused before anything is written, also
  * when it was checked whole moments before and cut afterwards. */
 static void import_refuses_truncated_multipage_tiff(void **state)
@@ -1283,6 +1399,8 @@ int main(void)
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(import_splits_multipage_tiff_raw,
 	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        import_raw_split_keeps_what_describes_strips, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        import_refuses_truncated_multipage_tiff, setup, teardown),
 	    cmocka_unit_test_setup_teardown(import_refuses_bad_files_by_name,
