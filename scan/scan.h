@@ -264,13 +264,23 @@ int sohoa_scan_hotfolder_poll(sohoa_scan_hotfolder *hf,
 /* ---- files ------------------------------------------------------------- */
 
 /* Decode every page of an image file (PNG, JPEG, TIFF, PNM) to prove it
- * is readable; *npages_out gets the page count.  SOHOA_EINVALID naming the
- * file and what is wrong; SOHOA_ENOTFOUND when it does not exist. */
+ * is readable; *npages_out gets the page count.  A TIFF whose chain of
+ * page directories breaks off (cut short) is refused.  SOHOA_EINVALID
+ * naming the file and what is wrong; SOHOA_ENOTFOUND when it does not
+ * exist.  What was decoded is remembered on the calling thread (its last
+ * 64 files), for sohoa_scan_import_file. */
 int sohoa_scan_import_check(const char *path, int *npages_out);
 
 /* Take the pages of an image file into `dir`: a one-page file is copied
  * byte-identical (pNNNN.<ext>); each page of a multi-page TIFF becomes a
- * lossless single-page TIFF.  `cb` is called for each durable page. */
+ * single-page TIFF: its compressed strips copied as they are when the page
+ * is strip-organised and uncompressed, G3, G4, LZW, PackBits or Deflate
+ * (gray, lineart, RGB or palette), else decoded and written losslessly
+ * (Deflate, G4 for 1 bit).  Every page is proven decodable before anything
+ * is written: by a sohoa_scan_import_check of the same unchanged file
+ * (device, inode, size, mtime, ctime) on this thread, else by decoding it
+ * here.  Pages are written atomically; `cb` is called for each durable
+ * page. */
 int sohoa_scan_import_file(const char *path, const char *dir, int first,
                            sohoa_scan_page_cb cb, void *payload);
 

@@ -822,6 +822,352 @@ static void import_takes_each_file_type(void **state)
 	pixDestroy(&pix);
 }
 
+/* One page of `pix` (1, 8 or 32 bpp) as the next directory of `t`,
+ * written with libtiff so compression and predictor are ours to pick. */
+static void tiff_page(TIFF *t, PIX *pix, uint16_t comp, uint16_t pred,
+                      float res)
+{
+	uint32_t w = (uint32_t)pixGetWidth(pix),
+	         h = (uint32_t)pixGetHeight(pix);
+	int d = pixGetDepth(pix);
+	uint16_t spp = d == 32 ? 3 : 1;
+	size_t rowlen = d == 1 ? (w + 7) / 8 : (size_t)w * spp;
+	unsigned char *row = calloc(1, rowlen);
+
+	assert_non_null(row);
+	TIFFSetField(t, TIFFTAG_IMAGEWIDTH, w);
+	TIFFSetField(t, TIFFTAG_IMAGELENGTH, h);
+	TIFFSetField(t, TIFFTAG_BITSPERSAMPLE, d == 1 ? 1 : 8);
+	TIFFSetField(t, TIFFTAG_SAMPLESPERPIXEL, spp);
+	TIFFSetField(t, TIFFTAG_PHOTOMETRIC,
+	             d == 1   ? PHOTOMETRIC_MINISWHITE
+	             : d == 8 ? PHOTOMETRIC_MINISBLACK
+	                      : PHOTOMETRIC_RGB);
+	TIFFSetField(t, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+	TIFFSetField(t, TIFFTAG_COMPRESSION, comp);
+	TIFFSetField(t, TIFFTAG_ROWSPERSTRIP,
+	             comp == COMPRESSION_JPEG ? 16 : 48);
+	if (pred)
+		TIFFSetField(t, TIFFTAG_PREDICTOR, pred);
+	if (comp == COMPRESSION_JPEG)
+		TIFFSetField(t, TIFFTAG_JPEGQUALITY, 90);
+	TIFFSetField(t, TIFFTAG_XRESOLUTION, res);
+	TIFFSetField(t, TIFFTAG_YRESOLUTION, res);
+	TIFFSetField(t, TIFFTAG_RESOLUTIONUNIT, RESUNIT_INCH);
+	for (uint32_t y = 0; y < h; y++) {
+		memset(row, 0, rowlen);
+		for (uint32_t x = 0; x < w; x++) {
+			l_uint32 v = 0;
+			l_int32 r, g, b;
+
+			pixGetPixel(pix, (l_int32)x, (l_int32)y, &v);
+			if (d == 1) {
+				if (v)
+					row[x >> 3] |=
+					    (unsigned char)(0x80 >> (x & 7));
+			} else if (d == 8) {
+				row[x] = (unsigned char)v;
+			} else {
+				extractRGBValues(v, &r, &g, &b);
+				row[3 * x] = (unsigned char)r;
+				row[3 * x + 1] = (unsigned char)g;
+				row[3 * x + 2] = (unsigned char)b;
+			}
+		}
+		assert_int_equal(TIFFWriteScanline(t, row, y, 0), 1);
+	}
+	assert_int_equal(TIFFWriteDirectory(t), 1);
+	free(row);
+}
+
+/* A colour page made from a gray one: every channel differs. */
+static PIX *colourize(PIX *g)
+{
+	l_int32 w = pixGetWidth(g), h = pixGetHeight(g);
+	PIX *c = pixCreate(w, h, 32);
+
+	for (l_int32 y = 0; y < h; y++)
+		for (l_int32 x = 0; x < w; x++) {
+			l_uint32 v = 0, rgb = 0;
+
+			pixGetPixel(g, x, y, &v);
+			composeRGBPixel((l_int32)v, (l_int32)(255 - v),
+			                (l_int32)((v + (l_uint32)x) & 255),
+			                &rgb);
+			pixSetPixel(c, x, y, rgb);
+		}
+	pixSetResolution(c, 300, 300);
+	return c;
+}
+
+static void assert_raw_strips_equal(const char *src, int page, const char *copy)
+{
+	TIFF *a = TIFFOpen(src, "r"), *b = TIFFOpen(copy, "r");
+	uint16_t ca = 0, cb = 0;
+	uint32_t n;
+
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(TIFFSetDirectory(a, (tdir_t)page), 1);
+	TIFFGetFieldDefaulted(a, TIFFTAG_COMPRESSION, &ca);
+	TIFFGetFieldDefaulted(b, TIFFTAG_COMPRESSION, &cb);
+	assert_int_equal(ca, cb);
+	n = TIFFNumberOfStrips(a);
+	assert_true(n > 1);
+	assert_int_equal(TIFFNumberOfStrips(b), n);
+	for (uint32_t s = 0; s < n; s++) {
+		tmsize_t la = TIFFRawStripSize(a, s),
+		         lb = TIFFRawStripSize(b, s);
+		unsigned char *ba, *bb;
+
+		assert_true(la > 0);
+		assert_int_equal(la, lb);
+		assert_non_null(ba = malloc((size_t)la));
+		assert_non_null(bb = malloc((size_t)lb));
+		assert_int_equal(TIFFReadRawStrip(a, s, ba, la), la);
+		assert_int_equal(TIFFReadRawStrip(b, s, bb, lb), lb);
+		assert_memory_equal(ba, bb, (size_t)la);
+		free(ba);
+		free(bb);
+	}
+	TIFFClose(a);
+	TIFFClose(b);
+}
+
+/* A multi-page TIFF is split without re-encoding where its strips can be
+ * copied raw (Deflate+predictor gray, G4 lineart, LZW+predictor RGB), and
+ * decoded and written losslessly where not (JPEG); each page decodes to
+ * the source page's pixels and keeps its resolution. */
+static void import_splits_multipage_tiff_raw(void **state)
+{
+	struct fixture *fx = *state;
+	PIX *gray = pixRead(SOHOA_TEST_DATA "/text_vi.png"), *line, *rgb;
+	char *path = tmp_path(fx, "multi.tif");
+	static const char *const modes[] = {"gray", "lineart", "color",
+	                                    "color"};
+	static const float res[] = {300, 200, 300, 150};
+	struct seen s = {0};
+	TIFF *t;
+	int n = 0;
+
+	assert_non_null(gray);
+	pixSetResolution(gray, 300, 300);
+	assert_non_null(line = pixThresholdToBinary(gray, 128));
+	assert_non_null(rgb = colourize(gray));
+	assert_non_null(t = TIFFOpen(path, "w"));
+	tiff_page(t, gray, COMPRESSION_ADOBE_DEFLATE, PREDICTOR_HORIZONTAL,
+	          res[0]);
+	tiff_page(t, line, COMPRESSION_CCITTFAX4, 0, res[1]);
+	tiff_page(t, rgb, COMPRESSION_LZW, PREDICTOR_HORIZONTAL, res[2]);
+	tiff_page(t, rgb, COMPRESSION_JPEG, 0, res[3]);
+	TIFFClose(t);
+
+	assert_int_equal(sohoa_scan_import_check(path, &n), SOHOA_OK);
+	assert_int_equal(n, 4);
+	assert_int_equal(
+	    sohoa_scan_import_file(path, fx->spool, 1, collect, &s), SOHOA_OK);
+	assert_int_equal(s.n, 4);
+	for (int i = 0; i < 4; i++) {
+		PIX *a = pixReadTiff(path, i), *b = pixRead(s.paths[i]);
+		PIX *made = i == 0 ? gray : i == 1 ? line : rgb;
+		l_int32 same = 0;
+		TIFF *c;
+		float xr = 0;
+		uint16_t comp = 0;
+
+		assert_non_null(a);
+		assert_non_null(b);
+		pixEqual(a, b, &same);
+		assert_true(same);
+		if (i < 3) { /* lossless sources: the very pixels we made */
+			pixEqual(made, b, &same);
+			assert_true(same);
+		}
+		assert_string_equal(s.modes[i], modes[i]);
+		assert_non_null(c = TIFFOpen(s.paths[i], "r"));
+		assert_int_equal(TIFFNumberOfDirectories(c), 1);
+		assert_int_equal(TIFFGetField(c, TIFFTAG_XRESOLUTION, &xr), 1);
+		assert_true(xr > res[i] - 0.01f && xr < res[i] + 0.01f);
+		TIFFGetFieldDefaulted(c, TIFFTAG_COMPRESSION, &comp);
+		/* the JPEG page was decoded and stored losslessly */
+		if (i == 3)
+			assert_int_equal(comp, COMPRESSION_ADOBE_DEFLATE);
+		TIFFClose(c);
+		if (i < 3)
+			assert_raw_strips_equal(path, i, s.paths[i]);
+		pixDestroy(&a);
+		pixDestroy(&b);
+	}
+	/* no temporary files left beside the pages */
+	{
+		char *tmp = NULL;
+
+		assert_int_equal(
+		    sohoa_asprintf(&tmp, "%s/.tmp-p0001.tif", fx->spool), 0);
+		assert_int_not_equal(access(tmp, F_OK), 0);
+		free(tmp);
+	}
+	free(path);
+	pixDestroy(&gray);
+	pixDestroy(&line);
+	pixDestroy(&rgb);
+}
+
+/* A synthetic page written with libtiff: `bps`-bit samples of a pattern,
+ * 16 rows per strip; a palette page gets a 256-entry colour map. */
+static void tiff_synthetic(TIFF *t, uint16_t bps, uint16_t photo, uint16_t comp,
+                           uint16_t fill)
+{
+	const uint32_t w = 301, h = 100;
+	size_t rowlen = bps == 1 ? (w + 7) / 8 : w * (bps / 8);
+	unsigned char *row = calloc(1, rowlen);
+	uint16_t map[3][256];
+
+	assert_non_null(row);
+	TIFFSetField(t, TIFFTAG_IMAGEWIDTH, w);
+	TIFFSetField(t, TIFFTAG_IMAGELENGTH, h);
+	TIFFSetField(t, TIFFTAG_BITSPERSAMPLE, bps);
+	TIFFSetField(t, TIFFTAG_SAMPLESPERPIXEL, 1);
+	TIFFSetField(t, TIFFTAG_PHOTOMETRIC, photo);
+	TIFFSetField(t, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+	TIFFSetField(t, TIFFTAG_FILLORDER, fill);
+	TIFFSetField(t, TIFFTAG_COMPRESSION, comp);
+	if (comp == COMPRESSION_CCITTFAX3)
+		TIFFSetField(t, TIFFTAG_GROUP3OPTIONS, GROUP3OPT_2DENCODING);
+	TIFFSetField(t, TIFFTAG_ROWSPERSTRIP, 16);
+	TIFFSetField(t, TIFFTAG_XRESOLUTION, 200.0f);
+	TIFFSetField(t, TIFFTAG_YRESOLUTION, 200.0f);
+	TIFFSetField(t, TIFFTAG_RESOLUTIONUNIT, RESUNIT_INCH);
+	if (photo == PHOTOMETRIC_PALETTE) {
+		for (int i = 0; i < 256; i++) {
+			map[0][i] = (uint16_t)(i * 257);
+			map[1][i] = (uint16_t)((255 - i) * 257);
+			map[2][i] = (uint16_t)((i * 7 & 255) * 257);
+		}
+		TIFFSetField(t, TIFFTAG_COLORMAP, map[0], map[1], map[2]);
+	}
+	for (uint32_t y = 0; y < h; y++) {
+		for (uint32_t x = 0; x < w; x++) {
+			uint32_t v = x * 7 + y * 13 + (x / 40) * (y / 30) * 101;
+
+			if (bps == 1)
+				row[x >> 3] =
+				    (unsigned char)((row[x >> 3] &
+				                     ~(0x80 >> (x & 7))) |
+				                    (((v / 50) & 1)
+				                         ? 0x80 >> (x & 7)
+				                         : 0));
+			else if (bps == 8)
+				row[x] = (unsigned char)v;
+			else
+				((uint16_t *)(void *)row)[x] =
+				    (uint16_t)(v * 211);
+		}
+		assert_int_equal(TIFFWriteScanline(t, row, y, 0), 1);
+	}
+	assert_int_equal(TIFFWriteDirectory(t), 1);
+	free(row);
+}
+
+/* Byte order, colour maps, fill order and G3 options survive the raw
+ * copy: a big-endian file of a 16-bit uncompressed gray page, a PackBits
+ * palette page and a G3 2-D page stored in fill order 2. */
+static void import_raw_split_keeps_what_describes_strips(void **state)
+{
+	struct fixture *fx = *state;
+	char *path = tmp_path(fx, "be.tif");
+	struct seen s = {0};
+	TIFF *t;
+	int n = 0;
+
+	assert_non_null(t = TIFFOpen(path, "wb"));
+	tiff_synthetic(t, 16, PHOTOMETRIC_MINISBLACK, COMPRESSION_NONE,
+	               FILLORDER_MSB2LSB);
+	tiff_synthetic(t, 8, PHOTOMETRIC_PALETTE, COMPRESSION_PACKBITS,
+	               FILLORDER_MSB2LSB);
+	tiff_synthetic(t, 1, PHOTOMETRIC_MINISWHITE, COMPRESSION_CCITTFAX3,
+	               FILLORDER_LSB2MSB);
+	TIFFClose(t);
+	assert_int_equal(sohoa_scan_import_check(path, &n), SOHOA_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(
+	    sohoa_scan_import_file(path, fx->spool, 1, collect, &s), SOHOA_OK);
+	assert_int_equal(s.n, 3);
+	for (int i = 0; i < 3; i++) {
+		PIX *a = pixReadTiff(path, i), *b = pixRead(s.paths[i]);
+		l_int32 same = 0;
+		uint16_t fill = 0, u16 = 0, *r, *g, *bl;
+		uint32_t u32 = 0;
+
+		assert_non_null(a);
+		assert_non_null(b);
+		pixEqual(a, b, &same);
+		assert_true(same);
+		pixDestroy(&a);
+		pixDestroy(&b);
+		assert_raw_strips_equal(path, i, s.paths[i]);
+		assert_non_null(t = TIFFOpen(s.paths[i], "r"));
+		assert_true(TIFFIsBigEndian(t));
+		TIFFGetFieldDefaulted(t, TIFFTAG_FILLORDER, &fill);
+		assert_int_equal(fill, i == 2 ? FILLORDER_LSB2MSB
+		                              : FILLORDER_MSB2LSB);
+		TIFFGetFieldDefaulted(t, TIFFTAG_BITSPERSAMPLE, &u16);
+		assert_int_equal(u16, i == 0 ? 16 : i == 1 ? 8 : 1);
+		if (i == 1) {
+			assert_int_equal(
+			    TIFFGetField(t, TIFFTAG_COLORMAP, &r, &g, &bl), 1);
+			assert_int_equal(r[3], 3 * 257);
+			assert_int_equal(g[3], 252 * 257);
+		}
+		if (i == 2) {
+			assert_int_equal(
+			    TIFFGetField(t, TIFFTAG_GROUP3OPTIONS, &u32), 1);
+			assert_true(u32 & GROUP3OPT_2DENCODING);
+		}
+		TIFFClose(t);
+	}
+	free(path);
+}
+
+/* A multi-page TIFF cut short is refused before anything is written, also
+ * when it was checked whole moments before and cut afterwards. */
+static void import_refuses_truncated_multipage_tiff(void **state)
+{
+	struct fixture *fx = *state;
+	PIX *gray = pixRead(SOHOA_TEST_DATA "/text_vi.png");
+	char *path = tmp_path(fx, "cut.tif"), *data = NULL;
+	struct seen s = {0};
+	size_t len = 0;
+	TIFF *t;
+	FILE *f;
+	int n = 0;
+
+	assert_non_null(gray);
+	assert_non_null(t = TIFFOpen(path, "w"));
+	for (int i = 0; i < 3; i++)
+		tiff_page(t, gray, COMPRESSION_ADOBE_DEFLATE,
+		          PREDICTOR_HORIZONTAL, 300);
+	TIFFClose(t);
+	assert_int_equal(sohoa_scan_import_check(path, &n), SOHOA_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(sohoa_fs_read_all(&data, &len, path), SOHOA_OK);
+	/* cut inside the last page's strips */
+	assert_non_null(f = fopen(path, "wb"));
+	assert_int_equal(fwrite(data, 1, len * 5 / 6, f), len * 5 / 6);
+	fclose(f);
+	assert_int_equal(
+	    sohoa_scan_import_file(path, fx->spool, 1, collect, &s),
+	    SOHOA_EINVALID);
+	assert_non_null(strstr(sohoa_error_last(), "cut.tif"));
+	assert_int_equal(s.n, 0);
+	assert_int_not_equal(access(fx->spool, F_OK), 0);
+	assert_int_equal(sohoa_scan_import_check(path, &n), SOHOA_EINVALID);
+	assert_int_not_equal(access(fx->spool, F_OK), 0);
+	free(data);
+	free(path);
+	pixDestroy(&gray);
+}
+
 static void import_refuses_bad_files_by_name(void **state)
 {
 	struct fixture *fx = *state;
@@ -1051,6 +1397,12 @@ int main(void)
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(import_takes_each_file_type, setup,
 	                                    teardown),
+	    cmocka_unit_test_setup_teardown(import_splits_multipage_tiff_raw,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        import_raw_split_keeps_what_describes_strips, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        import_refuses_truncated_multipage_tiff, setup, teardown),
 	    cmocka_unit_test_setup_teardown(import_refuses_bad_files_by_name,
 	                                    setup, teardown),
 	};
