@@ -14,6 +14,7 @@ pass=0 fail=0
 for m in "${mods[@]}"; do
 	log=$(mktemp)
 	if valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
+		--suppressions=tests/valgrind.supp \
 		--errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
 		"build/tests/test_$m" >"$log" 2>&1; then
 		pass=$((pass + 1)); echo "valgrind $m: clean"
