@@ -205,9 +205,11 @@ expect_rc "an unknown device is refused" 1
 expect_in "the refusal names the device" "$err" "nosuch:9"
 
 # progress shows on a terminal and stays out of pipes
-if command -v script >/dev/null; then
+if command -v script >/dev/null && script -qc tty /dev/null 2>/dev/null | grep -q '^/dev/'; then
 	tty_out=$(script -qc "'$BIN' --config '$T/sohoa.conf' reindex --all" /dev/null)
 	expect_in "reindex shows progress on a terminal" "$tty_out" "reindex: 1/"
+else
+	echo "ok - reindex shows progress on a terminal # SKIP no pseudo-terminal here"
 fi
 run "$BIN" "${C[@]}" reindex --all
 case "$err" in *"reindex: "*) not_ok "no progress when piped" ;; *) ok "no progress when piped" ;; esac

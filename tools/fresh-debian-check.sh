@@ -13,7 +13,9 @@ command -v debootstrap >/dev/null ||
 cp /etc/resolv.conf "$F/etc/resolv.conf"
 mountpoint -q "$F/proc" || mount -t proc proc "$F/proc"
 mountpoint -q "$F/dev" || mount --bind /dev "$F/dev"
-trap 'umount "$F/dev" "$F/proc" 2>/dev/null || true' EXIT
+# a real machine has pseudo-terminals (the progress test runs under script)
+mountpoint -q "$F/dev/pts" || mount -t devpts devpts "$F/dev/pts"
+trap 'umount "$F/dev/pts" "$F/dev" "$F/proc" 2>/dev/null || true' EXIT
 rm -rf "$F/root/sohoa"
 git clone -q "$repo" "$F/root/sohoa"
 chroot "$F" /bin/bash -c 'cd /root/sohoa && bash tools/test.sh && bash tools/demo.sh' </dev/null
