@@ -3,6 +3,15 @@
 # setting T to the test's temp folder.
 pass=0 fail=0
 
+# data_conf FILE: add to FILE the configuration that keeps every data folder
+# under data/ beside it (archive, index, spool, hot folder), with two OCR
+# workers.  Tests write their own sections before or after it.
+data_conf() {
+	printf '%s\n' '[ocr]' 'workers = 2' '[archive]' 'root = data/archive' \
+		'[index]' 'path = data/index.sqlite' '[spool]' 'path = data/spool' \
+		'[hotfolder]' 'path = data/hot' >>"$1"
+}
+
 ok() { pass=$((pass + 1)); echo "ok - $1"; }
 not_ok() { fail=$((fail + 1)); echo "not ok - $1"; }
 # check NAME SHELL-CONDITION

@@ -12,21 +12,8 @@ T=$(mktemp -d /tmp/sohoa-test-archive-cli-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 . "$(dirname "$0")/lib.sh"
 
-cat >"$T/sohoa.conf" <<CONF
-[station]
-name = quay-2
-operator = lan
-[ocr]
-workers = 2
-[archive]
-root = data/archive
-[index]
-path = data/index.sqlite
-[spool]
-path = data/spool
-[hotfolder]
-path = data/hot
-CONF
+printf '%s\n' '[station]' 'name = quay-2' 'operator = lan' >"$T/sohoa.conf"
+data_conf "$T/sohoa.conf"
 C=(--config "$T/sohoa.conf")
 CASE=000.00.22.H27-250701-0001
 BUNDLE=$T/data/archive/$CASE.zip

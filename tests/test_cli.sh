@@ -12,21 +12,8 @@ T=$(mktemp -d /tmp/sohoa-test-cli-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 . "$(dirname "$0")/lib.sh"
 
-cat >"$T/sohoa.conf" <<CONF
-[station]
-name = test-station
-operator = tester
-[ocr]
-workers = 2
-[archive]
-root = data/archive
-[index]
-path = data/index.sqlite
-[spool]
-path = data/spool
-[hotfolder]
-path = data/hot
-CONF
+printf '%s\n' '[station]' 'name = test-station' 'operator = tester' >"$T/sohoa.conf"
+data_conf "$T/sohoa.conf"
 C=(--config "$T/sohoa.conf")
 CASE=000.00.22.H27-250701-0001
 

@@ -28,20 +28,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cat >"$T/sohoa.conf" <<CONF
+data_conf "$T/sohoa.conf"
+cat >>"$T/sohoa.conf" <<CONF
 [station]
 name = test-station
 operator = tester
-[ocr]
-workers = 2
-[archive]
-root = data/archive
-[index]
-path = data/index.sqlite
-[spool]
-path = data/spool
 [hotfolder]
-path = data/hot
 stable_seconds = 1
 poll_seconds = 1
 [server]

@@ -50,18 +50,7 @@ printf 'test\n' >"$T/server/dll.conf"
 printf '# who may connect\n127.0.0.1\n' >"$T/server/saned.conf"
 printf 'net\n' >"$T/client/dll.conf"
 printf 'connect_timeout = 5\n127.0.0.1\n' >"$T/client/net.conf"
-cat >"$T/sohoa.conf" <<CONF
-[ocr]
-workers = 2
-[archive]
-root = data/archive
-[index]
-path = data/index.sqlite
-[spool]
-path = data/spool
-[hotfolder]
-path = data/hot
-CONF
+data_conf "$T/sohoa.conf"
 
 SANE_CONFIG_DIR="$T/server" "$SANED" -l -e -b 127.0.0.1 -p 6566 >"$T/saned.log" 2>&1 &
 spid=$!
