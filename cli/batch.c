@@ -26,11 +26,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static int not_hidden(const char *name)
-{
-	return name[0] != '.';
-}
-
 /* Expand folders into their files, sorted by name (scan order). */
 int cli_batch_gather(char ***out, size_t *n_out, char **args, int nargs)
 {
@@ -44,7 +39,7 @@ int cli_batch_gather(char ***out, size_t *n_out, char **args, int nargs)
 		struct stat st;
 
 		if (stat(args[i], &st) == 0 && S_ISDIR(st.st_mode))
-			rc = cli_list_dir(&files, &nf, args[i], not_hidden);
+			rc = cli_list_dir(&files, &nf, args[i], NULL);
 		else if (!(files = malloc(sizeof(*files))) ||
 		         !(files[0] = strdup(args[i])))
 			rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");

@@ -97,6 +97,8 @@ int cli_job_finish(struct cli_job *job);
 #define CLI_OCR_RESULT_SUFFIX ".ocr.json"
 int cli_ocr_result_save(const char *page, const sohoa_ocr_result *r,
                         const char *analysis);
+/* 1 when the page has a result file (cheap: no parsing). */
+int cli_ocr_result_exists(const char *page);
 /* SOHOA_ENOTFOUND when the page has no (readable) result yet. */
 int cli_ocr_result_load(const char *page, sohoa_ocr_result *r, char **analysis);
 
@@ -161,7 +163,8 @@ void cli_progress(const char *what, size_t done, size_t total);
  * cli_free_list().  SOHOA_EENV when the root cannot be read. */
 int cli_list_bundles(char ***out, size_t *n_out, const sohoa_config *cfg);
 
-/* Paths of the entries of `dir` whose name `keep` accepts, sorted by name.
+/* Paths of the entries of `dir` whose name `keep` accepts (NULL: every
+ * name not starting with '.'), sorted by name.
  * *out owned: cli_free_list().  SOHOA_EENV when the folder cannot be read. */
 int cli_list_dir(char ***out, size_t *n_out, const char *dir,
                  int (*keep)(const char *name));
@@ -226,12 +229,6 @@ int cli_batch_ingest(const sohoa_scan_hotfolder_file *f, void *payload);
  *   sohoa_scan_hotfolder_poll(bf, cli_batch_ingest, cfg, &stats); */
 int cli_batch_hotfolder_open(sohoa_scan_hotfolder **out,
                              const sohoa_config *cfg);
-
-/* Carry on the spool jobs a crash left: file those whose pages are all
- * in, drop unfinished hot-folder imports (their originals are still
- * there), and log the scan jobs that wait for an operator.  Returns how
- * many were filed. */
-int cli_spool_recover(const sohoa_config *cfg);
 
 /* ---- sohoad control socket (control.c) -------------------------------- */
 

@@ -9,11 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static int keep_entry(const char *name)
-{
-	return name[0] != '.';
-}
-
 /* The spool as sohoa sees it without sohoad: one object per job. */
 static json_t *spool_jobs(const sohoa_config *cfg)
 {
@@ -22,7 +17,7 @@ static json_t *spool_jobs(const sohoa_config *cfg)
 	size_t n = 0;
 
 	if (cli_list_dir(&dirs, &n, sohoa_config_get(cfg, "spool.path"),
-	                 keep_entry) != SOHOA_OK)
+	                 NULL) != SOHOA_OK)
 		return a;
 	for (size_t i = 0; i < n; i++) {
 		sohoa_scan_job *sj = NULL;
@@ -32,15 +27,9 @@ static json_t *spool_jobs(const sohoa_config *cfg)
 			sohoa_scan_job_free(sj);
 			continue; /* not a job: a batch folder */
 		}
-		for (size_t k = 0; k < sohoa_scan_job_npages(sj); k++) {
-			char *p = NULL;
-
-			if (sohoa_asprintf(&p, "%s" CLI_OCR_RESULT_SUFFIX,
-			                   sohoa_scan_job_page(sj, k)->path) ==
-			    SOHOA_OK)
-				done += access(p, F_OK) == 0;
-			free(p);
-		}
+		for (size_t k = 0; k < sohoa_scan_job_npages(sj); k++)
+			done += cli_ocr_result_exists(
+			    sohoa_scan_job_page(sj, k)->path);
 		json_array_append_new(
 		    a, json_pack("{s:s, s:s, s:s, s:s, s:b, s:I, s:I}", "id",
 		                 sohoa_scan_job_id(sj), "case",

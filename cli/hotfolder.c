@@ -8,7 +8,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* Was this file filed already (a crash after filing, before the hot
  * folder recorded it)?  Its SHA-256 is in the bundle's metadata. */

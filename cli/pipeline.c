@@ -502,6 +502,17 @@ int cli_ocr_result_save(const char *page, const sohoa_ocr_result *r,
 	return rc;
 }
 
+int cli_ocr_result_exists(const char *page)
+{
+	char *path = NULL;
+	int found = 0;
+
+	if (sohoa_asprintf(&path, "%s" CLI_OCR_RESULT_SUFFIX, page) == SOHOA_OK)
+		found = access(path, F_OK) == 0;
+	free(path);
+	return found;
+}
+
 int cli_ocr_result_load(const char *page, sohoa_ocr_result *r, char **analysis)
 {
 	char *path = NULL, *text = NULL;

@@ -48,7 +48,7 @@ int cli_list_dir(char ***out, size_t *n_out, const char *dir,
 	while ((e = readdir(d))) {
 		char **nl;
 
-		if (!keep(e->d_name))
+		if (keep ? !keep(e->d_name) : e->d_name[0] == '.')
 			continue;
 		if (!(nl = realloc(list, (n + 1) * sizeof(*nl))) ||
 		    sohoa_asprintf(&nl[n], "%.*s/%s", (int)len, dir,

@@ -758,11 +758,6 @@ void cli_stages_free(struct cli_stages *s)
 /* ---- the feeder -----------------------------------------------------------
  */
 
-static int keep_entry(const char *name)
-{
-	return name[0] != '.';
-}
-
 /* Is the process holding this job one of sohoad's capture children?
  * Its folder is named WHAT-SECONDS-NANOS-PID by the process that made it;
  * a capture child runs with --capture-only. */
@@ -821,9 +816,6 @@ static void refresh(struct cli_stages *s, struct sjob *j, const struct stat *st)
 	for (size_t i = j->npages; i < sohoa_scan_job_npages(sj); i++) {
 		struct spage *np =
 		    realloc(j->pages, (j->npages + 1) * sizeof(*np));
-		sohoa_ocr_result r;
-		char *an = NULL;
-
 		if (!np)
 			break;
 		j->pages = np;
@@ -831,14 +823,12 @@ static void refresh(struct cli_stages *s, struct sjob *j, const struct stat *st)
 		if (!(np[j->npages].path =
 		          strdup(sohoa_scan_job_page(sj, i)->path)))
 			break;
-		sohoa_ocr_result_init(&r);
-		if (cli_ocr_result_load(np[j->npages].path, &r, &an) ==
-		    SOHOA_OK) {
+		/* a damaged result is recognized again by the packer
+		 * (cli_job_recognize), so its presence is enough here */
+		if (cli_ocr_result_exists(np[j->npages].path)) {
 			np[j->npages].done = 1;
 			j->ndone++;
 		}
-		sohoa_ocr_result_dispose(&r);
-		free(an);
 		j->npages++;
 	}
 	pthread_mutex_unlock(&s->lock);
@@ -914,7 +904,7 @@ void cli_stages_tick(struct cli_stages *s)
 	for (size_t i = 0; i < s->njobs; i++)
 		s->jobs[i]->seen = 0;
 	pthread_mutex_unlock(&s->lock);
-	if (cli_list_dir(&names, &n, spool, keep_entry) != SOHOA_OK)
+	if (cli_list_dir(&names, &n, spool, NULL) != SOHOA_OK)
 		n = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *id = strrchr(names[i], '/') + 1;
