@@ -344,12 +344,13 @@ int sohoa_archive__pdf_new(sohoa_archive__pdf **out, const char *title)
 	if (t.p)
 		put(d, t.p, t.len);
 	putf(d, ">>>\nendobj\n");
+	d->oom |= t.oom; /* read before dispose clears it */
 	sohoa_archive__buf_dispose(&t);
 	if ((rc = xmp(d, title, now)) || (rc = icc(d))) {
 		sohoa_archive__pdf_free(d);
 		return rc;
 	}
-	if (d->oom || t.oom) {
+	if (d->oom) {
 		sohoa_archive__pdf_free(d);
 		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
 	}

@@ -185,7 +185,6 @@ static void checked_put(const char *path, const struct stat *st, int n,
 	struct checked *c = calloc(1, sizeof(*c)), *k;
 	int i = 1;
 
-	checked_take(path, NULL, NULL);
 	if (!c || !(c->path = strdup(path))) {
 		free(c);
 		free(pages); /* only a missed shortcut */
@@ -520,10 +519,9 @@ static int write_page(const char *path, const struct format *f, int i,
 		                 pixGetDepth(pix) == 1 ? IFF_TIFF_G4
 		                                       : IFF_TIFF_ZIP,
 		                 "w") != 0) {
-			unlink(tmp);
 			rc = sohoa_error_set(SOHOA_EENV, "cannot write %s",
 			                     dest);
-			goto done;
+			goto fail;
 		}
 	}
 	if ((rc = sohoa_fs_sync_file(tmp)))

@@ -113,7 +113,7 @@ int sohoa_scan_init(void)
 
 void sohoa_scan_exit(void)
 {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(SOHOA_DEFERRED_CANCEL) /* the sanitizer build */
 	/* Sanitizer builds keep the backends loaded: SANE's test backend
 	 * leaks its reader thread's buffers, and once sane_exit() has
 	 * unloaded libsane-test.so LeakSanitizer reports them from an
