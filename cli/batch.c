@@ -557,7 +557,6 @@ void cli_batch_dispose(struct batch *b)
  * separate, file, write the report.  Unreadable inputs go to review. */
 int cli_batch_run(struct batch *b, char **files, size_t nfiles, char **report)
 {
-	const char **paths = NULL;
 	time_t now = time(NULL);
 	struct tm tm;
 	char stamp[32];
@@ -614,18 +613,12 @@ int cli_batch_run(struct batch *b, char **files, size_t nfiles, char **report)
 	b->results =
 	    calloc(b->job.npages ? b->job.npages : 1, sizeof(*b->results));
 	b->json = calloc(b->job.npages ? b->job.npages : 1, sizeof(*b->json));
-	paths = calloc(b->job.npages ? b->job.npages : 1, sizeof(*paths));
-	if (!b->results || !b->json || !paths) {
-		free(paths);
+	if (!b->results || !b->json)
 		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
-	}
-	for (size_t i = 0; i < b->job.npages; i++) {
+	for (size_t i = 0; i < b->job.npages; i++)
 		sohoa_ocr_result_init(&b->results[i]);
-		paths[i] = b->job.pages[i].path;
-	}
-	rc = cli_ocr_pages(b->cfg, paths, b->job.npages, b->results, b->json);
-	free(paths);
-	if (rc || (rc = separate(b)))
+	if ((rc = cli_job_recognize(&b->job, b->results, b->json)) ||
+	    (rc = separate(b)))
 		return rc;
 	file_docs(b);
 	if ((rc = write_report(b, report)))

@@ -10,7 +10,8 @@
 #include <string.h>
 
 /* Was this file filed already (a crash after filing, before the hot
- * folder recorded it)?  Its SHA-256 is in the bundle's metadata. */
+ * folder recorded it)?  Its SHA-256 is in the bundle's metadata; logs
+ * a warning when so. */
 static int already_filed(const sohoa_config *cfg,
                          const sohoa_scan_hotfolder_file *f)
 {
@@ -26,6 +27,11 @@ static int already_filed(const sohoa_config *cfg,
 		    strstr(sohoa_archive_case_metadata(c), f->sha256) != NULL;
 	sohoa_archive_case_free(c);
 	free(bundle);
+	if (found)
+		sohoa_log(SOHOA_LOG_WARN,
+		          "hot folder: %s is already in case %s (SHA-256 %s); "
+		          "not filed again",
+		          f->name, f->case_number, f->sha256);
 	return found;
 }
 
@@ -61,13 +67,8 @@ int cli_hotfolder_ingest(const sohoa_scan_hotfolder_file *f, void *payload)
 	struct cli_job job = {0};
 	int rc;
 
-	if (already_filed(cfg, f)) {
-		sohoa_log(SOHOA_LOG_WARN,
-		          "hot folder: %s is already in case %s (SHA-256 %s); "
-		          "not filed again",
-		          f->name, f->case_number, f->sha256);
+	if (already_filed(cfg, f)) /* says so */
 		return SOHOA_OK;
-	}
 	if ((rc = spool_file(&job, cfg, f)))
 		goto done;
 	/* the pages are durable: whatever filing does, the original may go */
@@ -89,13 +90,8 @@ int cli_hotfolder_spool(const sohoa_scan_hotfolder_file *f, void *payload)
 	struct cli_job job = {0};
 	int rc;
 
-	if (already_filed(cfg, f)) {
-		sohoa_log(SOHOA_LOG_WARN,
-		          "hot folder: %s is already in case %s (SHA-256 %s); "
-		          "not filed again",
-		          f->name, f->case_number, f->sha256);
+	if (already_filed(cfg, f)) /* says so */
 		return SOHOA_OK;
-	}
 	rc = spool_file(&job, cfg, f);
 	cli_job_dispose(&job); /* unlocked: sohoad's stages take it on */
 	return rc;
