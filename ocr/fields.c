@@ -944,30 +944,14 @@ static int repair_place(char **out, const sohoa_ocr__data *d, const char *raw,
 			    !(w = case_like(uw->word, part, pre)))
 				rc = sohoa_error_set(SOHOA_ENOMEM,
 				                     "out of memory");
-			if (rc == SOHOA_OK && (nm || w) &&
-			    (rep[i] = malloc(n + (nm ? strlen(nm) : 0) +
-			                     (w ? strlen(w) : 0) + 2))) {
-				size_t q = 0;
-
-				if (w) {
-					q = strlen(w);
-					memcpy(rep[i], w, q);
-					rep[i][q++] = ' ';
-				} else {
-					memcpy(rep[i], part, skip);
-					q = skip;
-				}
-				if (nm) {
-					strcpy(rep[i] + q, nm);
-				} else {
-					memcpy(rep[i] + q, part + skip,
-					       n - skip);
-					rep[i][q + n - skip] = '\0';
-				}
-			} else if (rc == SOHOA_OK && (nm || w)) {
-				rc = sohoa_error_set(SOHOA_ENOMEM,
-				                     "out of memory");
-			}
+			/* the unit word (as printed, or repaired) and the
+			 * name (repaired, or as printed) */
+			if (rc == SOHOA_OK && (nm || w))
+				rc = sohoa_asprintf(
+				    &rep[i], "%s%s%.*s%.*s", w ? w : "",
+				    w ? " " : "", w ? 0 : (int)skip, part,
+				    nm ? (int)strlen(nm) : (int)(n - skip),
+				    nm ? nm : part + skip);
 			free(w);
 			free(nm);
 		}
