@@ -1,0 +1,30 @@
+/* web_int.h -- how sohoad's web routes are put together.  cli/web.c
+ * starts the server (web/web.h) with its own routes (login, pages, me)
+ * followed by these tables; each file owns one table.  Handlers run on
+ * libmicrohttpd threads: they reach sohoad's scan queue through the
+ * control socket (cli_control_call) and read bundles and the index
+ * directly, so they share no unlocked state with the main loop.
+ */
+#ifndef SOHOA_CLI_WEB_INT_H
+#define SOHOA_CLI_WEB_INT_H
+
+#include "cli_int.h"
+#include "web/web.h"
+
+/* What every handler gets as payload. */
+struct cli_web {
+	const sohoa_config *cfg; /* the running configuration */
+	const char *config_path; /* or NULL: for control-socket calls */
+	sohoa_users *users;
+	sohoa_audit *audit;
+};
+
+/* front desk (cli/web_desk.c): /api/desk/..., /api/devices, ... */
+extern const sohoa_web_route cli_web_desk_routes[];
+extern const size_t cli_web_desk_nroutes;
+
+/* archive, review, status (cli/web_archive.c) */
+extern const sohoa_web_route cli_web_archive_routes[];
+extern const size_t cli_web_archive_nroutes;
+
+#endif

@@ -1,0 +1,74 @@
+# web_lib.sh -- shell side of the web tests: a throwaway data folder,
+# sohoad with its web pages on a free loopback port, users made with
+# `sohoa user add`, and the node side (tests/web/*.mjs) run against it.
+# Source after tests/lib.sh with T set; needs SOHOA_BIN.
+SOHOAD=$(dirname "$BIN")/sohoad
+WEB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+dpid=
+
+# web_conf FILE: data_conf plus the web and audit keys the tests use
+# (listen on port 0: sohoad picks a free one and logs it).
+web_conf() {
+	data_conf "$1"
+	cat >>"$1" <<CONF
+[station]
+name = test-station
+operator = tester
+[server]
+listen = 127.0.0.1:0
+socket = data/ctl.sock
+[review]
+path = data/review
+[batch]
+reports = data/reports
+[web]
+users = data/users.json
+[audit]
+path = data/audit.log
+CONF
+}
+
+# web_user NAME ROLE PASSWORD
+web_user() {
+	printf '%s\n' "$3" | "$BIN" user add "$1" --role "$2" --password-stdin \
+		--config "$T/sohoa.conf" >/dev/null
+}
+
+# web_start: sohoad in the background; sets SOHOA_WEB_URL from its log
+web_start() {
+	"$SOHOAD" --config "$T/sohoa.conf" -v 2>>"$T/sohoad.log" >/dev/null &
+	dpid=$!
+	SOHOA_WEB_URL=
+	for _ in $(seq 200); do
+		SOHOA_WEB_URL=$(sed -n 's|.*web pages at \(http[s]*://[^ /]*\)/.*|\1|p' \
+			"$T/sohoad.log" | tail -1)
+		[ -n "$SOHOA_WEB_URL" ] && break
+		sleep 0.1
+	done
+	export SOHOA_WEB_URL
+	[ -n "$SOHOA_WEB_URL" ]
+}
+
+web_stop() {
+	[ -n "$dpid" ] || return 0
+	kill -TERM "$dpid" 2>/dev/null
+	wait "$dpid" 2>/dev/null
+	dpid=
+}
+
+# web_node SCRIPT.mjs: run a browser test; its ok/not ok lines count here
+web_node() {
+	local line
+	if [ ! -d "$WEB_DIR/node_modules/playwright-core" ]; then
+		not_ok "playwright-core is installed (run: npm ci --prefix tests/web)"
+		return
+	fi
+	while IFS= read -r line; do
+		case $line in
+		"ok - "*) ok "${line#ok - }" ;;
+		"not ok - "*) not_ok "${line#not ok - }" ;;
+		*" passed, "*" failed") ;;
+		*) echo "    $line" ;;
+		esac
+	done < <(node "$WEB_DIR/$1" 2>&1)
+}
