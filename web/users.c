@@ -170,8 +170,8 @@ int sohoa_password_verify(const char *stored, const char *password)
 		return 0;
 	saltlen = (size_t)(k - s) / 2;
 	keylen = strlen(k + 1) / 2;
-	if (saltlen < 8 || saltlen > sizeof(salt) || keylen < 16 ||
-	    keylen > sizeof(want) ||
+	/* the key length is fixed: a cut key would still be a prefix */
+	if (saltlen < 8 || saltlen > sizeof(salt) || keylen != KEY_LEN ||
 	    unhex(salt, saltlen, s, (size_t)(k - s)) != 0 ||
 	    unhex(want, keylen, k + 1, strlen(k + 1)) != 0)
 		return 0;
