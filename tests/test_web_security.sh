@@ -189,6 +189,16 @@ expect_eq "a deleted user's session ends at once (redirect to login)" "$code" 30
 req -b "$T/desk.jar" "$U/api/me"
 expect_eq "... and the API says 401" "$code" 401
 web_user lan front_desk "$DESK_PW"
+run bash -c "printf 'neues-passwort-1\n' | '$BIN' --config '$T/sohoa.conf' user passwd minh --password-stdin"
+expect_rc "user passwd changes a password" 0
+login minh "$ARCH_PW" "$T/none.jar"
+expect_eq "the old password no longer logs in" "$code" 401
+login minh neues-passwort-1 "$T/none.jar"
+expect_eq "the new one does" "$code" 200
+printf '%s\n' "$ARCH_PW" | "$BIN" "${C[@]}" user passwd minh --password-stdin >/dev/null
+run "$BIN" "${C[@]}" user passwd ghost --password-stdin </dev/null
+expect_rc "user passwd of an unknown user fails" 1
+expect_in "... saying how to see the users" "$err" "sohoa user list"
 
 # --- the browser: login page, wrong password, roles, logout ------------------------
 export SOHOA_TEST_DESK=lan SOHOA_TEST_DESK_PW=$DESK_PW SOHOA_TEST_ARCH=minh SOHOA_TEST_ARCH_PW=$ARCH_PW
@@ -207,7 +217,7 @@ expect_eq "another user from the same address still logs in" "$code" 200
 # --- the audit trail ----------------------------------------------------------------------
 web_stop
 run "$BIN" "${C[@]}" audit show --json
-for a in login login_failed logout user_add user_del; do
+for a in login login_failed logout user_add user_passwd user_del; do
 	n=$(jq --arg a "$a" '[.[] | select(.action == $a)] | length' "$T/out")
 	[ "${n:-0}" -ge 1 ] && ok "the audit trail holds $a ($n)" || not_ok "the audit trail holds $a"
 done
@@ -235,6 +245,17 @@ expect_in "... saying so" "$err" "were removed"
 cp "$T/audit.good" "$T/data/audit.log"
 run "$BIN" "${C[@]}" audit verify
 expect_rc "the original trail verifies again" 0
+
+# --- [web] enabled = false: no pages, the rest runs ----------------------------------------
+{ cat "$T/sohoa.conf"; printf '[web]\nenabled = false\n'; } >"$T/off.conf"
+"$SOHOAD" --config "$T/off.conf" -v 2>"$T/off.log" >/dev/null &
+opid=$!
+for _ in $(seq 100); do [ -S "$T/data/ctl.sock" ] && break; sleep 0.1; done
+sleep 0.5
+kill -TERM "$opid"
+wait "$opid"
+expect_eq "with [web] enabled = false sohoad runs and stops cleanly" "$?" 0
+grep -q "web pages at" "$T/off.log" && not_ok "... without web pages" || ok "... without web pages"
 
 # --- TLS on loopback: https, Secure cookie ---------------------------------------------------
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
