@@ -159,6 +159,11 @@ expect_eq "a wrong password: 401" "$code" 401
 login nobody-here "$ARCH_PW" "$T/none.jar"
 expect_eq "an unknown user: the same 401" "$code" 401
 expect_eq "... and the same answer" "$(jq -r .error "$T/body")" "wrong user name or password"
+req -H 'Content-Type: application/json' -H 'Origin: http://evil.example' \
+	--data "$(jq -cn --arg p "$ARCH_PW" '{user: "minh", password: $p}')" "$U/api/login"
+expect_eq "a login from another origin is refused, even with the right password" "$code" 403
+req -b "$T/arch.jar" -X POST -H "X-CSRF-Token: $ARCH_CSRF" -H 'Origin: http://evil.example' "$U/api/logout"
+expect_eq "a POST from another origin is refused despite session and token" "$code" 403
 req -H 'Content-Type: text/plain' --data '{"user":"minh","password":"x"}' "$U/api/login"
 expect_eq "a login that is not JSON (a cross-site form) is refused" "$code" 415
 login lan "$DESK_PW" "$T/desk.jar"
