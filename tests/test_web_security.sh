@@ -10,8 +10,10 @@ unset SOHOA_CONFIG
 T=$(mktemp -d /tmp/sohoa-test-websec-XXXXXX)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/web/web_lib.sh"
+idle_pid=
 cleanup() {
 	web_stop
+	[ -n "$idle_pid" ] && kill -TERM "$idle_pid" 2>/dev/null && wait "$idle_pid"
 	[ "$fail" -gt 0 ] && sed 's/^/    log: /' "$T/sohoad.log" | tail -40
 	rm -rf "$T"
 }
@@ -54,6 +56,25 @@ printf '[web]\ntls_cert = cert.pem\n' >>"$T/open.conf"
 run "$SOHOAD" --config "$T/open.conf"
 expect_rc "a certificate without a key is refused (exit 3)" 3
 expect_in "it says both go together" "$err" "tls_cert and tls_key go together"
+
+# a second sohoad whose sessions end after 1 idle minute, checked at the
+# end (its own data folder)
+T2=$T/idle
+mkdir -p "$T2"
+( T=$T2 && web_conf "$T2/sohoa.conf" && printf '[web]\nsession_minutes = 1\n' >>"$T2/sohoa.conf" )
+printf '%s\n' "$ARCH_PW" | "$BIN" --config "$T2/sohoa.conf" user add minh --role archivist --password-stdin >/dev/null
+"$SOHOAD" --config "$T2/sohoa.conf" -v 2>"$T2/sohoad.log" >/dev/null &
+idle_pid=$!
+for _ in $(seq 200); do
+	U2=$(sed -n 's|.*web pages at \(http://[^ /]*\)/.*|\1|p' "$T2/sohoad.log")
+	[ -n "$U2" ] && break
+	sleep 0.1
+done
+curl -s -o /dev/null -c "$T2/jar" -H 'Content-Type: application/json' \
+	--data "$(jq -cn --arg p "$ARCH_PW" '{user: "minh", password: $p}')" "$U2/api/login"
+idle_t0=$(date +%s)
+expect_eq "a session is valid right after login" \
+	"$(curl -s -o /dev/null -w '%{http_code}' -b "$T2/jar" "$U2/api/me")" 200
 
 web_start || not_ok "sohoad starts and logs its web address"
 U=$SOHOA_WEB_URL
@@ -277,6 +298,16 @@ expect_eq "login over TLS" "$code" 200
 expect_in "the cookie is Secure under TLS" "$(cat "$T/hdr")" "Path=/; Secure"
 web_stop
 
+# --- the idle session of the second sohoad -------------------------------------------------
+left=$((idle_t0 + 62 - $(date +%s)))
+[ "$left" -gt 0 ] && sleep "$left"
+expect_eq "a session unused for [web] session_minutes ends (401)" \
+	"$(curl -s -o /dev/null -w '%{http_code}' -b "$T2/jar" "$U2/api/me")" 401
+kill -TERM "$idle_pid"
+wait "$idle_pid"
+idle_pid=
+
+cat "$T2/sohoad.log" >>"$T/sohoad.log"
 grep -qE "Sanitizer|runtime error" "$T/sohoad.log" && not_ok "sohoad's log holds no sanitizer report" ||
 	ok "sohoad's log holds no sanitizer report"
 finish
