@@ -22,16 +22,9 @@ static int parse_count(const char *s, size_t *out)
 
 static void print_json(const sohoa_index_hit *h)
 {
-	json_t *o = json_object();
+	json_t *o = cli_search_hit_json(h);
 	char *s;
 
-	json_object_set_new(o, "case_number", json_string(h->case_number));
-	json_object_set_new(o, "component", json_string(h->component));
-	json_object_set_new(o, "kind", json_string(h->kind));
-	json_object_set_new(o, "page", json_integer(h->page));
-	json_object_set_new(o, "document_type", json_string(h->document_type));
-	json_object_set_new(o, "snippet", json_string(h->snippet));
-	json_object_set_new(o, "score", json_real(h->score));
 	if ((s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER))) {
 		puts(s);
 		free(s);
