@@ -68,7 +68,8 @@ typedef struct sohoa_index_hit {
  *   name:WORD, name:"A B C"   full name read from the page, words in order
  *   case:NUMBER, case:PREFIX* case number, or those starting with PREFIX
  *   dob:DATE                  date of birth, YYYY-MM-DD or DD/MM/YYYY
- *   type:, kind:, procedure:  document type, component|result, mã TTHC
+ *   type:, kind:, procedure:  document type (type:PREFIX* those starting
+ *                             so), component|result, mã TTHC
  *   date:RANGE                receipt date (from the case number)
  *   captured:RANGE            capture date of the page
  * RANGE is YYYY-MM-DD, YYYY-MM, YYYY, or FROM..TO of those (either end
