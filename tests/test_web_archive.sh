@@ -19,6 +19,10 @@ T=$(mktemp -d /tmp/sohoa-test-web-archive-XXXXXX)
 trap 'web_stop; rm -rf "$T"' EXIT
 
 web_conf "$T/sohoa.conf"
+# ID cards are encrypted at rest; the key lives outside the archive
+mkdir -p "$T/keys"
+head -c 32 /dev/urandom | base64 >"$T/keys/case.key"
+sed -i "s|^root = data/archive|root = data/archive\nencrypt_key = keys/case.key\nencrypt_types = id_card_*|" "$T/sohoa.conf"
 C=(--config "$T/sohoa.conf")
 CASE=000.00.22.H27-250701-0001
 
@@ -77,6 +81,8 @@ expect_eq "per_page over 100 is 400" "$(get '/api/search?q=lien&per_page=1000')"
 
 expect_eq "the case answers" "$(get "/api/cases/$CASE")" 200
 check "the case has both components and verifies" 'jq -e "(.components | length) == 2 and .verification.ok == true" "$T/body" >/dev/null'
+check "the ID card page is encrypted, its fields read with the key" 'jq -e "[.pages[] | select(.encrypted)] | length == 1 and (.[0].fields.full_name.value | length > 0)" "$T/body" >/dev/null'
+IDFOLDER=$(jq -r '[.pages[] | select(.encrypted)][0].folder' "$T/body")
 check "the ID card page has an id_card document type" 'jq -e "[.pages[].document_type | select(startswith(\"id_card\"))] | length == 1" "$T/body" >/dev/null'
 FOLDER=$(jq -r '.components[0].folder' "$T/body")
 expect_eq "a thumbnail is a JPEG" "$(get "$THUMB")$(head -c 3 "$T/body" | od -An -tx1 | tr -d ' ')" 200ffd8ff
@@ -121,6 +127,8 @@ check "the item has its reason in Vietnamese" 'jq -e --arg i "$ITEM" ".items[] |
 expect_eq "a review page is a JPEG" "$(get "/api/review/$ITEM/pages/1?size=thumb")$(head -c 2 "$T/body" | od -An -tx1 | tr -d ' ')" 200ffd8
 expect_eq "status answers with queues" "$(jget /api/status '.daemon and (.queues | type == "object") and (.review_items == 1)')" true
 
+expect_eq "the encrypted page renders with the key" "$(get "/api/cases/$CASE/pages/$IDFOLDER/1?size=view")" 200
+
 # ---- the browser ------------------------------------------------------------
 export SOHOA_CASE=$CASE SOHOA_ITEM=$ITEM
 web_node archive.mjs
@@ -140,4 +148,18 @@ for a in search page_view pdf_download page_export review_file; do
 done
 check "the review filing is logged with the user and case" 'grep "\"review_file\"" "$T/data/audit.log" | grep -q "\"luu\"" && grep "\"review_file\"" "$T/data/audit.log" | grep -q "$CASE"'
 check "sohoad logged no handler error" '! grep -q "<3>" "$T/sohoad.log"'
+
+# ---- the key gone: the encrypted case says so -----------------------------
+mv "$T/keys/case.key" "$T/keys/elsewhere.key"
+mv "$T/sohoad.log" "$T/sohoad-1.log" # web_start reads the new address
+web_start || not_ok "sohoad starts again"
+U=$SOHOA_WEB_URL
+expect_eq "the archivist logs in again" "$(login luu 'mat-khau-luu-tru-1' "$T/a.jar")" 200
+code=$(get "/api/cases/$CASE/pages/$IDFOLDER/1?size=view")
+check "without the key the encrypted page is 503 ($code)" '[ "$code" = 503 ]'
+expect_in "the answer names the missing key file" "$(jq -r .error "$T/body")" "case.key"
+# opening a bundle reads every page's text, the encrypted ones too
+code=$(get "/api/cases/$CASE")
+check "without the key the case is 503 naming the key file ($code)" '[ "$code" = 503 ] && grep -q "case.key" "$T/body"'
+web_stop
 finish
