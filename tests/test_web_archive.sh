@@ -162,4 +162,5 @@ expect_in "the answer names the missing key file" "$(jq -r .error "$T/body")" "c
 code=$(get "/api/cases/$CASE")
 check "without the key the case is 503 naming the key file ($code)" '[ "$code" = 503 ] && grep -q "case.key" "$T/body"'
 web_stop
+check "no sanitizer report from sohoad" '! grep -q "Sanitizer\|runtime error" "$T/sohoad-1.log" "$T/sohoad.log"'
 finish
