@@ -762,6 +762,38 @@ static const char *hit_folder(struct folder_cache *fc, const struct cli_web *w,
 	return folder_of(&fc->cases[fc->n++], h->component);
 }
 
+/* Are the parentheses outside quotes balanced?  Only then may the words
+ * be put in parentheses: "a) OR (b" must stay an error. */
+static int balanced(const char *q)
+{
+	int depth = 0, quoted = 0;
+
+	for (; *q; q++) {
+		if (*q == '"')
+			quoted = !quoted;
+		else if (!quoted && *q == '(')
+			depth++;
+		else if (!quoted && *q == ')' && --depth < 0)
+			return 0;
+	}
+	return depth == 0 && !quoted;
+}
+
+/* The words were searched as "(q) filters": a message "... at position
+ * N" then counts the '(' the user did not type. */
+static void unwrap_position(void)
+{
+	char msg[1024];
+	const char *at = strstr(sohoa_error_last(), "at position ");
+	long pos;
+
+	if (!at || (pos = strtol(at + 12, NULL, 10)) < 2)
+		return;
+	snprintf(msg, sizeof(msg), "%.*sat position %ld",
+	         (int)(at - sohoa_error_last()), sohoa_error_last(), pos - 1);
+	sohoa_error_set(SOHOA_EINVALID, "%s", msg);
+}
+
 static int h_search(sohoa_web_request *req, sohoa_web_response *resp,
                     void *payload)
 {
@@ -772,7 +804,7 @@ static int h_search(sohoa_web_request *req, sohoa_web_response *resp,
 	const char *type = sohoa_web_query(req, "type");
 	const char *kind = sohoa_web_query(req, "kind");
 	char filters[160] = "", *query = NULL;
-	int page, per_page, rc;
+	int page, per_page, rc, wrapped;
 	sohoa_index *ix = NULL;
 	sohoa_index_hit *hits = NULL;
 	size_t n = 0;
@@ -812,7 +844,8 @@ static int h_search(sohoa_web_request *req, sohoa_web_response *resp,
 		return sohoa_web_error(resp, 400, "q",
 		                       "type something to search for");
 	/* the words in parentheses, so an OR among them stays inside */
-	if ((rc = q[strspn(q, " \t")] && filters[0]
+	wrapped = q[strspn(q, " \t")] && filters[0] && balanced(q);
+	if ((rc = wrapped
 	              ? sohoa_asprintf(&query, "(%s)%s", q, filters)
 	              : sohoa_asprintf(&query, "%s%s", q,
 	                               q[strspn(q, " \t")] ? "" : filters + 1)))
@@ -822,6 +855,12 @@ static int h_search(sohoa_web_request *req, sohoa_web_response *resp,
 	    (rc = sohoa_index_count(&total, ix, query)) ||
 	    (rc = sohoa_index_search(&hits, &n, ix, query, (size_t)per_page,
 	                             (size_t)(page - 1) * (size_t)per_page))) {
+		long long t;
+
+		/* the message of the words alone names what was typed */
+		if (rc == SOHOA_EINVALID && wrapped &&
+		    sohoa_index_count(&t, ix, q) != SOHOA_EINVALID)
+			unwrap_position();
 		fail(resp, rc, rc == SOHOA_EINVALID ? "q" : NULL);
 		goto done;
 	}

@@ -77,6 +77,9 @@ expect_eq "a date filter elsewhere drops it" "$(jget '/api/search?q=lien&from=20
 expect_eq "filters alone search too" "$(jget '/api/search?type=id_card_*' '.total > 0')" true
 expect_eq "a bad date is 400" "$(get '/api/search?q=lien&from=01/07/2025')" 400
 expect_eq "a broken query is 400 naming q" "$(get '/api/search?q=%22lien')$(jq -r .field "$T/body")" 400q
+expect_eq "a broken query with a filter points into what was typed" "$(get '/api/search?q=lien%20OR&kind=component')$(jq -r .error "$T/body" | grep -o 'at position [0-9]*')" "400at position 8"
+expect_eq "unbalanced words are not mended by the filter" "$(get '/api/search?q=lien)%20OR%20(an&kind=component')" 400
+expect_eq "OR stays among the words under a filter" "$(jget '/api/search?q=lien%20OR%20khongcotu&kind=result' .total)" 0
 expect_eq "per_page over 100 is 400" "$(get '/api/search?q=lien&per_page=1000')" 400
 
 expect_eq "the case answers" "$(get "/api/cases/$CASE")" 200
