@@ -170,8 +170,8 @@ int sohoa_password_verify(const char *stored, const char *password)
 		return 0;
 	saltlen = (size_t)(k - s) / 2;
 	keylen = strlen(k + 1) / 2;
-	if (saltlen < 8 || saltlen > sizeof(salt) || keylen < 16 ||
-	    keylen > sizeof(want) ||
+	/* the key length is fixed: a cut key would still be a prefix */
+	if (saltlen < 8 || saltlen > sizeof(salt) || keylen != KEY_LEN ||
 	    unhex(salt, saltlen, s, (size_t)(k - s)) != 0 ||
 	    unhex(want, keylen, k + 1, strlen(k + 1)) != 0)
 		return 0;
@@ -341,6 +341,19 @@ static int change(sohoa_users *u, int (*edit)(sohoa_users *, void *), void *arg)
 
 	if (sohoa_asprintf(&lockpath, "%s.lock", u->path) != SOHOA_OK)
 		return SOHOA_ENOMEM;
+	{
+		/* the first user of a new installation: make the folder */
+		char *slash = strrchr(lockpath, '/');
+
+		if (slash && slash != lockpath) {
+			*slash = '\0';
+			if ((rc = sohoa_fs_mkdirs(lockpath)) != SOHOA_OK) {
+				free(lockpath);
+				return rc;
+			}
+			*slash = '/';
+		}
+	}
 	fd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	free(lockpath);
 	if (fd < 0)
