@@ -175,7 +175,9 @@ static int render_jpeg(sohoa_web_response *resp, const char *path, int max_w,
 		p8 = t;
 	}
 	if (p8)
-		q = f < 1.0f ? pixScale(p8, f, f) : pixClone(p8);
+		q = f < 1.0f ? pixScale(p8, f, f) : pixCopy(NULL, p8);
+	if (q && pixGetDepth(q) == 32)
+		pixSetSpp(q, 3); /* JPEG has no alpha: a PNG's is dropped */
 	if (!q || pixWriteMem(&data, &size, q, IFF_JFIF_JPEG) != 0 || !data) {
 		rc = sohoa_error_set(SOHOA_EINVALID,
 		                     "the page image cannot be rendered");

@@ -31,6 +31,12 @@ run "$BIN" "${C[@]}" import --case "$CASE" --component "Đơn đề nghị" "$DA
 expect_rc "import of the applicant's form" 0
 run "$BIN" "${C[@]}" import --case "$CASE" --component "Căn cước" "$SAMPLES/02-cccd-front.png"
 expect_rc "import of the ID card" 0
+# a colour page with transparency (palette + tRNS): rendered all the same
+pngtopnm "$DATA/one_line.png" >"$T/g.pgm" 2>/dev/null
+pgmtoppm rgb:c0/40/00-rgb:ff/ff/ff "$T/g.pgm" >"$T/c.ppm" 2>/dev/null
+pnmtopng -alpha="$T/g.pgm" "$T/c.ppm" >"$T/colour.png" 2>/dev/null
+run "$BIN" "${C[@]}" import --case "$CASE" --component "Ảnh màu" "$T/colour.png"
+expect_rc "import of a colour page with transparency" 0
 run "$BIN" "${C[@]}" batch "$DATA/batch/00-no-code.png"
 check "a page without case number goes to review" '[ -n "$(ls "$T/data/review" 2>/dev/null)" ]'
 run "$BIN" "${C[@]}" review --json
@@ -83,13 +89,15 @@ expect_eq "OR stays among the words under a filter" "$(jget '/api/search?q=lien%
 expect_eq "per_page over 100 is 400" "$(get '/api/search?q=lien&per_page=1000')" 400
 
 expect_eq "the case answers" "$(get "/api/cases/$CASE")" 200
-check "the case has both components and verifies" 'jq -e "(.components | length) == 2 and .verification.ok == true" "$T/body" >/dev/null'
+check "the case has its three components and verifies" 'jq -e "(.components | length) == 3 and .verification.ok == true" "$T/body" >/dev/null'
+CFOLDER=$(jq -r '.components[2].folder' "$T/body")
 check "the ID card page is encrypted, its fields read with the key" 'jq -e "[.pages[] | select(.encrypted)] | length == 1 and (.[0].fields.full_name.value | length > 0)" "$T/body" >/dev/null'
 IDFOLDER=$(jq -r '[.pages[] | select(.encrypted)][0].folder' "$T/body")
 check "the ID card page has an id_card document type" 'jq -e "[.pages[].document_type | select(startswith(\"id_card\"))] | length == 1" "$T/body" >/dev/null'
 FOLDER=$(jq -r '.components[0].folder' "$T/body")
 expect_eq "a thumbnail is a JPEG" "$(get "$THUMB")$(head -c 3 "$T/body" | od -An -tx1 | tr -d ' ')" 200ffd8ff
 expect_eq "a page view is a JPEG" "$(get "/api/cases/$CASE/pages/$FOLDER/1?size=view")$(head -c 2 "$T/body" | od -An -tx1 | tr -d ' ')" 200ffd8
+expect_eq "a colour page with transparency is a JPEG" "$(get "/api/cases/$CASE/pages/$CFOLDER/1?size=view")$(head -c 2 "$T/body" | od -An -tx1 | tr -d ' ')" 200ffd8
 expect_eq "a bad size is 400" "$(get "/api/cases/$CASE/pages/$FOLDER/1?size=huge")" 400
 expect_eq "the PDF downloads" "$(get "/api/cases/$CASE/pdf/$FOLDER")$(head -c 5 "$T/body")" 200%PDF-
 run "$BIN" "${C[@]}" extract "$CASE" "$T/x"

@@ -61,7 +61,7 @@ try {
 		(await page.locator('#revisions tbody tr').count()) >= 2 && (await page.locator('#events tbody tr').count()) >= 2);
 	// the ID card page: its fields (personal data) shown
 	const cards = page.locator('#strip a');
-	check('the strip has every page', (await cards.count()) === 2);
+	check('the strip has every page', (await cards.count()) === 3);
 	await cards.nth(1).click();
 	await page.waitForFunction(() => document.getElementById('where').textContent.includes('Căn cước'));
 	await shot(page, 'ho-so');
