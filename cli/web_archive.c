@@ -72,15 +72,34 @@ static int fail(sohoa_web_response *resp, int rc, const char *field)
 	return sohoa_web_error(resp, status, field, "%s", sohoa_error_last());
 }
 
-static int audit(sohoa_web_request *req, const char *action,
-                 const char *case_number, const char *detail)
+/* Log to the audit trail before the answer leaves: personal data is not
+ * shown unless its view is recorded, so on failure the answer built so
+ * far is dropped for a 503.  Returns the audit's code. */
+static int audit(sohoa_web_request *req, sohoa_web_response *resp,
+                 const char *action, const char *case_number,
+                 const char *detail)
 {
 	sohoa_audit *a = sohoa_web_audit(req);
+	int rc;
 
 	if (!a)
 		return SOHOA_OK;
-	return sohoa_audit_log(a, sohoa_web_user(req), action,
-	                       case_number ? case_number : "", detail);
+	rc = sohoa_audit_log(a, sohoa_web_user(req), action,
+	                     case_number ? case_number : "", detail);
+	if (rc != SOHOA_OK && resp) {
+		sohoa_log(SOHOA_LOG_ERROR, "audit %s: %s", action,
+		          sohoa_error_last());
+		free(resp->body);
+		resp->body = NULL;
+		resp->body_len = 0;
+		free(resp->disposition);
+		resp->disposition = NULL;
+		sohoa_web_error(resp, 503, NULL,
+		                "the audit trail cannot be written (%s); "
+		                "nothing is shown until it can",
+		                sohoa_error_last());
+	}
+	return rc;
 }
 
 static const char *str(json_t *o, const char *key)
@@ -475,7 +494,9 @@ static int case_json(sohoa_web_request *req, sohoa_web_response *resp,
 	if (id_pages) {
 		snprintf(detail, sizeof(detail), "fields of %zu id-card page%s",
 		         id_pages, id_pages == 1 ? "" : "s");
-		audit(req, "page_view", oc->number, detail);
+		resp->json = o;
+		audit(req, resp, "page_view", oc->number, detail);
+		return SOHOA_OK;
 	}
 	resp->json = o;
 	return SOHOA_OK;
@@ -507,7 +528,7 @@ static int case_page_image(sohoa_web_request *req, sohoa_web_response *resp,
 	snprintf(detail, sizeof(detail), "%.200s p%d %s (%s)", pi.component,
 	         pi.page, pi.document_type,
 	         max_w == THUMB_W ? "thumb" : "view");
-	audit(req, "page_view", oc->number, detail);
+	audit(req, resp, "page_view", oc->number, detail);
 	return SOHOA_OK;
 }
 
@@ -545,7 +566,7 @@ static int case_pdf(sohoa_web_request *req, sohoa_web_response *resp,
 	sohoa_asprintf(&resp->disposition, "attachment; filename=\"%s-%s.pdf\"",
 	               oc->number, folder);
 	snprintf(detail, sizeof(detail), "%.200s", str(comp, "name"));
-	audit(req, "pdf_download", oc->number, detail);
+	audit(req, resp, "pdf_download", oc->number, detail);
 	return SOHOA_OK;
 }
 
@@ -591,7 +612,7 @@ static int case_extract(sohoa_web_request *req, sohoa_web_response *resp,
 	               oc->number, folder, name);
 	snprintf(detail, sizeof(detail), "%.200s p%d %s master", pi.component,
 	         pi.page, pi.document_type);
-	audit(req, "page_export", oc->number, detail);
+	audit(req, resp, "page_export", oc->number, detail);
 	return SOHOA_OK;
 }
 
@@ -902,7 +923,7 @@ static int h_search(sohoa_web_request *req, sohoa_web_response *resp,
 	resp->json = json_pack("{s:I, s:i, s:i, s:s, s:o}", "total",
 	                       (json_int_t)total, "page", page, "per_page",
 	                       per_page, "query", query, "results", results);
-	audit(req, "search", "", query);
+	audit(req, resp, "search", "", query);
 done:
 	for (size_t i = 0; i < fc.n; i++)
 		case_close(&fc.cases[i]);
@@ -1022,7 +1043,7 @@ static int review_file(sohoa_web_request *req, sohoa_web_response *resp,
 	const char *kind = json_string_value(json_object_get(body, "kind"));
 	const char *component =
 	    json_string_value(json_object_get(body, "component"));
-	char norm[SOHOA_CASE_MAX], detail[300], **pages = NULL;
+	char norm[SOHOA_CASE_MAX], detail[300], **pages = NULL, *name = NULL;
 	size_t n = 0;
 	int rc;
 
@@ -1042,19 +1063,33 @@ static int review_file(sohoa_web_request *req, sohoa_web_response *resp,
 	if (strlen(component) > 200)
 		return sohoa_web_error(resp, 400, "component",
 		                       "a component name is at most 200 bytes");
+	for (const char *c = component; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			return sohoa_web_error(
+			    resp, 400, "component",
+			    "a component name has no control "
+			    "characters");
+	if ((rc = sohoa_text_nfc(&name, component)))
+		return fail(resp, rc, "component");
 	pthread_mutex_lock(&review_lock);
 	if ((rc = cli_review_item_pages(&pages, &n, w->cfg, item)) == SOHOA_OK)
-		rc = cli_review_file(w->cfg, item, norm, component, kind, norm);
+		rc = cli_review_file(w->cfg, item, norm, name, kind, norm);
 	pthread_mutex_unlock(&review_lock);
 	cli_free_list(pages, n);
-	if (rc != SOHOA_OK)
-		return fail(resp, rc, rc == SOHOA_EINVALID ? "case" : NULL);
+	if (rc != SOHOA_OK) {
+		free(name);
+		return fail(resp, rc, NULL);
+	}
 	snprintf(detail, sizeof(detail), "item %.100s, %zu page%s as %.100s",
-	         item, n, n == 1 ? "" : "s", component);
-	audit(req, "review_file", norm, detail);
-	resp->json = json_pack("{s:s, s:s, s:I, s:s, s:s}", "item", item,
-	                       "case", norm, "pages", (json_int_t)n,
-	                       "component", component, "kind", kind);
+	         item, n, n == 1 ? "" : "s", name);
+	/* filed already: a failed audit line is logged, not undone */
+	if (audit(req, NULL, "review_file", norm, detail) != SOHOA_OK)
+		sohoa_log(SOHOA_LOG_ERROR, "audit review_file %s: %s", norm,
+		          sohoa_error_last());
+	resp->json =
+	    json_pack("{s:s, s:s, s:I, s:s, s:s}", "item", item, "case", norm,
+	              "pages", (json_int_t)n, "component", name, "kind", kind);
+	free(name);
 	return SOHOA_OK;
 }
 

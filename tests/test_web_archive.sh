@@ -131,6 +131,15 @@ check "filing a traversing item name is refused ($code)" '[ "$code" = 404 ] || [
 code=$(curl -s -b "$T/a.jar" -o "$T/body" -w '%{http_code}' -H "X-CSRF-Token: $CSRF_A" \
 	-H 'Content-Type: application/json' -d '{"case":"000.00.22.H27-250231-0001"}' "$U/api/review/$ITEM/file")
 expect_eq "filing to a case number with no real date is 400" "$code$(jq -r .field "$T/body")" 400case
+code=$(curl -s -b "$T/a.jar" -o "$T/body" -w '%{http_code}' -H "X-CSRF-Token: $CSRF_A" \
+	-H 'Content-Type: application/json' -d '{"case":"'$CASE'","component":"a\nb"}' "$U/api/review/$ITEM/file")
+expect_eq "a component name with a newline is 400" "$code$(jq -r .field "$T/body")" 400component
+code=$(curl -s -b "$T/a.jar" -o "$T/body" -w '%{http_code}' -H "X-CSRF-Token: $CSRF_A" \
+	-H 'Content-Type: application/json' -d '{"case":"'$CASE'","kind":"other"}' "$U/api/review/$ITEM/file")
+expect_eq "a kind other than component or result is 400" "$code$(jq -r .field "$T/body")" 400kind
+code=$(curl -s -b "$T/a.jar" -o "$T/body" -w '%{http_code}' -H 'Content-Type: application/json' \
+	-d '{"case":"'$CASE'"}' "$U/api/review/$ITEM/file")
+expect_eq "filing without the CSRF token is 403" "$code" 403
 check "a refused filing keeps the item" '[ -d "$T/data/review/$ITEM" ]'
 
 expect_eq "the review queue answers" "$(get /api/review)" 200
