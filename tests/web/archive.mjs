@@ -37,6 +37,14 @@ try {
 	}, null, { timeout: 20000 }));
 	check('the address keeps the query', new URL(page.url()).searchParams.get('q') === 'nguyen thi lien');
 	await shot(page, 'tra-cuu');
+	await page.selectOption('#kind', 'result');
+	await expect('a filter with no match says so', () => page.waitForFunction(
+		() => document.getElementById('summary').textContent.includes('Không tìm thấy'), null, { timeout: 20000 }));
+	check('the filter is in the address', new URL(page.url()).searchParams.get('kind') === 'result');
+	await page.goBack();
+	await expect('Back gives the results again', () => page.waitForFunction(
+		() => document.querySelectorAll('.lt-result').length >= 2 && document.getElementById('kind').value === '',
+		null, { timeout: 20000 }));
 
 	// ---- Hồ sơ ---------------------------------------------------------
 	await Promise.all([page.waitForURL(/\/ho-so\?/), first.locator('.lt-case').click()]);
@@ -110,6 +118,10 @@ try {
 	check('the front desk is refused the search page', r.status() === 403, `status ${r.status()}`);
 	const api = await fp.evaluate(async () => (await fetch('/api/search?q=lien')).status);
 	check('the front desk gets 403 from /api/search', api === 403, `status ${api}`);
+	const st = await fp.goto(`${BASE}/trang-thai`);
+	check('the front desk may open the status page', st.status() === 200, `status ${st.status()}`);
+	await expect('the front desk sees the queues', () => fp.waitForFunction(
+		() => document.querySelectorAll('#queues tbody tr').length >= 4, null, { timeout: 20000 }));
 	await other.close();
 } catch (e) {
 	notOk('the archive pages run through', e && e.stack);
