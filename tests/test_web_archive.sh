@@ -86,6 +86,8 @@ expect_eq "a broken query is 400 naming q" "$(get '/api/search?q=%22lien')$(jq -
 expect_eq "a broken query with a filter points into what was typed" "$(get '/api/search?q=lien%20OR&kind=component')$(jq -r .error "$T/body" | grep -o 'at position [0-9]*')" "400at position 8"
 expect_eq "unbalanced words are not mended by the filter" "$(get '/api/search?q=lien)%20OR%20(an&kind=component')" 400
 expect_eq "OR stays among the words under a filter" "$(jget '/api/search?q=lien%20OR%20khongcotu&kind=result' .total)" 0
+expect_eq "a query that is not UTF-8 is 400 naming q" "$(get '/api/search?q=li%ffen')$(jq -r .field "$T/body")" 400q
+expect_eq "a type filter that is not one is 400" "$(get '/api/search?q=lien&type=a%20b')$(jq -r .field "$T/body")" 400type
 expect_eq "per_page over 100 is 400" "$(get '/api/search?q=lien&per_page=1000')" 400
 
 expect_eq "the case answers" "$(get "/api/cases/$CASE")" 200
