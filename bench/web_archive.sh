@@ -5,8 +5,9 @@
 #  1. GET /api/search (a folded name, 20 results, with the bundle lookups
 #     for thumbnails) vs `sohoa search --json` (the same query, process
 #     start included);
-#  2. a thumbnail and a page view (master read from the bundle, decoded,
-#     scaled, JPEG) vs `unzip -p | pngtopnm | pnmscale | pnmtojpeg`;
+#  2. a thumbnail (first request of a page, and again: kept in memory) and
+#     a page view (master read from the bundle, decoded, scaled, JPEG) vs
+#     `unzip -p | pngtopnm | pnmscale | pnmtojpeg`;
 #  3. GET /api/cases/CASE of a 10-page case (metadata, fields, signature
 #     and a full verify) vs `sohoa verify` + `sohoa show --json`.
 # Bundles are written with tests' mkbundle (no OCR): docs/samples pages,
@@ -89,9 +90,13 @@ echo "search 'nguyen thi lien' ($(jq '.results | length' "$W/out") of $(jq .tota
 E=$(unzip -Z1 "$W/archive/$BIG.zip" | grep -m1 '/data/.*/0001\.png$')
 raw() { unzip -p "$W/archive/$BIG.zip" "$E" | pngtopnm 2>/dev/null | pnmscale -xysize "$1" "$2" 2>/dev/null | pnmtojpeg >/dev/null 2>&1; }
 F=$(jq -r '.components[0].folder' < <(curl -s -b "$W/jar" "$U/api/cases/$BIG"))
-a=$(median web "/api/cases/$BIG/pages/$F/1?size=thumb")
+# the first request of each of the 10 pages renders; again, it is kept
+a=$(for p in $(seq 1 10); do web "/api/cases/$BIG/pages/$F/$p?size=thumb"; done |
+	sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+c=$(median web "/api/cases/$BIG/pages/$F/1?size=thumb")
 b=$(median timed raw 240 340)
-echo "thumbnail 240x340: web $(ms "$a"), unzip|pngtopnm|pnmscale|pnmtojpeg $(ms "$b"), ratio $(ratio "$a" "$b")"
+echo "thumbnail 240x340, first: web $(ms "$a"), unzip|pngtopnm|pnmscale|pnmtojpeg $(ms "$b"), ratio $(ratio "$a" "$b")"
+echo "thumbnail 240x340, again (kept): web $(ms "$c"), ratio to raw tools $(ratio "$c" "$b")"
 a=$(median web "/api/cases/$BIG/pages/$F/1?size=view")
 b=$(median timed raw 1700 2400)
 echo "page view 1700x2400: web $(ms "$a"), raw tools $(ms "$b"), ratio $(ratio "$a" "$b")"

@@ -20,6 +20,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define ARCHIVE_ROLES (SOHOA_ROLE_ARCHIVIST | SOHOA_ROLE_ADMIN)
@@ -502,13 +503,99 @@ static int case_json(sohoa_web_request *req, sohoa_web_response *resp,
 	return SOHOA_OK;
 }
 
+/* ---- rendered thumbnails ------------------------------------------------
+ * A page of search results asks for twenty thumbnails, and each costs a
+ * decode and a scale of an A4 master (bench/web_archive.sh): the last
+ * THUMB_CACHE are kept, keyed by the bundle file's identity (path, size,
+ * mtime: every revision is a new file) and the entry.  Pages stored
+ * encrypted are never kept.  A hit is still a view, and logged. */
+#define THUMB_CACHE 256
+
+struct thumb {
+	char *key;               /* owned, NULL when the slot is free */
+	void *jpeg;              /* owned */
+	size_t len;              /* bytes of jpeg */
+	unsigned long long used; /* thumb_tick at the last use */
+};
+
+static struct thumb thumbs[THUMB_CACHE];
+static unsigned long long thumb_tick;
+static pthread_mutex_t thumb_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static char *thumb_key(const char *bundle, const char *entry)
+{
+	struct stat st;
+	char *key = NULL;
+
+	if (stat(bundle, &st) != 0 ||
+	    sohoa_asprintf(&key, "%s\n%lld.%09ld %lld\n%s", bundle,
+	                   (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+	                   (long long)st.st_size, entry) != SOHOA_OK)
+		return NULL;
+	return key;
+}
+
+/* 1 and the JPEG in resp when `key` is kept. */
+static int thumb_get(sohoa_web_response *resp, const char *key)
+{
+	int found = 0;
+
+	pthread_mutex_lock(&thumb_lock);
+	for (size_t i = 0; i < THUMB_CACHE && !found; i++) {
+		struct thumb *t = &thumbs[i];
+
+		if (!t->key || strcmp(t->key, key))
+			continue;
+		if ((resp->body = malloc(t->len))) {
+			memcpy(resp->body, t->jpeg, t->len);
+			resp->body_len = t->len;
+			resp->content_type = "image/jpeg";
+			t->used = ++thumb_tick;
+			found = 1;
+		}
+		break;
+	}
+	pthread_mutex_unlock(&thumb_lock);
+	return found;
+}
+
+static void thumb_put(const char *key, const void *jpeg, size_t len)
+{
+	struct thumb *slot = &thumbs[0];
+	char *k = strdup(key);
+	void *j = malloc(len);
+
+	if (!k || !j) {
+		free(k);
+		free(j);
+		return;
+	}
+	memcpy(j, jpeg, len);
+	pthread_mutex_lock(&thumb_lock);
+	for (size_t i = 0; i < THUMB_CACHE; i++) {
+		if (!thumbs[i].key) {
+			slot = &thumbs[i];
+			break;
+		}
+		if (thumbs[i].used < slot->used)
+			slot = &thumbs[i]; /* the least recently used */
+	}
+	free(slot->key);
+	free(slot->jpeg);
+	slot->key = k;
+	slot->jpeg = j;
+	slot->len = len;
+	slot->used = ++thumb_tick;
+	pthread_mutex_unlock(&thumb_lock);
+}
+
 /* GET /api/cases/CASE/pages/FOLDER/N?size=thumb|view */
 static int case_page_image(sohoa_web_request *req, sohoa_web_response *resp,
                            const struct open_case *oc, const char *folder,
                            const char *n)
 {
 	sohoa_archive_page_info pi;
-	char *tmp = NULL, detail[300];
+	char *tmp = NULL, *key = NULL, detail[300];
 	size_t index;
 	int rc, max_w, max_h;
 
@@ -516,13 +603,27 @@ static int case_page_image(sohoa_web_request *req, sohoa_web_response *resp,
 		return fail(resp, rc, "size");
 	if ((rc = case_page(&index, &pi, oc, folder, n)))
 		return fail(resp, rc, NULL);
-	if ((rc = entry_to_temp(&tmp, oc->c, pi.entry)))
-		return fail(resp, rc, NULL);
-	rc = render_jpeg(resp, tmp, max_w, max_h);
-	unlink(tmp);
-	free(tmp);
-	if (rc != SOHOA_OK)
-		return fail(resp, rc, NULL);
+	if (max_w == THUMB_W &&
+	    !json_is_true(json_object_get(
+	        json_array_get(json_object_get(oc->meta, "pages"), index),
+	        "encrypted")))
+		key = thumb_key(oc->bundle, pi.entry);
+	if (!key || !thumb_get(resp, key)) {
+		if ((rc = entry_to_temp(&tmp, oc->c, pi.entry))) {
+			free(key);
+			return fail(resp, rc, NULL);
+		}
+		rc = render_jpeg(resp, tmp, max_w, max_h);
+		unlink(tmp);
+		free(tmp);
+		if (rc != SOHOA_OK) {
+			free(key);
+			return fail(resp, rc, NULL);
+		}
+		if (key)
+			thumb_put(key, resp->body, resp->body_len);
+	}
+	free(key);
 	/* every view is logged (id-card pages must be; the rest costs one
 	 * line), thumbnails too: they show the page */
 	snprintf(detail, sizeof(detail), "%.200s p%d %s (%s)", pi.component,

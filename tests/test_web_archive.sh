@@ -98,6 +98,11 @@ IDFOLDER=$(jq -r '[.pages[] | select(.encrypted)][0].folder' "$T/body")
 check "the ID card page has an id_card document type" 'jq -e "[.pages[].document_type | select(startswith(\"id_card\"))] | length == 1" "$T/body" >/dev/null'
 FOLDER=$(jq -r '.components[0].folder' "$T/body")
 expect_eq "a thumbnail is a JPEG" "$(get "$THUMB")$(head -c 3 "$T/body" | od -An -tx1 | tr -d ' ')" 200ffd8ff
+cp "$T/body" "$T/thumb1"
+views=$(grep -c '"page_view"' "$T/data/audit.log")
+get "$THUMB" >/dev/null
+check "a thumbnail asked again is the same JPEG" 'cmp -s "$T/body" "$T/thumb1"'
+expect_eq "a thumbnail asked again is logged again" "$(grep -c '"page_view"' "$T/data/audit.log")" $((views + 1))
 expect_eq "a page view is a JPEG" "$(get "/api/cases/$CASE/pages/$FOLDER/1?size=view")$(head -c 2 "$T/body" | od -An -tx1 | tr -d ' ')" 200ffd8
 expect_eq "a colour page with transparency is a JPEG" "$(get "/api/cases/$CASE/pages/$CFOLDER/1?size=view")$(head -c 2 "$T/body" | od -An -tx1 | tr -d ' ')" 200ffd8
 expect_eq "a bad size is 400" "$(get "/api/cases/$CASE/pages/$FOLDER/1?size=huge")" 400
