@@ -328,6 +328,16 @@ int cli_review_file(const sohoa_config *cfg, const char *item,
                     const char *case_arg, const char *component,
                     const char *kind, char *case_out);
 
+/* The same for sohoad, whose stages do the filing: put the item's pages
+ * into the spool as a journaled import job of case `case_number` left
+ * `captured` (pages "review:ITEM"), then remove the item, as a hot-folder
+ * original once it is spooled.  The job's id goes to job_out, its page
+ * count to *npages_out.  SOHOA_ENOTFOUND when there is no such item. */
+int cli_review_spool(const sohoa_config *cfg, const char *item,
+                     const char *case_number, const char *component,
+                     const char *kind, char *job_out, size_t job_size,
+                     size_t *npages_out);
+
 /* What sohoad is doing, from its control socket (`sohoa status --json`):
  * SOHOA_OK and its answer; SOHOA_EENV when no sohoad answers, with
  * *out = {"ok":false,"daemon":false,"error","spool":[jobs]} when it is

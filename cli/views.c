@@ -209,6 +209,89 @@ done:
 	return rc;
 }
 
+/* Pages of a review item go into the spool with their provenance. */
+struct review_spool {
+	struct cli_job *job;
+	const char *source; /* "review:ITEM" */
+};
+
+static int review_page(const sohoa_scan_page *pg, void *payload)
+{
+	struct review_spool *x = payload;
+	sohoa_scan_page p = *pg;
+
+	p.source = x->source;
+	return cli_job_add_page(&p, x->job);
+}
+
+int cli_review_spool(const sohoa_config *cfg, const char *item,
+                     const char *case_number, const char *component,
+                     const char *kind, char *job_out, size_t job_size,
+                     size_t *npages_out)
+{
+	char norm[SOHOA_CASE_MAX], *dir = NULL, *whyp = NULL, source[256];
+	char **files = NULL;
+	struct cli_job job = {0};
+	struct review_spool x = {&job, source};
+	size_t n = 0;
+	int rc;
+
+	*npages_out = 0;
+	if ((rc = sohoa_case_normalize(norm, case_number)))
+		return rc;
+	if ((rc = cli_review_item_pages(&files, &n, cfg, item)) ||
+	    (rc = sohoa_asprintf(&dir, "%s/%s",
+	                         sohoa_config_get(cfg, "review.path"), item)) ||
+	    (rc = sohoa_asprintf(&whyp, "%s.why", dir)))
+		goto done;
+	if (n == 0) {
+		rc = sohoa_error_set(SOHOA_EINVALID, "review item %s is empty",
+		                     item);
+		goto done;
+	}
+	/* origin: an import left unfinished by a crash is dropped by the
+	 * stages, and the item, still here, is filed again */
+	if ((rc = cli_job_init(&job, cfg, norm, component, kind, "import", NULL,
+	                       dir)))
+		goto done;
+	snprintf(source, sizeof(source), "review:%s", item);
+	for (size_t i = 0; i < n && rc == SOHOA_OK; i++)
+		rc = sohoa_scan_import_file(files[i], job.spool_dir,
+		                            (int)job.npages + 1, review_page,
+		                            &x);
+	if (rc == SOHOA_OK)
+		rc = sohoa_scan_job_set_state(job.sj, SOHOA_SCAN_JOB_CAPTURED,
+		                              NULL);
+	if (rc != SOHOA_OK) {
+		char msg[1024];
+
+		snprintf(msg, sizeof(msg), "%s", sohoa_error_last());
+		sohoa_scan_job_remove(job.sj);
+		rc = sohoa_error_set(rc, "%s", msg);
+		goto done;
+	}
+	snprintf(job_out, job_size, "%s", sohoa_scan_job_id(job.sj));
+	*npages_out = job.npages;
+	/* durable in the spool: the item may go (as a hot-folder original) */
+	if (sohoa_fs_remove_tree(dir) != SOHOA_OK || unlink(whyp) != 0 ||
+	    sohoa_fs_sync_dir(sohoa_config_get(cfg, "review.path")) != SOHOA_OK)
+		sohoa_log(SOHOA_LOG_WARN,
+		          "review item %s is in the spool as job %s but could "
+		          "not be removed from review: %s",
+		          item, job_out, sohoa_error_last());
+	else
+		sohoa_log(SOHOA_LOG_INFO,
+		          "review item %s: %zu page%s in the spool as job %s "
+		          "for case %s",
+		          item, n, n == 1 ? "" : "s", job_out, norm);
+done:
+	cli_job_dispose(&job); /* unlocked: sohoad's stages take it on */
+	cli_free_list(files, n);
+	free(dir);
+	free(whyp);
+	return rc;
+}
+
 /* ---- sohoad's status ---------------------------------------------------- */
 
 /* The spool as sohoa sees it without sohoad: one object per job. */

@@ -1133,7 +1133,7 @@ static int h_review_list(sohoa_web_request *req, sohoa_web_response *resp,
 	return SOHOA_OK;
 }
 
-/* Only one filing at a time: two clicks must not file an item twice. */
+/* Only one filing at a time: two clicks must not spool an item twice. */
 static pthread_mutex_t review_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int review_file(sohoa_web_request *req, sohoa_web_response *resp,
@@ -1144,7 +1144,7 @@ static int review_file(sohoa_web_request *req, sohoa_web_response *resp,
 	const char *kind = json_string_value(json_object_get(body, "kind"));
 	const char *component =
 	    json_string_value(json_object_get(body, "component"));
-	char norm[SOHOA_CASE_MAX], detail[300], **pages = NULL, *name = NULL;
+	char norm[SOHOA_CASE_MAX], detail[400], job[128], *name = NULL;
 	size_t n = 0;
 	int rc;
 
@@ -1172,24 +1172,27 @@ static int review_file(sohoa_web_request *req, sohoa_web_response *resp,
 			    "characters");
 	if ((rc = sohoa_text_nfc(&name, component)))
 		return fail(resp, rc, "component");
+	/* the stages file it, as any spooled job: sohoad's archive
+	 * settings and bundle writes stay in one place */
 	pthread_mutex_lock(&review_lock);
-	if ((rc = cli_review_item_pages(&pages, &n, w->cfg, item)) == SOHOA_OK)
-		rc = cli_review_file(w->cfg, item, norm, name, kind, norm);
+	rc = cli_review_spool(w->cfg, item, norm, name, kind, job, sizeof(job),
+	                      &n);
 	pthread_mutex_unlock(&review_lock);
-	cli_free_list(pages, n);
 	if (rc != SOHOA_OK) {
 		free(name);
 		return fail(resp, rc, NULL);
 	}
-	snprintf(detail, sizeof(detail), "item %.100s, %zu page%s as %.100s",
-	         item, n, n == 1 ? "" : "s", name);
-	/* filed already: a failed audit line is logged, not undone */
+	snprintf(detail, sizeof(detail),
+	         "item %.100s, %zu page%s as %.100s, job %.60s", item, n,
+	         n == 1 ? "" : "s", name, job);
+	/* queued already: a failed audit line is logged, not undone */
 	if (audit(req, NULL, "review_file", norm, detail) != SOHOA_OK)
 		sohoa_log(SOHOA_LOG_ERROR, "audit review_file %s: %s", norm,
 		          sohoa_error_last());
-	resp->json =
-	    json_pack("{s:s, s:s, s:I, s:s, s:s}", "item", item, "case", norm,
-	              "pages", (json_int_t)n, "component", name, "kind", kind);
+	resp->status = 202;
+	resp->json = json_pack("{s:s, s:s, s:I, s:s, s:s, s:s}", "item", item,
+	                       "case", norm, "pages", (json_int_t)n,
+	                       "component", name, "kind", kind, "job", job);
 	free(name);
 	return SOHOA_OK;
 }

@@ -161,9 +161,18 @@ export SOHOA_CASE=$CASE SOHOA_ITEM=$ITEM
 web_node archive.mjs
 
 # ---- on disk ----------------------------------------------------------------
+# the filing went to the spool: sohoad's stages recognize and pack it
+results() { unzip -Z1 "$T/data/archive/$CASE.zip" 2>/dev/null | grep -c '/data/ket-qua/[0-9]*\.png$'; }
+for _ in $(seq 300); do
+	[ "$(results)" -gt "$results_before" ] && [ -z "$(ls -A "$T/data/spool" 2>/dev/null)" ] && break
+	sleep 0.5
+done
+results_after=$(results)
+check "sohoad's stages filed the page as a result" '[ "$results_after" -eq $((results_before + 1)) ]'
+check "the spool is empty again" '[ -z "$(ls -A "$T/data/spool" 2>/dev/null)" ]'
+check "the filed page keeps its provenance" 'unzip -p "$T/data/archive/$CASE.zip" "$CASE/data/metadata.json" | jq -e "[.pages[] | select(.source == \"review:$ITEM\")] | length == 1" >/dev/null'
+expect_eq "the filed page is found by its words" "$(jget '/api/search?q=kind:result' '.results[0].case')" "$CASE"
 web_stop
-results_after=$(unzip -Z1 "$T/data/archive/$CASE.zip" | grep -c '/data/ket-qua/[0-9]*\.png$')
-check "the filed page is in the bundle as a result" '[ "$results_after" -eq $((results_before + 1)) ]'
 check "the bundle records it with kind result" 'unzip -p "$T/data/archive/$CASE.zip" "$CASE/data/metadata.json" | jq -e "[.components[] | select(.kind == \"result\")] | length == 1" >/dev/null'
 run "$BIN" "${C[@]}" verify "$T/data/archive/$CASE.zip"
 expect_rc "sohoa verify passes after the filing" 0

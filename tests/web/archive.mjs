@@ -97,7 +97,7 @@ try {
 	await item.locator('input[name=case]').fill(CASE);
 	await item.locator('button[type=submit]').click();
 	await expect('filing the item says where it went', () =>
-		item.locator('.lt-msg .ok').waitFor({ timeout: 240000 }));
+		item.locator('.lt-msg .ok').waitFor({ timeout: 60000 }));
 	check('the message names the case', (await item.locator('.lt-msg').textContent()).includes(CASE));
 
 	// ---- Trạng thái -----------------------------------------------------

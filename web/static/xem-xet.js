@@ -1,6 +1,7 @@
 // xem-xet.js -- the review queue: each item with its pages, why it waits
 // (in Vietnamese; the technical reason beside it), and a form that files it
-// to a case: POST /api/review/ITEM/file {"case", "component", "kind"}.
+// to a case: POST /api/review/ITEM/file {"case", "component", "kind"}
+// puts its pages in sohoad's spool, whose stages recognize and file them.
 'use strict';
 
 (() => {
@@ -40,12 +41,15 @@
 				return;
 			}
 			button.disabled = true;
-			msg.replaceChildren(el('p', { text: 'Đang nhận dạng chữ và lưu vào hồ sơ… (có thể mất một lúc)' }));
+			msg.replaceChildren(el('p', { text: 'Đang chuyển trang vào hàng đợi lưu hồ sơ…' }));
 			try {
 				const r = await api(`/api/review/${enc(it.item)}/file`, { method: 'POST',
 					body: { case: c, kind: kind.value, component: comp.value.trim() || 'Kết quả' } });
 				msg.replaceChildren(el('p', { class: 'ok', role: 'status' },
-					`Đã lưu ${r.pages} trang vào hồ sơ `, el('a', { href: caseUrl(r.case), text: r.case }), '.'));
+					`Đã chuyển ${r.pages} trang vào hàng đợi lưu vào hồ sơ `,
+					el('a', { href: caseUrl(r.case), text: r.case }),
+					'. Hệ thống đang nhận dạng chữ và đóng gói; xem tiến độ ở trang ',
+					el('a', { href: '/trang-thai', text: 'Trạng thái' }), '.'));
 				form.remove();
 				setTimeout(load, 4000);
 			} catch (err) {
