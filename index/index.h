@@ -50,6 +50,11 @@ int sohoa_index_put_case(sohoa_index *ix, const char *case_number,
 /* Remove a case.  SOHOA_ENOTFOUND when it was not indexed. */
 int sohoa_index_delete_case(sohoa_index *ix, const char *case_number);
 
+/* The bytes around a match in sohoa_index_hit.marked: control
+ * characters, which a page's text does not hold. */
+#define SOHOA_INDEX_MARK_OPEN  '\x02'
+#define SOHOA_INDEX_MARK_CLOSE '\x03'
+
 typedef struct sohoa_index_hit {
 	char *case_number;   /* owned */
 	char *component;     /* owned */
@@ -58,6 +63,9 @@ typedef struct sohoa_index_hit {
 	char *document_type; /* owned */
 	char *snippet;       /* owned: text around the match, matches
 	                        wrapped in [ and ] */
+	char *marked;        /* owned: the same text with the matches
+	                        between SOHOA_INDEX_MARK_OPEN and _CLOSE,
+	                        so a '[' of the page's own is no match */
 	double score;        /* higher is better */
 } sohoa_index_hit;
 

@@ -636,8 +636,9 @@ static int fill_hit(sohoa_index_hit *h, const struct cand *c, sqlite3 *db,
 
 	rc = sqlite3_prepare_v2(
 	    db,
-	    drv ? "SELECT p.kind, p.document_type, snippet(page_fts, -1, '[',"
-	          " ']', '\xE2\x80\xA6', 12) FROM page_fts CROSS JOIN pages"
+	    drv ? "SELECT p.kind, p.document_type, snippet(page_fts, -1,"
+	          " char(2), char(3), '\xE2\x80\xA6', 12) FROM page_fts"
+	          " CROSS JOIN pages"
 	          " AS p ON p.id = page_fts.rowid WHERE page_fts MATCH ?2"
 	          " AND page_fts.rowid = ?1"
 	        : "SELECT p.kind, p.document_type, CASE WHEN length(p.text)"
@@ -665,12 +666,20 @@ static int fill_hit(sohoa_index_hit *h, const struct cand *c, sqlite3 *db,
 	h->score = c->score;
 	h->kind = dup_col(st, 0);
 	h->document_type = dup_col(st, 1);
-	h->snippet = dup_col(st, 2);
+	h->marked = dup_col(st, 2);
 	sqlite3_finalize(st);
 	if (!h->case_number || !h->component || !h->kind || !h->document_type ||
-	    !h->snippet)
+	    !h->marked)
 		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
-	squeeze_space(h->snippet);
+	squeeze_space(h->marked);
+	/* the printable form: matches in [ ] */
+	if (!(h->snippet = strdup(h->marked)))
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	for (char *m = h->snippet; *m; m++)
+		if (*m == SOHOA_INDEX_MARK_OPEN)
+			*m = '[';
+		else if (*m == SOHOA_INDEX_MARK_CLOSE)
+			*m = ']';
 	return SOHOA_OK;
 }
 
