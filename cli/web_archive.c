@@ -798,7 +798,8 @@ static int count_param(sohoa_web_request *req, const char *name, int dflt,
 	return SOHOA_OK;
 }
 
-/* The snippet as HTML: escaped, then its [matches] in <mark>. */
+/* A marked snippet (sohoa_index_hit.marked) as HTML: the text escaped,
+ * its matches in <mark>. */
 static char *snippet_html(const char *s)
 {
 	size_t cap = strlen(s) * 6 + 16, n = 0;
@@ -827,12 +828,12 @@ static char *snippet_html(const char *s)
 		case '\'':
 			rep = "&#39;";
 			break;
-		case '[':
-			rep = open ? "[" : "<mark>";
+		case SOHOA_INDEX_MARK_OPEN:
+			rep = open ? "" : "<mark>";
 			open = 1;
 			break;
-		case ']':
-			rep = open ? "</mark>" : "]";
+		case SOHOA_INDEX_MARK_CLOSE:
+			rep = open ? "</mark>" : "";
 			open = 0;
 			break;
 		default:
@@ -999,7 +1000,7 @@ static int h_search(sohoa_web_request *req, sohoa_web_response *resp,
 	for (size_t i = 0; i < n; i++) {
 		json_t *o = cli_search_hit_json(&hits[i]);
 		const char *folder = hit_folder(&fc, w, &hits[i]);
-		char *html = snippet_html(hits[i].snippet), *thumb = NULL;
+		char *html = snippet_html(hits[i].marked), *thumb = NULL;
 
 		json_object_set_new(o, "case",
 		                    json_string(hits[i].case_number));

@@ -16,7 +16,7 @@ SAMPLES=$(cd "$(dirname "$0")/../docs/samples" && pwd)
 T=$(mktemp -d /tmp/sohoa-test-web-archive-XXXXXX)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/web/web_lib.sh"
-trap 'web_stop; rm -rf "$T"' EXIT
+trap 'web_stop; [ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
 
 web_conf "$T/sohoa.conf"
 # ID cards are encrypted at rest; the key lives outside the archive
@@ -42,6 +42,12 @@ check "a page without case number goes to review" '[ -n "$(ls "$T/data/review" 2
 run "$BIN" "${C[@]}" review --json
 ITEM=$(printf '%s' "$out" | jq -r '.[0].item')
 check "review --json names the item" '[ -n "$ITEM" ] && [ "$ITEM" != null ]'
+# a page whose text holds markup (written without OCR by tests' mkbundle)
+XSS=H27.151-250702-0042
+"${SOHOA_MKBUNDLE:?set SOHOA_MKBUNDLE}" "$T/data/archive" "$XSS" "Ghi chú" component - "$DATA/one_line.png" \
+	'Ghi chú <script>alert(1)</script> & <b>đậm</b> [ngoặc] của Phạm Đức Minh' '{"document_type":"other"}' >/dev/null
+run "$BIN" "${C[@]}" reindex "$XSS"
+expect_rc "the page with markup is indexed" 0
 results_before=$(unzip -Z1 "$T/data/archive/$CASE.zip" | grep -c '/data/ket-qua/[0-9]*\.png$')
 
 web_user luu archivist 'mat-khau-luu-tru-1'
@@ -76,6 +82,9 @@ check "a result has a thumbnail URL" 'jq -e ".results[0].pages[0].thumb | test(\
 THUMB=$(jq -r '.results[0].pages[0].thumb' "$T/body")
 # jget PATH JQ: the jq answer on the body of a 200, else the status
 jget() { local c; c=$(get "$1"); [ "$c" = 200 ] && jq -r "$2" "$T/body" || echo "$c"; }
+expect_eq "markup in a page's text is found" "$(jget '/api/search?q=pham%20duc%20minh' '.results[0].case')" "$XSS"
+check "the snippet's markup is escaped, the match marked" 'jq -e ".results[0].snippet_html | (contains(\"&lt;/script&gt;\") and contains(\"&amp;\") and contains(\"&lt;b&gt;\") and (contains(\"<script\") or contains(\"</script\") or contains(\"<b>\") | not) and contains(\"<mark>Phạm</mark>\"))" "$T/body" >/dev/null'
+check "brackets of the page's own text are no match" 'jq -e ".results[0] | (.snippet_html | contains(\"[ngoặc]\")) and (.snippet | contains(\"[Phạm]\"))" "$T/body" >/dev/null'
 expect_eq "a filter by kind=result excludes the form" "$(jget '/api/search?q=nguyen%20thi%20lien&kind=result' .total)" 0
 expect_eq "a filter by kind=component keeps it" "$(jget '/api/search?q=nguyen%20thi%20lien&kind=component' '.total > 0')" true
 expect_eq "a date filter around the receipt date keeps it" "$(jget '/api/search?q=lien&from=2025-07-01&to=2025-07-01' '.total > 0')" true
