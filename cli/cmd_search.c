@@ -54,15 +54,18 @@ static void print_caret(const char *query)
 	free(nfc);
 }
 
-/* The snippet with its [matches] in bold on a terminal, as is else. */
-static void print_snippet(const char *s, int tty)
+/* The snippet with its matches in bold on a terminal, in [ ] else (from
+ * the marked form: a bracket of the page's own text stays as it is). */
+static void print_snippet(const sohoa_index_hit *h, int tty)
 {
+	const char *s = h->marked ? h->marked : h->snippet;
+
 	fputs("    ", stdout);
 	for (; *s; s++) {
-		if (tty && *s == '[')
-			fputs("\x1b[1m", stdout);
-		else if (tty && *s == ']')
-			fputs("\x1b[0m", stdout);
+		if (*s == SOHOA_INDEX_MARK_OPEN)
+			fputs(tty ? "\x1b[1m" : "[", stdout);
+		else if (*s == SOHOA_INDEX_MARK_CLOSE)
+			fputs(tty ? "\x1b[0m" : "]", stdout);
 		else
 			putchar(*s);
 	}
@@ -156,7 +159,7 @@ int cmd_search(int argc, char **argv)
 			       hits[i].case_number, hits[i].component,
 			       hits[i].page, hits[i].document_type,
 			       hits[i].score);
-			print_snippet(hits[i].snippet, tty);
+			print_snippet(&hits[i], tty);
 		}
 		if (n == 0)
 			fprintf(stderr, "sohoa: no page matches '%s'\n", query);

@@ -48,6 +48,9 @@ XSS=H27.151-250702-0042
 	'Ghi chú <script>alert(1)</script> & <b>đậm</b> [ngoặc] của Phạm Đức Minh' '{"document_type":"other"}' >/dev/null
 run "$BIN" "${C[@]}" reindex "$XSS"
 expect_rc "the page with markup is indexed" 0
+run "$BIN" "${C[@]}" search pham duc minh
+expect_in "sohoa search marks the match in [ ] off a terminal" "$out" "[Phạm] [Đức] [Minh]"
+expect_in "and keeps the page's own brackets" "$out" "[ngoặc] của"
 results_before=$(unzip -Z1 "$T/data/archive/$CASE.zip" | grep -c '/data/ket-qua/[0-9]*\.png$')
 
 web_user luu archivist 'mat-khau-luu-tru-1'
