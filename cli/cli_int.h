@@ -291,6 +291,59 @@ void cli_stages_note(struct cli_stages *s, int level, const char *job,
 /* Queues, workers, jobs, rates, totals, errors (a new JSON object). */
 struct json_t *cli_stages_status(struct cli_stages *s);
 
+/* ---- views shared by `sohoa` and the web pages (views.c) ------------- */
+
+struct sohoa_index_hit;
+struct sohoa_archive_case;
+
+/* A search hit as `sohoa search --json` prints it (a new object). */
+struct json_t *cli_search_hit_json(const struct sohoa_index_hit *h);
+
+/* The fields read from page `i` (0-based, paper order) of an opened case
+ * whose metadata.json is `meta`: from the metadata, or, for an encrypted
+ * page, from its encrypted analysis (read with the key).  A new object,
+ * {} when there is none. */
+struct json_t *cli_case_page_fields(const struct sohoa_archive_case *c,
+                                    struct json_t *meta, size_t i);
+
+/* Is `item` a name a review item can have ([A-Za-z0-9._-], not starting
+ * with '.')?  Nothing that could leave the review folder. */
+int cli_review_item_name_ok(const char *item);
+/* The page files of review item `item`, sorted (paths).  *out owned:
+ * cli_free_list().  SOHOA_ENOTFOUND when there is no such item. */
+int cli_review_item_pages(char ***out, size_t *n_out, const sohoa_config *cfg,
+                          const char *item);
+/* The first line of ITEM.why (owned), or NULL. */
+char *cli_review_item_why(const sohoa_config *cfg, const char *item);
+/* {"item","pages","files":[names],"why"} or NULL when there is no such
+ * item. */
+struct json_t *cli_review_item_json(const sohoa_config *cfg, const char *item);
+/* Every item of the review folder, sorted by name (a new array). */
+struct json_t *cli_review_list_json(const sohoa_config *cfg);
+/* File review item `item` to case `case_arg` as `component` of `kind`
+ * (recognized, appended, indexed; the item removed once the bundle is
+ * verified).  The normalized case number goes to `case_out` (may be NULL,
+ * else SOHOA_CASE_MAX bytes). */
+int cli_review_file(const sohoa_config *cfg, const char *item,
+                    const char *case_arg, const char *component,
+                    const char *kind, char *case_out);
+
+/* The same for sohoad, whose stages do the filing: put the item's pages
+ * into the spool as a journaled import job of case `case_number` left
+ * `captured` (pages "review:ITEM"), then remove the item, as a hot-folder
+ * original once it is spooled.  The job's id goes to job_out, its page
+ * count to *npages_out.  SOHOA_ENOTFOUND when there is no such item. */
+int cli_review_spool(const sohoa_config *cfg, const char *item,
+                     const char *case_number, const char *component,
+                     const char *kind, char *job_out, size_t job_size,
+                     size_t *npages_out);
+
+/* What sohoad is doing, from its control socket (`sohoa status --json`):
+ * SOHOA_OK and its answer; SOHOA_EENV when no sohoad answers, with
+ * *out = {"ok":false,"daemon":false,"error","spool":[jobs]} when it is
+ * not running at all (else NULL).  *out owned. */
+int cli_status_json(struct json_t **out, const sohoa_config *cfg);
+
 /* Subcommands. */
 int cmd_append(int argc, char **argv);
 int cmd_show(int argc, char **argv);

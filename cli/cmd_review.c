@@ -3,128 +3,38 @@
  */
 #include "cli_int.h"
 
-#include <dirent.h>
 #include <getopt.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-static int is_page(const char *name)
+/* What waits, one line per item, or the JSON array with --json. */
+static int list_items(const sohoa_config *cfg, int as_json)
 {
-	return name[0] == 'p';
-}
+	json_t *a = cli_review_list_json(cfg), *o;
+	char *s;
+	size_t i;
 
-/* The page files of an item, sorted.  *out owned (each string too). */
-static int item_pages(char ***out, size_t *n_out, const char *dir)
-{
-	int rc = cli_list_dir(out, n_out, dir, is_page);
-
-	if (rc == SOHOA_EENV)
-		rc = sohoa_error_set(SOHOA_ENOTFOUND,
-		                     "no review item %s; see 'sohoa review'",
-		                     dir);
-	return rc;
-}
-
-static void first_line(char *buf, size_t size, const char *path)
-{
-	char *text = NULL;
-
-	buf[0] = '\0';
-	if (sohoa_fs_read_all(&text, NULL, path) == SOHOA_OK) {
-		snprintf(buf, size, "%.*s", (int)strcspn(text, "\n"), text);
-		free(text);
-	}
-}
-
-static int list_items(const sohoa_config *cfg)
-{
-	const char *root = sohoa_config_get(cfg, "review.path");
-	DIR *d = opendir(root);
-	struct dirent *e;
-	int count = 0;
-
-	if (!d) {
+	if (as_json) {
+		s = json_dumps(a, JSON_COMPACT);
+		puts(s ? s : "[]");
+		free(s);
+	} else if (json_array_size(a) == 0) {
 		printf("nothing waits for review\n");
-		return SOHOA_EXIT_OK;
 	}
-	while ((e = readdir(d))) {
-		char *dir = NULL, *whyp = NULL, why[600], **pages = NULL;
-		size_t n = 0;
-		struct stat st;
+	json_array_foreach(a, i, o)
+	{
+		long long n = json_integer_value(json_object_get(o, "pages"));
 
-		if (e->d_name[0] == '.' ||
-		    sohoa_asprintf(&dir, "%s/%s", root, e->d_name))
-			continue;
-		if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
-		    item_pages(&pages, &n, dir) == SOHOA_OK &&
-		    sohoa_asprintf(&whyp, "%s.why", dir) == SOHOA_OK) {
-			first_line(why, sizeof(why), whyp);
-			printf("%s  %zu page%s  %s\n", e->d_name, n,
-			       n == 1 ? "" : "s", why);
-			count++;
-		}
-		for (size_t i = 0; i < n; i++)
-			free(pages[i]);
-		free(pages);
-		free(dir);
-		free(whyp);
+		if (as_json)
+			break;
+		printf("%s  %lld page%s  %s\n",
+		       json_string_value(json_object_get(o, "item")), n,
+		       n == 1 ? "" : "s",
+		       json_string_value(json_object_get(o, "why")));
 	}
-	closedir(d);
-	if (count == 0)
-		printf("nothing waits for review\n");
+	json_decref(a);
 	return SOHOA_EXIT_OK;
-}
-
-static int file_item(const sohoa_config *cfg, const char *item,
-                     const char *case_arg, const char *component,
-                     const char *kind)
-{
-	char norm[SOHOA_CASE_MAX], *dir = NULL, *whyp = NULL;
-	char **files = NULL, source[256];
-	struct cli_job job = {0};
-	int rc;
-	size_t n = 0;
-
-	if (strchr(item, '/') || item[0] == '.')
-		return sohoa_error_set(SOHOA_EINVALID,
-		                       "'%s' is not a review item name", item);
-	if ((rc = sohoa_case_normalize(norm, case_arg)))
-		return rc;
-	if ((rc = sohoa_asprintf(&dir, "%s/%s",
-	                         sohoa_config_get(cfg, "review.path"), item)) ||
-	    (rc = sohoa_asprintf(&whyp, "%s.why", dir)) ||
-	    (rc = item_pages(&files, &n, dir)))
-		goto done;
-	if (n == 0) {
-		rc = sohoa_error_set(SOHOA_EINVALID, "review item %s is empty",
-		                     item);
-		goto done;
-	}
-	/* the item's pages are the job's pages: no copy, they are removed
-	 * only after the bundle is verified */
-	job.cfg = cfg;
-	snprintf(job.case_number, sizeof(job.case_number), "%s", norm);
-	job.component = component;
-	job.kind = kind;
-	job.spool_dir = strdup(dir);
-	snprintf(source, sizeof(source), "review:%s", item);
-	for (size_t i = 0; i < n && rc == SOHOA_OK; i++) {
-		sohoa_scan_page pg = {.path = files[i], .source = source};
-
-		rc = cli_job_add_page(&pg, &job);
-	}
-	if (rc == SOHOA_OK && (rc = cli_job_finish(&job)) == SOHOA_OK)
-		unlink(whyp); /* cli_job_finish removed the item folder */
-done:
-	for (size_t i = 0; i < n; i++)
-		free(files[i]);
-	free(files);
-	free(dir);
-	free(whyp);
-	cli_job_dispose(&job);
-	return rc;
 }
 
 int cmd_review(int argc, char **argv)
@@ -161,17 +71,18 @@ int cmd_review(int argc, char **argv)
 			    "review", "--kind must be component or result");
 		if ((ex = cli_load_config(&cfg)))
 			return ex;
-		rc = file_item(cfg, argv[optind], case_arg, component, kind);
+		rc = cli_review_file(cfg, argv[optind], case_arg, component,
+		                     kind, NULL);
 		ex = rc == SOHOA_OK ? SOHOA_EXIT_OK : cli_fail(rc);
 		sohoa_config_free(cfg);
 		return ex;
 	}
-	if (argc > 1)
-		return cli_usage_error("review", "expected no argument or "
-		                                 "'file ITEM --case CASE'");
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "--json")))
+		return cli_usage_error("review", "expected no argument, --json "
+		                                 "or 'file ITEM --case CASE'");
 	if ((ex = cli_load_config(&cfg)))
 		return ex;
-	ex = list_items(cfg);
+	ex = list_items(cfg, argc == 2);
 	sohoa_config_free(cfg);
 	return ex;
 }

@@ -22,16 +22,9 @@ static int parse_count(const char *s, size_t *out)
 
 static void print_json(const sohoa_index_hit *h)
 {
-	json_t *o = json_object();
+	json_t *o = cli_search_hit_json(h);
 	char *s;
 
-	json_object_set_new(o, "case_number", json_string(h->case_number));
-	json_object_set_new(o, "component", json_string(h->component));
-	json_object_set_new(o, "kind", json_string(h->kind));
-	json_object_set_new(o, "page", json_integer(h->page));
-	json_object_set_new(o, "document_type", json_string(h->document_type));
-	json_object_set_new(o, "snippet", json_string(h->snippet));
-	json_object_set_new(o, "score", json_real(h->score));
 	if ((s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER))) {
 		puts(s);
 		free(s);
@@ -61,15 +54,18 @@ static void print_caret(const char *query)
 	free(nfc);
 }
 
-/* The snippet with its [matches] in bold on a terminal, as is else. */
-static void print_snippet(const char *s, int tty)
+/* The snippet with its matches in bold on a terminal, in [ ] else (from
+ * the marked form: a bracket of the page's own text stays as it is). */
+static void print_snippet(const sohoa_index_hit *h, int tty)
 {
+	const char *s = h->marked ? h->marked : h->snippet;
+
 	fputs("    ", stdout);
 	for (; *s; s++) {
-		if (tty && *s == '[')
-			fputs("\x1b[1m", stdout);
-		else if (tty && *s == ']')
-			fputs("\x1b[0m", stdout);
+		if (*s == SOHOA_INDEX_MARK_OPEN)
+			fputs(tty ? "\x1b[1m" : "[", stdout);
+		else if (*s == SOHOA_INDEX_MARK_CLOSE)
+			fputs(tty ? "\x1b[0m" : "]", stdout);
 		else
 			putchar(*s);
 	}
@@ -163,7 +159,7 @@ int cmd_search(int argc, char **argv)
 			       hits[i].case_number, hits[i].component,
 			       hits[i].page, hits[i].document_type,
 			       hits[i].score);
-			print_snippet(hits[i].snippet, tty);
+			print_snippet(&hits[i], tty);
 		}
 		if (n == 0)
 			fprintf(stderr, "sohoa: no page matches '%s'\n", query);

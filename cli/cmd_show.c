@@ -81,17 +81,7 @@ static void print_case(json_t *m, const char *bundle,
 	json_array_foreach(a, i, o)
 	{
 		json_t *an = json_object_get(o, "analysis");
-		json_t *fields = json_object_get(an, "fields");
-		json_t *full = NULL;
-		sohoa_archive_page_info pi;
-
-		/* an encrypted page: its fields are in the encrypted analysis,
-		 * which the case handle has read with the key */
-		if (json_is_string(json_object_get(an, "analysis_file")) &&
-		    sohoa_archive_case_page(&pi, c, i) == SOHOA_OK &&
-		    pi.analysis_json &&
-		    (full = json_loads(pi.analysis_json, 0, NULL)))
-			fields = json_object_get(full, "fields");
+		json_t *fields = cli_case_page_fields(c, m, i);
 		int dpi = (int)json_integer_value(json_object_get(o, "dpi"));
 
 		printf("  %3zu. %s p%d  %s\n", i + 1, str(o, "component", "?"),
@@ -118,7 +108,7 @@ static void print_case(json_t *m, const char *bundle,
 		                                                  : "");
 		if (json_object_size(fields))
 			print_fields(fields);
-		json_decref(full);
+		json_decref(fields);
 	}
 
 	a = json_object_get(m, "revisions");

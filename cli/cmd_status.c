@@ -9,42 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The spool as sohoa sees it without sohoad: one object per job. */
-static json_t *spool_jobs(const sohoa_config *cfg)
-{
-	json_t *a = json_array();
-	char **dirs = NULL;
-	size_t n = 0;
-
-	if (cli_list_dir(&dirs, &n, sohoa_config_get(cfg, "spool.path"),
-	                 NULL) != SOHOA_OK)
-		return a;
-	for (size_t i = 0; i < n; i++) {
-		sohoa_scan_job *sj = NULL;
-		size_t done = 0;
-
-		if (sohoa_scan_job_open(&sj, dirs[i], 1) != SOHOA_OK) {
-			sohoa_scan_job_free(sj);
-			continue; /* not a job: a batch folder */
-		}
-		for (size_t k = 0; k < sohoa_scan_job_npages(sj); k++)
-			done += cli_ocr_result_exists(
-			    sohoa_scan_job_page(sj, k)->path);
-		json_array_append_new(
-		    a, json_pack("{s:s, s:s, s:s, s:s, s:b, s:I, s:I}", "id",
-		                 sohoa_scan_job_id(sj), "case",
-		                 sohoa_scan_job_get_params(sj)->case_number,
-		                 "what", sohoa_scan_job_get_params(sj)->what,
-		                 "state", sohoa_scan_job_state(sj), "busy",
-		                 sohoa_scan_job_busy(sj), "pages",
-		                 (json_int_t)sohoa_scan_job_npages(sj),
-		                 "recognized", (json_int_t)done));
-		sohoa_scan_job_free(sj);
-	}
-	cli_free_list(dirs, n);
-	return a;
-}
-
 static long long ival(json_t *o, const char *a, const char *b)
 {
 	json_t *v = json_object_get(o, a);
@@ -135,7 +99,7 @@ static void print_status(json_t *o)
 int cmd_status(int argc, char **argv)
 {
 	sohoa_config *cfg = NULL;
-	char *answer = NULL, *text;
+	char *text;
 	json_t *o = NULL;
 	int ex, as_json = 0;
 
@@ -148,44 +112,33 @@ int cmd_status(int argc, char **argv)
 	}
 	if ((ex = cli_load_config(&cfg)))
 		return ex;
-	if (cli_control_call(&answer, cfg, "{\"cmd\":\"status\"}") !=
-	    SOHOA_OK) {
-		char msg[1024];
-		json_t *jobs;
-
-		snprintf(msg, sizeof(msg), "%s", sohoa_error_last());
-		jobs = spool_jobs(cfg);
-		fprintf(stderr, "sohoa: sohoad is not running: %s\n", msg);
-		if (as_json) {
-			o = json_pack("{s:b, s:b, s:s, s:o}", "ok", 0, "daemon",
-			              0, "error", msg, "spool", jobs);
-			text = json_dumps(o, JSON_COMPACT);
-			printf("%s\n", text ? text : "{}");
-			free(text);
-		} else {
-			printf("sohoad: not running\nspool (%s):\n",
-			       sohoa_config_get(cfg, "spool.path"));
-			print_jobs(jobs, 0);
-			json_decref(jobs);
-		}
-		json_decref(o);
-		sohoa_config_free(cfg);
-		return SOHOA_EXIT_ENV;
-	}
-	ex = SOHOA_EXIT_OK;
-	if (!(o = json_loads(answer, JSON_DISABLE_EOF_CHECK, NULL)) ||
-	    !json_is_true(json_object_get(o, "ok"))) {
-		fprintf(stderr, "sohoa: sohoad answered: %s\n", answer);
+	if (cli_status_json(&o, cfg) != SOHOA_OK) {
 		ex = SOHOA_EXIT_ENV;
+		if (!o) { /* sohoad runs but answered nonsense */
+			fprintf(stderr, "sohoa: %s\n", sohoa_error_last());
+		} else {
+			fprintf(stderr, "sohoa: sohoad is not running: %s\n",
+			        json_string_value(json_object_get(o, "error")));
+			if (as_json) {
+				text = json_dumps(o, JSON_COMPACT);
+				printf("%s\n", text ? text : "{}");
+				free(text);
+			} else {
+				printf("sohoad: not running\nspool (%s):\n",
+				       sohoa_config_get(cfg, "spool.path"));
+				print_jobs(json_object_get(o, "spool"), 0);
+			}
+		}
 	} else if (as_json) {
+		ex = SOHOA_EXIT_OK;
 		text = json_dumps(o, JSON_COMPACT);
 		printf("%s\n", text ? text : "{}");
 		free(text);
 	} else {
+		ex = SOHOA_EXIT_OK;
 		print_status(o);
 	}
 	json_decref(o);
-	free(answer);
 	sohoa_config_free(cfg);
 	return ex;
 }

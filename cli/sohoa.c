@@ -86,13 +86,14 @@ static const struct cli_command commands[] = {
      "\n"
      "example: sohoa batch /srv/scans/ket-qua-2025-07-01/\n"},
     {"review", cmd_review, "list or file pages waiting for review",
-     "usage: sohoa review\n"
+     "usage: sohoa review [--json]\n"
      "       sohoa review file ITEM --case CASE [--component NAME]\n"
      "                             [--kind result|component]\n"
      "\n"
      "Without arguments, lists the items in [review] path with why they\n"
-     "wait.  'file' adds an item's pages to a case (as a result by\n"
-     "default) and removes the item once the bundle is verified.\n"
+     "wait (--json: one array of {item, pages, files, why}).  'file' adds\n"
+     "an item's pages to a case (as a result by default) and removes the\n"
+     "item once the bundle is verified.\n"
      "\n"
      "example: sohoa review file batch-20250701-093000-42-01 --case "
      "H27.151-251008-090123\n"},

@@ -629,6 +629,7 @@ void sohoa_index_hits_free(sohoa_index_hit *hits, size_t n)
 		free(hits[i].kind);
 		free(hits[i].document_type);
 		free(hits[i].snippet);
+		free(hits[i].marked);
 	}
 	free(hits);
 }

@@ -50,6 +50,11 @@ int sohoa_index_put_case(sohoa_index *ix, const char *case_number,
 /* Remove a case.  SOHOA_ENOTFOUND when it was not indexed. */
 int sohoa_index_delete_case(sohoa_index *ix, const char *case_number);
 
+/* The bytes around a match in sohoa_index_hit.marked: control
+ * characters, which a page's text does not hold. */
+#define SOHOA_INDEX_MARK_OPEN  '\x02'
+#define SOHOA_INDEX_MARK_CLOSE '\x03'
+
 typedef struct sohoa_index_hit {
 	char *case_number;   /* owned */
 	char *component;     /* owned */
@@ -58,6 +63,9 @@ typedef struct sohoa_index_hit {
 	char *document_type; /* owned */
 	char *snippet;       /* owned: text around the match, matches
 	                        wrapped in [ and ] */
+	char *marked;        /* owned: the same text with the matches
+	                        between SOHOA_INDEX_MARK_OPEN and _CLOSE,
+	                        so a '[' of the page's own is no match */
 	double score;        /* higher is better */
 } sohoa_index_hit;
 
@@ -68,7 +76,8 @@ typedef struct sohoa_index_hit {
  *   name:WORD, name:"A B C"   full name read from the page, words in order
  *   case:NUMBER, case:PREFIX* case number, or those starting with PREFIX
  *   dob:DATE                  date of birth, YYYY-MM-DD or DD/MM/YYYY
- *   type:, kind:, procedure:  document type, component|result, mã TTHC
+ *   type:, kind:, procedure:  document type (type:PREFIX* those starting
+ *                             so), component|result, mã TTHC
  *   date:RANGE                receipt date (from the case number)
  *   captured:RANGE            capture date of the page
  * RANGE is YYYY-MM-DD, YYYY-MM, YYYY, or FROM..TO of those (either end

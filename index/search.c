@@ -20,6 +20,7 @@
  */
 #include "index/index.h"
 
+#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,6 +257,34 @@ static void sql_fts_in(struct sbuf *b, struct params *pa, const node *n)
 		pa_push(pa, e.s, 0);
 }
 
+/* type:PREFIX* (id_card_* for every kind of identity card): the b-tree
+ * range of the lower-cased prefix, as case:PREFIX*.  0 when `text` is no
+ * prefix. */
+static int type_prefix(struct sbuf *b, struct params *pa, const char *text)
+{
+	size_t len = strlen(text);
+	char *lo, *hi;
+
+	if (len < 2 || text[len - 1] != '*')
+		return 0;
+	lo = malloc(len);
+	hi = malloc(len);
+	if (!lo || !hi) {
+		free(lo);
+		free(hi);
+		pa->oom = 1;
+		return 1;
+	}
+	for (size_t i = 0; i < len - 1; i++)
+		lo[i] = hi[i] = (char)tolower((unsigned char)text[i]);
+	lo[len - 1] = hi[len - 1] = '\0';
+	hi[len - 2]++; /* ASCII: the first string past the prefix */
+	sb_add(b, "(p.document_type >= ? AND p.document_type < ?)");
+	pa_push(pa, lo, 0);
+	pa_push(pa, hi, 0);
+	return 1;
+}
+
 static void sql_expr(struct sbuf *b, struct params *pa, const node *n)
 {
 	size_t i;
@@ -312,6 +341,8 @@ static void sql_expr(struct sbuf *b, struct params *pa, const node *n)
 		pa_text(pa, n->text);
 		break;
 	case SOHOA_INDEX__N_TYPE:
+		if (type_prefix(b, pa, n->text))
+			break;
 		sb_add(b, "p.document_type = ? COLLATE NOCASE");
 		pa_text(pa, n->text);
 		break;
@@ -605,8 +636,9 @@ static int fill_hit(sohoa_index_hit *h, const struct cand *c, sqlite3 *db,
 
 	rc = sqlite3_prepare_v2(
 	    db,
-	    drv ? "SELECT p.kind, p.document_type, snippet(page_fts, -1, '[',"
-	          " ']', '\xE2\x80\xA6', 12) FROM page_fts CROSS JOIN pages"
+	    drv ? "SELECT p.kind, p.document_type, snippet(page_fts, -1,"
+	          " char(2), char(3), '\xE2\x80\xA6', 12) FROM page_fts"
+	          " CROSS JOIN pages"
 	          " AS p ON p.id = page_fts.rowid WHERE page_fts MATCH ?2"
 	          " AND page_fts.rowid = ?1"
 	        : "SELECT p.kind, p.document_type, CASE WHEN length(p.text)"
@@ -634,12 +666,20 @@ static int fill_hit(sohoa_index_hit *h, const struct cand *c, sqlite3 *db,
 	h->score = c->score;
 	h->kind = dup_col(st, 0);
 	h->document_type = dup_col(st, 1);
-	h->snippet = dup_col(st, 2);
+	h->marked = dup_col(st, 2);
 	sqlite3_finalize(st);
 	if (!h->case_number || !h->component || !h->kind || !h->document_type ||
-	    !h->snippet)
+	    !h->marked)
 		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
-	squeeze_space(h->snippet);
+	squeeze_space(h->marked);
+	/* the printable form: matches in [ ] */
+	if (!(h->snippet = strdup(h->marked)))
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	for (char *m = h->snippet; *m; m++)
+		if (*m == SOHOA_INDEX_MARK_OPEN)
+			*m = '[';
+		else if (*m == SOHOA_INDEX_MARK_CLOSE)
+			*m = ']';
 	return SOHOA_OK;
 }
 

@@ -326,6 +326,25 @@ static void snippet_marks_words_and_elides(void **state)
 	sohoa_index_hits_free(hits, n);
 }
 
+static void marked_snippet_tells_brackets_from_matches(void **state)
+{
+	struct fixture *fx = *state;
+	sohoa_index_hit *hits = NULL;
+	size_t n = 0;
+
+	put_text(fx->ix, CASE1, "Ghi chú [kèm theo] của ông Phạm Đức Minh");
+	assert_int_equal(
+	    sohoa_index_search(&hits, &n, fx->ix, "pham duc", 10, 0), SOHOA_OK);
+	assert_int_equal(n, 1);
+	/* the printable snippet cannot tell them apart; the marked one can */
+	assert_non_null(strstr(hits[0].snippet, "[kèm theo]"));
+	assert_non_null(strstr(hits[0].snippet, "[Phạm] [Đức]"));
+	assert_non_null(strstr(hits[0].marked, "[kèm theo]"));
+	assert_non_null(strstr(hits[0].marked, "\x02Phạm\x03 \x02Đức\x03"));
+	assert_null(strchr(hits[0].snippet, SOHOA_INDEX_MARK_OPEN));
+	sohoa_index_hits_free(hits, n);
+}
+
 static void put_case_twice_replaces(void **state)
 {
 	struct fixture *fx = *state;
@@ -678,6 +697,9 @@ static void each_filter_selects_its_pages(void **state)
 	    {"dob:12/03/1985", "0002 0001"},
 	    {"type:cccd", "0001"},
 	    {"type:APPLICATION", "0005 0002"},
+	    {"type:cc*", "0001"},
+	    {"type:APPL*", "0005 0002"},
+	    {"type:applicatioo*", ""},
 	    {"kind:result", "0004"},
 	    {"procedure:1.001234", "0002 0001"},
 	    {"case:000.00.22.H27-250701-0001", "0001"},
@@ -995,6 +1017,7 @@ int main(void)
 	    T(all_words_must_match),
 	    T(query_syntax_is_not_passed_to_fts5),
 	    T(snippet_marks_words_and_elides),
+	    T(marked_snippet_tells_brackets_from_matches),
 	    T(put_case_twice_replaces),
 	    T(put_case_rejects_bad_input_and_keeps_old_state),
 	    T(delete_case_removes_it),
