@@ -407,12 +407,17 @@ static int session_new(sohoa_web_server *srv, const char *user, sohoa_role role,
                        struct session *out)
 {
 	struct session *s = calloc(1, sizeof(*s));
+	size_t len = strlen(user);
 
+	if (len >= sizeof(s->user)) {
+		free(s);
+		return sohoa_error_set(SOHOA_EINVALID, "user name too long");
+	}
 	if (!s || random_hex(s->id) || random_hex(s->csrf)) {
 		free(s);
 		return sohoa_error_set(SOHOA_ERROR, "no session");
 	}
-	snprintf(s->user, sizeof(s->user), "%s", user);
+	memcpy(s->user, user, len + 1);
 	s->role = role;
 	s->last = now_s();
 	pthread_mutex_lock(&srv->lock);
