@@ -8,18 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static json_t *find_field(json_t *fields, const char *name)
-{
-	for (size_t i = 0; i < json_array_size(fields); i++) {
-		json_t *f = json_array_get(fields, i);
-		const char *n = json_string_value(json_object_get(f, "name"));
-
-		if (n && !strcmp(n, name))
-			return f;
-	}
-	return NULL;
-}
-
 static void drop_review(json_t *an, const char *name)
 {
 	json_t *nr = json_object_get(an, "needs_review");
@@ -40,17 +28,19 @@ static int apply(json_t *an, const sohoa_scan_correction *c)
 	json_t *fields = json_object_get(an, "fields"), *f;
 	const char *ocr;
 
-	if (!json_is_array(fields)) {
-		fields = json_array();
+	/* "fields": {NAME: {value, raw, confidence, source, valid,
+	 * problems}} (sohoa_ocr_result_json) */
+	if (!json_is_object(fields)) {
+		fields = json_object();
 		if (!fields || json_object_set_new(an, "fields", fields))
 			return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
 	}
-	if (!(f = find_field(fields, c->field))) {
+	if (!(f = json_object_get(fields, c->field))) {
 		/* a field the OCR stage did not find: typed by staff */
-		f = json_pack("{s:s, s:n, s:n, s:f, s:s, s:b, s:[]}", "name",
-		              c->field, "value", "raw", 1.0, "source", "staff",
-		              "valid", 1, "problems");
-		if (!f || json_array_append_new(fields, f))
+		f = json_pack("{s:n, s:f, s:s, s:b, s:[]}", "value",
+		              "confidence", 1.0, "source", "staff", "valid", 1,
+		              "problems");
+		if (!f || json_object_set_new(fields, c->field, f))
 			return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
 	}
 	ocr = json_string_value(json_object_get(f, "value"));

@@ -389,31 +389,23 @@ static json_t *page_ocr(const sohoa_scan_job *sj, const sohoa_scan_page *pg)
 	free(analysis);
 	if (!an)
 		return json_null();
-	fields = json_object_get(an, "fields");
+	fields = json_object_get(an, "fields"); /* {NAME: {value...}} */
 	for (size_t k = 0; k < sohoa_scan_job_ncorrections(sj); k++) {
 		sohoa_scan_correction c;
-		json_t *f = NULL;
+		json_t *f;
 
 		if (sohoa_scan_job_correction(sj, k, &c) != SOHOA_OK ||
 		    strcmp(c.file, file_of(pg)))
 			continue;
-		for (size_t i = 0; i < json_array_size(fields) && !f; i++)
-			if (!strcmp(
-			        jstr(json_array_get(fields, i), "name")
-			            ? jstr(json_array_get(fields, i), "name")
-			            : "",
-			        c.field))
-				f = json_array_get(fields, i);
-		if (!f) {
-			if (!json_is_array(fields)) {
-				fields = json_array();
-				json_object_set_new(an, "fields", fields);
-			}
-			f = json_pack("{s:s, s:n, s:s, s:f, s:b, s:[]}", "name",
-			              c.field, "value", "source", "staff",
-			              "confidence", 1.0, "valid", 1,
-			              "problems");
-			json_array_append_new(fields, f);
+		if (!json_is_object(fields)) {
+			fields = json_object();
+			json_object_set_new(an, "fields", fields);
+		}
+		if (!(f = json_object_get(fields, c.field))) {
+			f = json_pack("{s:n, s:s, s:f, s:b, s:[]}", "value",
+			              "source", "staff", "confidence", 1.0,
+			              "valid", 1, "problems");
+			json_object_set_new(fields, c.field, f);
 		}
 		json_object_set_new(f, "staff",
 		                    json_pack("{s:s, s:s, s:s}", "value",
@@ -433,8 +425,9 @@ static json_t *page_ocr(const sohoa_scan_job *sj, const sohoa_scan_page *pg)
 		                        : json_null());
 	}
 	if (out)
-		json_object_set(out, "fields",
-		                json_is_array(fields) ? fields : json_array());
+		json_object_set_new(out, "fields",
+		                    json_is_object(fields) ? json_incref(fields)
+		                                           : json_object());
 	json_decref(an);
 	return out ? out : json_null();
 }
