@@ -196,6 +196,31 @@ static const struct cli_command commands[] = {
      "show: print the effective configuration and where each value\n"
      "came from.  The file is --config FILE, else $SOHOA_CONFIG, else\n"
      "/etc/sohoa/sohoa.conf, else built-in defaults.\n"},
+    {"user", cmd_user, "manage the staff accounts of the web pages",
+     "usage: sohoa user add NAME --role ROLE [--password-stdin]\n"
+     "       sohoa user passwd NAME [--password-stdin]\n"
+     "       sohoa user del NAME\n"
+     "       sohoa user list [--json]\n"
+     "\n"
+     "ROLE is front_desk, archivist or admin.  The password (at least 8\n"
+     "characters) is asked twice on the terminal, or read as one line of\n"
+     "standard input with --password-stdin; only a scrypt hash of it is\n"
+     "kept in [web] users.  Changes are written to the audit trail.\n"
+     "\n"
+     "example: sohoa user add lan --role front_desk\n"},
+    {"audit", cmd_audit, "check or read the audit trail",
+     "usage: sohoa audit verify\n"
+     "       sohoa audit show [--user U] [--case C] [--since T] [--until T]"
+     " [--json]\n"
+     "\n"
+     "verify: re-compute the hash chain of [audit] path; exit 1 naming\n"
+     "the first line that was changed, removed, added or moved, or when\n"
+     "the last entries were removed.\n"
+     "show: the entries (seq, time, user, action, case, detail), only\n"
+     "those of user U, case C, from T / up to T (UTC, 2026-11-23 or\n"
+     "2026-11-23T08:00:00Z; a date covers its whole day).\n"
+     "\n"
+     "example: sohoa audit show --case 000.00.22.H27-250701-0001\n"},
     {"help", cmd_help, "show help for a command",
      "usage: sohoa help [COMMAND]\n"},
 };

@@ -7,10 +7,13 @@
  * the configuration (a broken file is reported and the old one kept);
  * SIGTERM/SIGINT drain: no new scans, running ones stop at a page, what
  * is captured is recognized and filed if that takes less than
- * DRAIN_SECONDS, the rest stays in the spool for the next start.  The web pages
- * come with issue 8.
+ * DRAIN_SECONDS, the rest stays in the spool for the next start.  The web
+ * pages ([web] enabled, cli/web.c) start after the stages and stop before
+ * the drain; a listen address that would send passwords in clear is
+ * refused before anything starts.
  */
 #include "cli_int.h"
+#include "web_int.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -70,6 +73,7 @@ int main(int argc, char **argv)
 	size_t nold = 0;
 	struct cli_control *ctl = NULL;
 	struct cli_stages *st = NULL;
+	struct cli_web_service *web = NULL;
 	struct sigaction sa = {0};
 	int verbose = 0, rc;
 	double t0;
@@ -100,6 +104,12 @@ int main(int argc, char **argv)
 	sohoa_log_threshold =
 	    verbose ? SOHOA_LOG_INFO
 	            : sohoa_log_level_parse(sohoa_config_get(cfg, "log.level"));
+	if (sohoa_config_get_bool(cfg, "web.enabled") &&
+	    (rc = sohoa_web_check_listen(cfg)) != SOHOA_OK) {
+		fprintf(stderr, "sohoad: %s\n", sohoa_error_last());
+		sohoa_config_free(cfg);
+		return sohoa_error_exit_code(rc);
+	}
 	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
@@ -119,6 +129,15 @@ int main(int argc, char **argv)
 	}
 	if (ctl)
 		cli_control_set_stages(ctl, st);
+	if (sohoa_config_get_bool(cfg, "web.enabled") &&
+	    (rc = cli_web_start(&web, cfg, path)) != SOHOA_OK) {
+		fprintf(stderr, "sohoad: web pages: %s\n", sohoa_error_last());
+		cli_stages_drain(st);
+		cli_stages_free(st);
+		cli_control_free(ctl);
+		sohoa_config_free(cfg);
+		return sohoa_error_exit_code(rc);
+	}
 	while (!stop_requested) {
 		step(ctl, st, 250);
 		step(ctl, st, 250);
@@ -147,6 +166,7 @@ int main(int argc, char **argv)
 		}
 	}
 	sohoa_log(SOHOA_LOG_INFO, "stopping");
+	cli_web_stop(web); /* no new requests while draining */
 	cli_stages_drain(st);
 	if (ctl)
 		cli_control_drain_begin(ctl);

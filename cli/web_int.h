@@ -27,4 +27,12 @@ extern const size_t cli_web_desk_nroutes;
 extern const sohoa_web_route cli_web_archive_routes[];
 extern const size_t cli_web_archive_nroutes;
 
+/* sohoad's web service (cli/web.c): the users file, the audit trail and
+ * the server with the core routes and both tables.  SOHOA_EENV when it
+ * cannot start (listen address, TLS keys, files). */
+struct cli_web_service;
+int cli_web_start(struct cli_web_service **out, const sohoa_config *cfg,
+                  const char *config_path);
+void cli_web_stop(struct cli_web_service *w);
+
 #endif

@@ -15,7 +15,19 @@
 #include <string.h>
 #include <unistd.h>
 
-enum kind { K_STR, K_INT, K_BOOL, K_ENUM, K_DIR, K_FILE, K_LISTEN, K_LANGS };
+/* K_OPTFILE: a file path that may be empty (resolved like K_FILE when set,
+ * its folder not checked) */
+enum kind {
+	K_STR,
+	K_INT,
+	K_BOOL,
+	K_ENUM,
+	K_DIR,
+	K_FILE,
+	K_OPTFILE,
+	K_LISTEN,
+	K_LANGS
+};
 
 struct keydef {
 	const char *key; /* "section.name" */
@@ -57,6 +69,13 @@ static const struct keydef keys[] = {
     {"batch.reports", K_DIR, "sohoa-data/batches", 0, 0, NULL},
     {"server.listen", K_LISTEN, "127.0.0.1:8080", 0, 0, NULL},
     {"server.socket", K_FILE, "sohoa-data/sohoad.sock", 0, 0, NULL},
+    {"web.enabled", K_BOOL, "true", 0, 0, NULL},
+    {"web.users", K_FILE, "sohoa-data/users.json", 0, 0, NULL},
+    {"web.tls_cert", K_OPTFILE, "", 0, 0, NULL},
+    {"web.tls_key", K_OPTFILE, "", 0, 0, NULL},
+    {"web.session_minutes", K_INT, "480", 1, 10080, NULL},
+    {"web.procedures", K_OPTFILE, "", 0, 0, NULL},
+    {"audit.path", K_FILE, "sohoa-data/audit.log", 0, 0, NULL},
     {"log.level", K_ENUM, "warn", 0, 0, "error|warn|info|debug"},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -76,8 +95,8 @@ struct sohoa_config {
 };
 
 static const char *const sections[] = {
-    "station",   "scanner", "ocr",   "archive", "index", "spool",
-    "hotfolder", "review",  "batch", "server",  "log"};
+    "station", "scanner", "ocr",    "archive", "index", "spool", "hotfolder",
+    "review",  "batch",   "server", "web",     "audit", "log"};
 
 static int find_key(const char *key)
 {
@@ -157,7 +176,8 @@ static int valid_listen(const char *v)
 
 	if (!colon || colon == v)
 		return 0;
-	if (!parse_int(colon + 1, &port) || port < 1 || port > 65535)
+	/* port 0: the system picks a free one (tests) */
+	if (!parse_int(colon + 1, &port) || port < 0 || port > 65535)
 		return 0;
 	return 1;
 }
@@ -234,6 +254,12 @@ static char *check_value(int k, const char *value, const char *base,
 			return NULL;
 		}
 		break;
+	case K_OPTFILE:
+		if (value[0] != '\0' && value[0] != '/' && base) {
+			sohoa_asprintf(&out, "%s/%s", base, value);
+			return out;
+		}
+		break;
 	case K_DIR:
 	case K_FILE:
 		if (value[0] == '\0') {
@@ -306,7 +332,8 @@ static char *reader(char *buf, int size, void *stream)
 			problem(cfg,
 			        "unknown section [%s]; known sections: "
 			        "station, scanner, ocr, archive, index, "
-			        "spool, hotfolder, review, batch, server, log",
+			        "spool, hotfolder, review, batch, server, web, "
+			        "audit, log",
 			        cfg->section);
 		return buf;
 	}

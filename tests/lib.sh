@@ -5,11 +5,14 @@ pass=0 fail=0
 
 # data_conf FILE: add to FILE the configuration that keeps every data folder
 # under data/ beside it (archive, index, spool, hot folder), with two OCR
-# workers.  Tests write their own sections before or after it.
+# workers, and sohoad's web pages on a free loopback port (sohoad logs
+# it) with the users and audit files under data/ too.  Tests write their
+# own sections before or after it.
 data_conf() {
 	printf '%s\n' '[ocr]' 'workers = 2' '[archive]' 'root = data/archive' \
 		'[index]' 'path = data/index.sqlite' '[spool]' 'path = data/spool' \
-		'[hotfolder]' 'path = data/hot' >>"$1"
+		'[hotfolder]' 'path = data/hot' '[server]' 'listen = 127.0.0.1:0' \
+		'[web]' 'users = data/users.json' '[audit]' 'path = data/audit.log' >>"$1"
 }
 
 ok() { pass=$((pass + 1)); echo "ok - $1"; }

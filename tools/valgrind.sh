@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # valgrind.sh -- run the module test programs of ./build under valgrind
 # memcheck; any error or definite/indirect leak fails.
-#   tools/valgrind.sh [MODULE...]     (default: config scan archive index ocr)
+#   tools/valgrind.sh [MODULE...]     (default: config scan archive index ocr web_core)
 set -u
 cd "$(dirname "$0")/.."
 command -v valgrind >/dev/null || {
@@ -9,7 +9,7 @@ command -v valgrind >/dev/null || {
 }
 export SANE_CONFIG_DIR=$PWD/tests/data/sane OMP_THREAD_LIMIT=1
 mods=("$@")
-[ ${#mods[@]} -gt 0 ] || mods=(config scan archive index ocr)
+[ ${#mods[@]} -gt 0 ] || mods=(config scan archive index ocr web_core)
 pass=0 fail=0
 for m in "${mods[@]}"; do
 	log=$(mktemp)

@@ -53,6 +53,11 @@ int sohoa_users_check(sohoa_users *u, const char *name, const char *password,
                       sohoa_role *role_out);
 /* [{"name","role","created","changed"}...] without hashes. */
 struct json_t *sohoa_users_list(sohoa_users *u);
+/* The role of an existing user (SOHOA_ENOTFOUND when there is none). */
+int sohoa_users_role(sohoa_users *u, const char *name, sohoa_role *role_out);
+/* 1 when `name` is a valid user name: 1-64 of [A-Za-z0-9._-], not
+ * starting with '.' or '-'. */
+int sohoa_user_name_valid(const char *name);
 
 /* ---- audit trail (audit.c) -------------------------------------------
  * Append-only JSON lines, each entry hash-chained to the one before
@@ -111,6 +116,12 @@ const char *sohoa_web_path_rest(const sohoa_web_request *req);
 const char *sohoa_web_query(const sohoa_web_request *req, const char *name);
 /* The parsed JSON body of a POST (NULL when there is none). */
 struct json_t *sohoa_web_body_json(const sohoa_web_request *req);
+/* The raw body (NULL and 0 when there is none); any content type. */
+const void *sohoa_web_body(const sohoa_web_request *req, size_t *len);
+/* A request header (case-insensitive name), or NULL. */
+const char *sohoa_web_header(const sohoa_web_request *req, const char *name);
+/* The client's address ("127.0.0.1"), for audit details. */
+const char *sohoa_web_client(const sohoa_web_request *req);
 const char *sohoa_web_user(const sohoa_web_request *req);
 sohoa_role sohoa_web_role(const sohoa_web_request *req);
 sohoa_audit *sohoa_web_audit(const sohoa_web_request *req);
@@ -123,12 +134,22 @@ typedef struct sohoa_web_options {
 	const sohoa_config *cfg; /* [server] listen, [web] ... */
 	const sohoa_web_route *routes;
 	size_t nroutes;
-	void *payload; /* handed to every handler */
+	void *payload;      /* handed to every handler */
+	sohoa_users *users; /* borrowed: login, and sessions of users that
+	                       are deleted or change role end */
+	sohoa_audit *audit; /* borrowed: login, login_failed, logout */
 } sohoa_web_options;
+
+/* Check [server] listen and the TLS keys before anything starts:
+ * SOHOA_EENV naming the keys to set when a non-loopback address has no
+ * [web] tls_cert and tls_key. */
+int sohoa_web_check_listen(const sohoa_config *cfg);
 
 int sohoa_web_start(sohoa_web_server **out, const sohoa_web_options *opts);
 /* The port actually bound (for listen = 127.0.0.1:0 in tests). */
 unsigned sohoa_web_port(const sohoa_web_server *srv);
+/* "http://HOST:PORT/" (https under TLS), for the log. */
+const char *sohoa_web_url(const sohoa_web_server *srv);
 void sohoa_web_stop(sohoa_web_server *srv);
 
 #endif

@@ -1,0 +1,23 @@
+# embed_static.cmake -- every file of web/static as a C array plus a table
+# {name, data, len} in OUT, for server.c to #include.
+#   cmake -DDIR=web/static -DOUT=static_files.inc -P embed_static.cmake
+file(GLOB files RELATIVE ${DIR} ${DIR}/*)
+list(SORT files)
+set(body "/* generated from ${DIR} by web/embed_static.cmake */\n")
+set(table "")
+set(i 0)
+foreach(f ${files})
+	if(IS_DIRECTORY ${DIR}/${f} OR f MATCHES "^\\." OR f MATCHES "~$")
+		continue()
+	endif()
+	file(READ ${DIR}/${f} hex HEX)
+	string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
+	string(REGEX REPLACE "(0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,)" "\\1\n" bytes "${bytes}")
+	string(APPEND body "static const unsigned char static_${i}[] = {\n${bytes}0x00};\n")
+	string(APPEND table "\t{\"${f}\", static_${i}, sizeof(static_${i}) - 1},\n")
+	math(EXPR i "${i} + 1")
+endforeach()
+string(APPEND body "static const struct sohoa_static_file static_files[] = {\n${table}\t{NULL, NULL, 0},\n};\n")
+file(WRITE ${OUT}.tmp "${body}")
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)
+file(REMOVE ${OUT}.tmp)

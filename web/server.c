@@ -1,0 +1,1205 @@
+/* server.c -- sohoad's HTTP server (libmicrohttpd, a thread per
+ * connection): embedded pages, sessions, CSRF, login rate limits, body
+ * limits, role checks, and the routes cli/ registers.
+ *
+ * Nothing here opens a file named by a request: pages and assets are
+ * compiled in (web/static -> static_files.inc) and looked up by exact name.
+ */
+#include "web_int.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#define BODY_MAX     (1024 * 1024) /* 413 above */
+#define SESSIONS_MAX 2000
+#define FAIL_MAX     5    /* failed logins per user or address ... */
+#define FAIL_WINDOW  300  /* ... in this many seconds -> 429 */
+#define FAILURES_MAX 4096 /* entries kept for the rate limit */
+#define COOKIE       "sohoa_session"
+
+#define CSP                                                                    \
+	"default-src 'self'; img-src 'self' blob: data:; object-src 'none'; "  \
+	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+struct session {
+	char id[65];
+	char csrf[65];
+	char user[65];
+	sohoa_role role;
+	double last; /* monotonic seconds of the last request */
+	struct session *next;
+};
+
+struct failure {
+	char key[80]; /* "u:NAME" or "a:ADDRESS" */
+	int count;
+	double first;
+};
+
+struct sohoa_web_server {
+	struct MHD_Daemon *d;
+	const sohoa_config *cfg;
+	const sohoa_web_route *routes;
+	size_t nroutes;
+	void *payload;
+	sohoa_users *users;
+	sohoa_audit *audit;
+	int tls;
+	unsigned port;
+	char url[300];
+	char *cert, *key;     /* TLS PEM, kept while the daemon runs */
+	double idle;          /* session lifetime without requests, seconds */
+	pthread_mutex_t lock; /* sessions and failures */
+	struct session *sessions;
+	size_t nsessions;
+	struct failure failures[FAILURES_MAX];
+	size_t nfailures;
+};
+
+struct sohoa_web_request {
+	struct MHD_Connection *conn;
+	const char *method;
+	const char *path;
+	const char *rest;
+	json_t *json;
+	const char *body;
+	size_t body_len;
+	char user[65];
+	sohoa_role role;
+	sohoa_audit *audit;
+	char client[64];
+};
+
+/* per connection-request state while the body arrives */
+struct upload {
+	char *body;
+	size_t len, cap;
+	int too_big;
+};
+
+/* the pages (docs/http-api.md): path, embedded file, roles (0: public) */
+static const struct page {
+	const char *path;
+	const char *file;
+	unsigned roles;
+} pages[] = {
+    {"/dang-nhap", "dang-nhap.html", 0},
+    {"/tiep-nhan", "tiep-nhan.html", SOHOA_ROLE_FRONT_DESK | SOHOA_ROLE_ADMIN},
+    {"/tra-cuu", "tra-cuu.html", SOHOA_ROLE_ARCHIVIST | SOHOA_ROLE_ADMIN},
+    {"/ho-so", "ho-so.html", SOHOA_ROLE_ARCHIVIST | SOHOA_ROLE_ADMIN},
+    {"/xem-xet", "xem-xet.html", SOHOA_ROLE_ARCHIVIST | SOHOA_ROLE_ADMIN},
+    {"/trang-thai", "trang-thai.html", SOHOA_ROLE_ANY},
+};
+
+#include "static_files.inc"
+
+const struct sohoa_static_file *sohoa_static_find(const char *name)
+{
+	if (!name || !name[0] || strchr(name, '/'))
+		return NULL;
+	for (size_t i = 0; i < sizeof(static_files) / sizeof(static_files[0]);
+	     i++)
+		if (static_files[i].name && !strcmp(static_files[i].name, name))
+			return &static_files[i];
+	return NULL;
+}
+
+const char *sohoa_static_type(const char *name)
+{
+	static const char *const types[][2] = {
+	    {".html", "text/html; charset=utf-8"},
+	    {".css", "text/css; charset=utf-8"},
+	    {".js", "text/javascript; charset=utf-8"},
+	    {".json", "application/json"},
+	    {".svg", "image/svg+xml"},
+	    {".png", "image/png"},
+	    {".ico", "image/x-icon"},
+	    {".woff2", "font/woff2"},
+	};
+	const char *dot = strrchr(name, '.');
+
+	for (size_t i = 0; dot && i < sizeof(types) / sizeof(types[0]); i++)
+		if (!strcmp(dot, types[i][0]))
+			return types[i][1];
+	return "application/octet-stream";
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int random_hex(char out[65])
+{
+	static const char digits[] = "0123456789abcdef";
+	unsigned char b[32];
+
+	if (RAND_bytes(b, sizeof(b)) != 1)
+		return -1;
+	for (int i = 0; i < 32; i++) {
+		out[2 * i] = digits[b[i] >> 4];
+		out[2 * i + 1] = digits[b[i] & 15];
+	}
+	out[64] = '\0';
+	return 0;
+}
+
+/* ---- request accessors ------------------------------------------------ */
+
+const char *sohoa_web_method(const sohoa_web_request *req)
+{
+	return req->method;
+}
+
+const char *sohoa_web_path(const sohoa_web_request *req)
+{
+	return req->path;
+}
+
+const char *sohoa_web_path_rest(const sohoa_web_request *req)
+{
+	return req->rest ? req->rest : "";
+}
+
+const char *sohoa_web_query(const sohoa_web_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND,
+	                                   name);
+}
+
+json_t *sohoa_web_body_json(const sohoa_web_request *req)
+{
+	return req->json;
+}
+
+const void *sohoa_web_body(const sohoa_web_request *req, size_t *len)
+{
+	if (len)
+		*len = req->body_len;
+	return req->body_len ? req->body : NULL;
+}
+
+const char *sohoa_web_header(const sohoa_web_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *sohoa_web_client(const sohoa_web_request *req)
+{
+	return req->client;
+}
+
+const char *sohoa_web_user(const sohoa_web_request *req)
+{
+	return req->user;
+}
+
+sohoa_role sohoa_web_role(const sohoa_web_request *req)
+{
+	return req->role;
+}
+
+sohoa_audit *sohoa_web_audit(const sohoa_web_request *req)
+{
+	return req->audit;
+}
+
+int sohoa_web_error(sohoa_web_response *resp, unsigned status,
+                    const char *field, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	json_decref(resp->json);
+	resp->status = status;
+	resp->json = json_pack("{s:s}", "error", msg);
+	if (resp->json && field)
+		json_object_set_new(resp->json, "field", json_string(field));
+	return SOHOA_OK;
+}
+
+/* ---- answers ------------------------------------------------------------ */
+
+static void security_headers(struct MHD_Response *r, int tls)
+{
+	MHD_add_response_header(r, "Content-Security-Policy", CSP);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	if (tls)
+		MHD_add_response_header(r, "Strict-Transport-Security",
+		                        "max-age=31536000");
+}
+
+/* Send `len` bytes (`owned`: free()d by MHD) with the usual headers;
+ * `extra` is a NULL-terminated list of header name, value pairs. */
+static enum MHD_Result send_buf(sohoa_web_server *srv,
+                                struct MHD_Connection *conn, unsigned status,
+                                const char *type, void *buf, size_t len,
+                                int owned, const char *cache, ...)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	const char *name;
+	va_list ap;
+
+	r = MHD_create_response_from_buffer(
+	    len, buf, owned ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	if (!r) {
+		if (owned)
+			free(buf);
+		return MHD_NO;
+	}
+	security_headers(r, srv->tls);
+	if (type)
+		MHD_add_response_header(r, "Content-Type", type);
+	MHD_add_response_header(r, "Cache-Control", cache ? cache : "no-store");
+	va_start(ap, cache);
+	while ((name = va_arg(ap, const char *))) {
+		const char *value = va_arg(ap, const char *);
+
+		if (value)
+			MHD_add_response_header(r, name, value);
+	}
+	va_end(ap);
+	ret = MHD_queue_response(conn, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result send_json(sohoa_web_server *srv,
+                                 struct MHD_Connection *conn, unsigned status,
+                                 json_t *j, const char *cookie)
+{
+	char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+
+	json_decref(j);
+	if (!text)
+		return send_buf(srv, conn, 500, "text/plain; charset=utf-8",
+		                "out of memory\n", 14, 0, NULL, NULL);
+	return send_buf(srv, conn, status, "application/json", text,
+	                strlen(text), 1, NULL, "Set-Cookie", cookie, NULL);
+}
+
+static enum MHD_Result send_error(sohoa_web_server *srv,
+                                  struct MHD_Connection *conn, unsigned status,
+                                  const char *msg)
+{
+	return send_json(srv, conn, status, json_pack("{s:s}", "error", msg),
+	                 NULL);
+}
+
+/* A short page for a browser (403/404 of pages), in Vietnamese. */
+static enum MHD_Result send_page_error(sohoa_web_server *srv,
+                                       struct MHD_Connection *conn,
+                                       unsigned status, const char *title,
+                                       const char *text)
+{
+	char *html = NULL;
+
+	if (sohoa_asprintf(&html,
+	                   "<!doctype html><html lang=\"vi\"><head><meta "
+	                   "charset=\"utf-8\"><title>%s</title><link "
+	                   "rel=\"stylesheet\" href=\"/static/app.css\"></head>"
+	                   "<body><main class=\"narrow\"><h1>%s</h1><p>%s</p>"
+	                   "<p><a href=\"/\">Về trang chính</a></p></main>"
+	                   "</body></html>\n",
+	                   title, title, text) != SOHOA_OK)
+		return MHD_NO;
+	return send_buf(srv, conn, status, "text/html; charset=utf-8", html,
+	                strlen(html), 1, NULL, NULL);
+}
+
+static enum MHD_Result redirect(sohoa_web_server *srv,
+                                struct MHD_Connection *conn,
+                                const char *location)
+{
+	return send_buf(srv, conn, 303, "text/plain; charset=utf-8", "", 0, 0,
+	                NULL, "Location", location, NULL);
+}
+
+/* ---- sessions ------------------------------------------------------------ */
+
+static void prune_sessions(sohoa_web_server *srv, double now)
+{
+	struct session **pp = &srv->sessions;
+
+	while (*pp) {
+		struct session *s = *pp;
+
+		if (now - s->last > srv->idle) {
+			*pp = s->next;
+			OPENSSL_cleanse(s, sizeof(*s));
+			free(s);
+			srv->nsessions--;
+		} else {
+			pp = &s->next;
+		}
+	}
+}
+
+/* Copy the live session `id` into *out (refreshing its time). */
+static int session_get(sohoa_web_server *srv, const char *id,
+                       struct session *out)
+{
+	double now = now_s();
+	int found = 0;
+
+	if (!id || strlen(id) != 64)
+		return 0;
+	pthread_mutex_lock(&srv->lock);
+	for (struct session *s = srv->sessions; s; s = s->next) {
+		if (CRYPTO_memcmp(s->id, id, 64) == 0) {
+			if (now - s->last <= srv->idle) {
+				s->last = now;
+				*out = *s;
+				out->next = NULL;
+				found = 1;
+			}
+			break;
+		}
+	}
+	pthread_mutex_unlock(&srv->lock);
+	return found;
+}
+
+static void session_drop(sohoa_web_server *srv, const char *id)
+{
+	pthread_mutex_lock(&srv->lock);
+	for (struct session **pp = &srv->sessions; *pp; pp = &(*pp)->next) {
+		if (!strcmp((*pp)->id, id)) {
+			struct session *s = *pp;
+
+			*pp = s->next;
+			OPENSSL_cleanse(s, sizeof(*s));
+			free(s);
+			srv->nsessions--;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&srv->lock);
+}
+
+static int session_new(sohoa_web_server *srv, const char *user, sohoa_role role,
+                       struct session *out)
+{
+	struct session *s = calloc(1, sizeof(*s));
+
+	if (!s || random_hex(s->id) || random_hex(s->csrf)) {
+		free(s);
+		return sohoa_error_set(SOHOA_ERROR, "no session");
+	}
+	snprintf(s->user, sizeof(s->user), "%s", user);
+	s->role = role;
+	s->last = now_s();
+	pthread_mutex_lock(&srv->lock);
+	prune_sessions(srv, s->last);
+	if (srv->nsessions >= SESSIONS_MAX) {
+		pthread_mutex_unlock(&srv->lock);
+		free(s);
+		return sohoa_error_set(SOHOA_EBUSY, "too many sessions");
+	}
+	s->next = srv->sessions;
+	srv->sessions = s;
+	srv->nsessions++;
+	*out = *s;
+	pthread_mutex_unlock(&srv->lock);
+	return SOHOA_OK;
+}
+
+/* ---- login rate limit ---------------------------------------------------- */
+
+static struct failure *failure_find(sohoa_web_server *srv, const char *key,
+                                    double now, int add)
+{
+	size_t i, oldest = 0;
+
+	for (i = 0; i < srv->nfailures; i++) {
+		struct failure *f = &srv->failures[i];
+
+		if (!strcmp(f->key, key)) {
+			if (now - f->first > FAIL_WINDOW) {
+				f->count = 0;
+				f->first = now;
+			}
+			return f;
+		}
+		if (f->first < srv->failures[oldest].first)
+			oldest = i;
+	}
+	if (!add)
+		return NULL;
+	if (srv->nfailures < FAILURES_MAX)
+		i = srv->nfailures++;
+	else
+		i = oldest;
+	snprintf(srv->failures[i].key, sizeof(srv->failures[i].key), "%s", key);
+	srv->failures[i].count = 0;
+	srv->failures[i].first = now;
+	return &srv->failures[i];
+}
+
+static int limited(sohoa_web_server *srv, const char *ukey, const char *akey)
+{
+	double now = now_s();
+	struct failure *f;
+	int over = 0;
+
+	pthread_mutex_lock(&srv->lock);
+	if ((f = failure_find(srv, ukey, now, 0)) && f->count >= FAIL_MAX)
+		over = 1;
+	if ((f = failure_find(srv, akey, now, 0)) && f->count >= FAIL_MAX)
+		over = 1;
+	pthread_mutex_unlock(&srv->lock);
+	return over;
+}
+
+static void failed(sohoa_web_server *srv, const char *ukey, const char *akey)
+{
+	double now = now_s();
+	struct failure *f;
+
+	pthread_mutex_lock(&srv->lock);
+	if ((f = failure_find(srv, ukey, now, 1)))
+		f->count++;
+	if ((f = failure_find(srv, akey, now, 1)))
+		f->count++;
+	pthread_mutex_unlock(&srv->lock);
+}
+
+static void succeeded(sohoa_web_server *srv, const char *ukey)
+{
+	struct failure *f;
+
+	pthread_mutex_lock(&srv->lock);
+	if ((f = failure_find(srv, ukey, now_s(), 0)))
+		f->count = 0;
+	pthread_mutex_unlock(&srv->lock);
+}
+
+/* ---- core handlers ---------------------------------------------------------
+ */
+
+static void client_address(struct MHD_Connection *conn, char out[64])
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+	strcpy(out, "-");
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		socklen_t len = sa->sa_family == AF_INET6
+		                    ? sizeof(struct sockaddr_in6)
+		                    : sizeof(struct sockaddr_in);
+
+		if (getnameinfo(sa, len, out, 64, NULL, 0, NI_NUMERICHOST))
+			strcpy(out, "-");
+	}
+}
+
+static void session_cookie(char *buf, size_t n, const char *id, int tls)
+{
+	if (id)
+		snprintf(buf, n,
+		         COOKIE "=%s; HttpOnly; SameSite=Strict; Path=/%s", id,
+		         tls ? "; Secure" : "");
+	else
+		snprintf(buf, n,
+		         COOKIE "=; HttpOnly; SameSite=Strict; Path=/; "
+		                "Max-Age=0%s",
+		         tls ? "; Secure" : "");
+}
+
+static int is_json(struct MHD_Connection *conn)
+{
+	const char *ct =
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
+
+	return ct && !strncasecmp(ct, "application/json", 16) &&
+	       (ct[16] == '\0' || ct[16] == ';' || ct[16] == ' ');
+}
+
+static enum MHD_Result do_login(sohoa_web_server *srv,
+                                struct MHD_Connection *conn,
+                                const struct upload *up, const char *addr)
+{
+	json_t *body, *out;
+	const char *user, *password;
+	char ukey[100], akey[100], cookie[200], who[80];
+	struct session s;
+	sohoa_role role;
+	enum MHD_Result ret;
+
+	if (!is_json(conn) || !up->len)
+		return send_error(srv, conn, 415,
+		                  "send {\"user\",\"password\"} as "
+		                  "application/json");
+	if (!(body = json_loadb(up->body, up->len, 0, NULL)))
+		return send_error(srv, conn, 400, "the body is not JSON");
+	user = json_string_value(json_object_get(body, "user"));
+	password = json_string_value(json_object_get(body, "password"));
+	if (!user || !password) {
+		json_decref(body);
+		return send_error(srv, conn, 400,
+		                  "\"user\" and \"password\" are required");
+	}
+	/* an invalid name is still counted, under a fixed key */
+	snprintf(who, sizeof(who), "%s",
+	         sohoa_user_name_valid(user) ? user : "?");
+	snprintf(ukey, sizeof(ukey), "u:%s", who);
+	snprintf(akey, sizeof(akey), "a:%s", addr);
+	if (limited(srv, ukey, akey)) {
+		json_decref(body);
+		if (srv->audit)
+			sohoa_audit_log(srv->audit, who, "login_failed", "",
+			                "too many attempts; refused");
+		return send_error(srv, conn, 429,
+		                  "too many failed logins; wait 5 minutes");
+	}
+	if (!srv->users || sohoa_users_refresh(srv->users) != SOHOA_OK ||
+	    sohoa_users_check(srv->users, user, password, &role) != SOHOA_OK) {
+		char detail[120];
+
+		json_decref(body);
+		failed(srv, ukey, akey);
+		snprintf(detail, sizeof(detail), "from %s", addr);
+		if (srv->audit)
+			sohoa_audit_log(srv->audit, who, "login_failed", "",
+			                detail);
+		sohoa_log(SOHOA_LOG_INFO, "failed login for '%s' from %s", who,
+		          addr);
+		return send_error(srv, conn, 401,
+		                  "wrong user name or password");
+	}
+	json_decref(body);
+	succeeded(srv, ukey);
+	if (session_new(srv, who, role, &s) != SOHOA_OK)
+		return send_error(srv, conn, 503,
+		                  "too many sessions; try again later");
+	if (srv->audit) {
+		char detail[120];
+
+		snprintf(detail, sizeof(detail), "from %s", addr);
+		sohoa_audit_log(srv->audit, who, "login", "", detail);
+	}
+	session_cookie(cookie, sizeof(cookie), s.id, srv->tls);
+	out = json_pack("{s:s, s:s, s:s}", "user", s.user, "role",
+	                sohoa_role_name(s.role), "csrf", s.csrf);
+	ret = send_json(srv, conn, 200, out, cookie);
+	OPENSSL_cleanse(&s, sizeof(s));
+	return ret;
+}
+
+/* "/path?query" URL-encoded for ?next= */
+struct qbuf {
+	char *s;
+	size_t len, cap;
+	int n;
+};
+
+static void qb_add(struct qbuf *q, const char *str, size_t n)
+{
+	if (q->len + n + 1 > q->cap) {
+		size_t cap = (q->len + n + 1) * 2;
+		char *ns = realloc(q->s, cap);
+
+		if (!ns)
+			return;
+		q->s = ns;
+		q->cap = cap;
+	}
+	memcpy(q->s + q->len, str, n);
+	q->len += n;
+	q->s[q->len] = '\0';
+}
+
+static void qb_enc(struct qbuf *q, const char *str)
+{
+	for (; *str; str++) {
+		unsigned char c = (unsigned char)*str;
+		char e[4];
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("-._~", c)) {
+			qb_add(q, str, 1);
+		} else {
+			snprintf(e, sizeof(e), "%%%02X", c);
+			qb_add(q, e, 3);
+		}
+	}
+}
+
+static enum MHD_Result qb_arg(void *cls, enum MHD_ValueKind kind,
+                              const char *key, const char *value)
+{
+	struct qbuf *q = cls;
+
+	(void)kind;
+	qb_add(q, q->n++ ? "&" : "?", 1);
+	qb_enc(q, key);
+	if (value) {
+		qb_add(q, "=", 1);
+		qb_enc(q, value);
+	}
+	return MHD_YES;
+}
+
+static enum MHD_Result to_login(sohoa_web_server *srv,
+                                struct MHD_Connection *conn, const char *path)
+{
+	struct qbuf inner = {0}, outer = {0};
+	enum MHD_Result ret;
+
+	/* path and arguments are decoded: encode the arguments again, then
+	 * the whole for next= */
+	qb_add(&inner, path, strlen(path));
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, qb_arg, &inner);
+	qb_add(&outer, "/dang-nhap?next=", 16);
+	if (inner.s)
+		qb_enc(&outer, inner.s);
+	ret = redirect(srv, conn, outer.s ? outer.s : "/dang-nhap");
+	free(inner.s);
+	free(outer.s);
+	return ret;
+}
+
+static const char *home_of(sohoa_role role)
+{
+	return role == SOHOA_ROLE_FRONT_DESK ? "/tiep-nhan" : "/tra-cuu";
+}
+
+/* ---- dispatch --------------------------------------------------------------
+ */
+
+/* Refuse paths that could mean something to a file system. */
+static int path_ok(const char *p)
+{
+	if (p[0] != '/')
+		return 0;
+	for (const char *c = p; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f || *c == '\\')
+			return 0;
+	for (const char *seg = p; seg; seg = strchr(seg + 1, '/')) {
+		const char *s = seg + 1;
+		size_t n = strcspn(s, "/");
+
+		if ((n == 1 && s[0] == '.') ||
+		    (n == 2 && s[0] == '.' && s[1] == '.'))
+			return 0;
+		if (n == 0 && s[0] == '/')
+			return 0; /* "//" */
+	}
+	return 1;
+}
+
+static int path_match(const sohoa_web_route *r, const char *path,
+                      size_t *prefix)
+{
+	size_t n = strlen(r->path);
+
+	if (n && r->path[n - 1] == '/') {
+		if (!strncmp(path, r->path, n)) {
+			*prefix = n;
+			return 1;
+		}
+		return 0;
+	}
+	*prefix = 0;
+	return !strcmp(path, r->path);
+}
+
+static enum MHD_Result run_route(sohoa_web_server *srv,
+                                 struct MHD_Connection *conn,
+                                 const char *method, const char *path,
+                                 const struct session *s,
+                                 const struct upload *up, const char *addr)
+{
+	const sohoa_web_route *best = NULL;
+	size_t best_len = 0, prefix;
+	int path_seen = 0;
+	sohoa_web_request req = {0};
+	sohoa_web_response resp = {0};
+	const char *m = !strcmp(method, "HEAD") ? "GET" : method;
+	enum MHD_Result ret;
+	int rc;
+
+	for (size_t i = 0; i < srv->nroutes; i++) {
+		const sohoa_web_route *r = &srv->routes[i];
+
+		if (!r->path || !r->handler || !path_match(r, path, &prefix))
+			continue;
+		path_seen = 1;
+		if (!r->method || strcmp(r->method, m))
+			continue;
+		/* exact beats prefix, a longer prefix beats a shorter */
+		if (!best || (prefix == 0 && best_len != 0) ||
+		    (best_len != 0 && prefix > best_len)) {
+			best = r;
+			best_len = prefix;
+		}
+	}
+	if (!best)
+		return path_seen ? send_error(srv, conn, 405,
+		                              "method not allowed here")
+		                 : send_error(srv, conn, 404, "no such API");
+	if (!(best->roles & s->role) && s->role != SOHOA_ROLE_ADMIN)
+		return send_error(srv, conn, 403, "your role may not do this");
+	req.conn = conn;
+	req.method = method;
+	req.path = path;
+	req.rest = best_len ? path + best_len : "";
+	req.body = up->body;
+	req.body_len = up->len;
+	snprintf(req.user, sizeof(req.user), "%s", s->user);
+	req.role = s->role;
+	req.audit = srv->audit;
+	snprintf(req.client, sizeof(req.client), "%s", addr);
+	if (up->len && is_json(conn) &&
+	    !(req.json = json_loadb(up->body, up->len, 0, NULL)))
+		return send_error(srv, conn, 400, "the body is not valid JSON");
+	rc = best->handler(&req, &resp, srv->payload);
+	json_decref(req.json);
+	if (rc != SOHOA_OK && !resp.json && !resp.body) {
+		free(resp.disposition);
+		sohoa_log(SOHOA_LOG_ERROR, "%s %s: %s", method, path,
+		          sohoa_error_last());
+		return send_error(srv, conn,
+		                  rc == SOHOA_ENOTFOUND  ? 404
+		                  : rc == SOHOA_EINVALID ? 400
+		                  : rc == SOHOA_EBUSY    ? 409
+		                                         : 500,
+		                  sohoa_error_last()[0] ? sohoa_error_last()
+		                                        : "internal error");
+	}
+	if (resp.body) {
+		ret = send_buf(srv, conn, resp.status ? resp.status : 200,
+		               resp.content_type ? resp.content_type
+		                                 : "application/octet-stream",
+		               resp.body, resp.body_len, 1, NULL,
+		               "Content-Disposition", resp.disposition, NULL);
+		json_decref(resp.json);
+	} else if (resp.json) {
+		ret = send_json(srv, conn, resp.status ? resp.status : 200,
+		                resp.json, NULL);
+	} else {
+		ret = send_buf(srv, conn, resp.status ? resp.status : 204, NULL,
+		               "", 0, 0, NULL, NULL);
+	}
+	free(resp.disposition);
+	return ret;
+}
+
+static enum MHD_Result dispatch(sohoa_web_server *srv,
+                                struct MHD_Connection *conn, const char *url,
+                                const char *method, struct upload *up)
+{
+	int get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
+	int api = !strncmp(url, "/api/", 5);
+	const struct page *page = NULL;
+	const struct sohoa_static_file *f;
+	struct session s;
+	const char *token;
+	char addr[64];
+
+	if (!get && strcmp(method, "POST") && strcmp(method, "DELETE") &&
+	    strcmp(method, "PUT"))
+		return send_error(srv, conn, 405, "method not allowed");
+	if (!path_ok(url))
+		return send_error(srv, conn, 400,
+		                  "bad path: no '.', '..', '//', '\\' or "
+		                  "control characters");
+	if (up->too_big)
+		return send_error(srv, conn, 413,
+		                  "request body too large (1 MiB at most)");
+	if (!strcmp(url, "/healthz"))
+		return get ? send_buf(srv, conn, 200,
+		                      "text/plain; charset=utf-8", "ok\n", 3, 0,
+		                      NULL, NULL)
+		           : send_error(srv, conn, 405, "GET only");
+	if (!strncmp(url, "/static/", 8)) {
+		if (!get)
+			return send_error(srv, conn, 405, "GET only");
+		if (!(f = sohoa_static_find(url + 8)))
+			return send_buf(srv, conn, 404,
+			                "text/plain; charset=utf-8",
+			                "not found\n", 10, 0, NULL, NULL);
+		return send_buf(srv, conn, 200, sohoa_static_type(f->name),
+		                (void *)f->data, f->len, 0, "no-cache", NULL);
+	}
+	client_address(conn, addr);
+	if (!strcmp(url, "/api/login"))
+		return !strcmp(method, "POST")
+		           ? do_login(srv, conn, up, addr)
+		           : send_error(srv, conn, 405, "POST only");
+	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
+		if (!strcmp(url, pages[i].path))
+			page = &pages[i];
+	if (page && !page->roles) {
+		if (!(f = sohoa_static_find(page->file)))
+			return send_page_error(srv, conn, 404,
+			                       "Không tìm thấy trang",
+			                       "Trang này chưa có.");
+		return send_buf(srv, conn, 200, sohoa_static_type(f->name),
+		                (void *)f->data, f->len, 0, NULL, NULL);
+	}
+
+	/* everything below needs a session */
+	if (!session_get(
+	        srv, MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, COOKIE),
+	        &s))
+		return api || !get
+		           ? send_error(srv, conn, 401,
+		                        "log in first (POST /api/login)")
+		           : to_login(srv, conn, url);
+	if (srv->users) {
+		sohoa_role now_role;
+
+		sohoa_users_refresh(srv->users);
+		if (sohoa_users_role(srv->users, s.user, &now_role) !=
+		        SOHOA_OK ||
+		    now_role != s.role) {
+			/* deleted, or given another role: log in again */
+			session_drop(srv, s.id);
+			return api || !get
+			           ? send_error(srv, conn, 401,
+			                        "your account changed; log in "
+			                        "again")
+			           : to_login(srv, conn, url);
+		}
+	}
+	if (!get) {
+		token = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		                                    "X-CSRF-Token");
+		if (!token || strlen(token) != 64 ||
+		    CRYPTO_memcmp(token, s.csrf, 64) != 0)
+			return send_error(srv, conn, 403,
+			                  "missing or wrong X-CSRF-Token "
+			                  "(GET /api/me gives it)");
+	}
+	if (!strcmp(url, "/api/logout")) {
+		char cookie[200];
+
+		if (strcmp(method, "POST"))
+			return send_error(srv, conn, 405, "POST only");
+		session_drop(srv, s.id);
+		if (srv->audit)
+			sohoa_audit_log(srv->audit, s.user, "logout", "", NULL);
+		session_cookie(cookie, sizeof(cookie), NULL, srv->tls);
+		return send_json(srv, conn, 200, json_pack("{s:b}", "ok", 1),
+		                 cookie);
+	}
+	if (!strcmp(url, "/api/me"))
+		return get ? send_json(srv, conn, 200,
+		                       json_pack("{s:s, s:s, s:s}", "user",
+		                                 s.user, "role",
+		                                 sohoa_role_name(s.role),
+		                                 "csrf", s.csrf),
+		                       NULL)
+		           : send_error(srv, conn, 405, "GET only");
+	if (!strcmp(url, "/"))
+		return redirect(srv, conn, home_of(s.role));
+	if (page) {
+		if (!get)
+			return send_error(srv, conn, 405, "GET only");
+		if (!(page->roles & s.role))
+			return send_page_error(
+			    srv, conn, 403, "Không có quyền truy cập",
+			    "Tài khoản của bạn không được dùng trang này.");
+		if (!(f = sohoa_static_find(page->file)))
+			return send_page_error(srv, conn, 404,
+			                       "Không tìm thấy trang",
+			                       "Trang này chưa có.");
+		return send_buf(srv, conn, 200, sohoa_static_type(f->name),
+		                (void *)f->data, f->len, 0, NULL, NULL);
+	}
+	if (!api)
+		return send_page_error(srv, conn, 404, "Không tìm thấy trang",
+		                       "Địa chỉ này không có trang nào.");
+	return run_route(srv, conn, method, url, &s, up, addr);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
+                                  const char *url, const char *method,
+                                  const char *version, const char *data,
+                                  size_t *data_size, void **con_cls)
+{
+	sohoa_web_server *srv = cls;
+	struct upload *up = *con_cls;
+	enum MHD_Result ret;
+
+	(void)version;
+	if (!up) {
+		const char *cl = MHD_lookup_connection_value(
+		    conn, MHD_HEADER_KIND, "Content-Length");
+
+		if (!(up = calloc(1, sizeof(*up))))
+			return MHD_NO;
+		*con_cls = up;
+		if (cl && strtoull(cl, NULL, 10) > BODY_MAX) {
+			/* answer now, without reading the body */
+			up->too_big = 1;
+			return send_error(srv, conn, 413,
+			                  "request body too large (1 MiB at "
+			                  "most)");
+		}
+		return MHD_YES;
+	}
+	if (*data_size) {
+		if (!up->too_big && up->len + *data_size > BODY_MAX) {
+			up->too_big = 1;
+			free(up->body);
+			up->body = NULL;
+			up->len = 0;
+		}
+		if (!up->too_big) {
+			if (up->len + *data_size + 1 > up->cap) {
+				size_t cap = (up->len + *data_size + 1) * 2;
+				char *nb = realloc(up->body, cap);
+
+				if (!nb)
+					return MHD_NO;
+				up->body = nb;
+				up->cap = cap;
+			}
+			memcpy(up->body + up->len, data, *data_size);
+			up->len += *data_size;
+			up->body[up->len] = '\0';
+		}
+		*data_size = 0;
+		return MHD_YES;
+	}
+	ret = dispatch(srv, conn, url, method, up);
+	sohoa_log(SOHOA_LOG_DEBUG, "%s %s", method, url);
+	return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+	struct upload *up = *con_cls;
+
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (up) {
+		free(up->body);
+		free(up);
+		*con_cls = NULL;
+	}
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	msg[strcspn(msg, "\n")] = '\0';
+	sohoa_log(SOHOA_LOG_WARN, "http: %s", msg);
+}
+
+/* ---- start and stop ------------------------------------------------------ */
+
+struct listen_addr {
+	struct sockaddr_storage sa;
+	char host[256];
+	unsigned port;
+	int v6, loopback;
+};
+
+static int parse_listen(const sohoa_config *cfg, struct listen_addr *la)
+{
+	const char *v = sohoa_config_get(cfg, "server.listen");
+	const char *colon = strrchr(v, ':');
+	struct addrinfo hints = {0}, *res = NULL;
+	char port[16];
+	size_t n;
+	int e;
+
+	memset(la, 0, sizeof(*la));
+	if (!colon)
+		return sohoa_error_set(SOHOA_EINVALID,
+		                       "[server] listen = '%s': expected "
+		                       "ADDRESS:PORT",
+		                       v);
+	n = (size_t)(colon - v);
+	if (n >= 2 && v[0] == '[' && v[n - 1] == ']')
+		snprintf(la->host, sizeof(la->host), "%.*s", (int)(n - 2),
+		         v + 1);
+	else
+		snprintf(la->host, sizeof(la->host), "%.*s", (int)n, v);
+	snprintf(port, sizeof(port), "%s", colon + 1);
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	if ((e = getaddrinfo(la->host, port, &hints, &res)) != 0 || !res)
+		return sohoa_error_set(SOHOA_EENV,
+		                       "[server] listen = '%s': cannot "
+		                       "resolve '%s': %s",
+		                       v, la->host, gai_strerror(e));
+	memcpy(&la->sa, res->ai_addr, res->ai_addrlen);
+	la->v6 = res->ai_family == AF_INET6;
+	la->port = (unsigned)atoi(port);
+	if (la->v6)
+		la->loopback = IN6_IS_ADDR_LOOPBACK(
+		    &((struct sockaddr_in6 *)res->ai_addr)->sin6_addr);
+	else
+		la->loopback = (ntohl(((struct sockaddr_in *)res->ai_addr)
+		                          ->sin_addr.s_addr) >>
+		                24) == 127;
+	freeaddrinfo(res);
+	return SOHOA_OK;
+}
+
+int sohoa_web_check_listen(const sohoa_config *cfg)
+{
+	struct listen_addr la;
+	const char *cert = sohoa_config_get(cfg, "web.tls_cert");
+	const char *key = sohoa_config_get(cfg, "web.tls_key");
+	int rc;
+
+	if ((rc = parse_listen(cfg, &la)) != SOHOA_OK)
+		return rc;
+	if ((cert[0] != '\0') != (key[0] != '\0'))
+		return sohoa_error_set(SOHOA_EENV,
+		                       "[web] tls_cert and tls_key go "
+		                       "together: set both (PEM files) or "
+		                       "neither");
+	if (!la.loopback && !cert[0])
+		return sohoa_error_set(
+		    SOHOA_EENV,
+		    "[server] listen = '%s' is not a loopback address, and "
+		    "staff passwords must not cross the network in clear: set "
+		    "[web] tls_cert and [web] tls_key (PEM certificate and "
+		    "key), or listen on 127.0.0.1",
+		    sohoa_config_get(cfg, "server.listen"));
+	if (cert[0] && !MHD_is_feature_supported(MHD_FEATURE_TLS))
+		return sohoa_error_set(SOHOA_EENV,
+		                       "this libmicrohttpd has no TLS; "
+		                       "install Debian's libmicrohttpd12");
+	return SOHOA_OK;
+}
+
+int sohoa_web_start(sohoa_web_server **out, const sohoa_web_options *opts)
+{
+	sohoa_web_server *srv;
+	struct listen_addr la;
+	const union MHD_DaemonInfo *di;
+	unsigned flags = MHD_USE_THREAD_PER_CONNECTION |
+	                 MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+	const char *cert, *key;
+	int rc;
+
+	*out = NULL;
+	if ((rc = sohoa_web_check_listen(opts->cfg)) != SOHOA_OK ||
+	    (rc = parse_listen(opts->cfg, &la)) != SOHOA_OK)
+		return rc;
+	if (!(srv = calloc(1, sizeof(*srv))))
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	pthread_mutex_init(&srv->lock, NULL);
+	srv->cfg = opts->cfg;
+	srv->routes = opts->routes;
+	srv->nroutes = opts->nroutes;
+	srv->payload = opts->payload;
+	srv->users = opts->users;
+	srv->audit = opts->audit;
+	srv->idle =
+	    60.0 * sohoa_config_get_int(opts->cfg, "web.session_minutes");
+	cert = sohoa_config_get(opts->cfg, "web.tls_cert");
+	key = sohoa_config_get(opts->cfg, "web.tls_key");
+	if (cert[0]) {
+		size_t len;
+
+		if ((rc = sohoa_fs_read_all(&srv->cert, &len, cert)) !=
+		        SOHOA_OK ||
+		    (rc = sohoa_fs_read_all(&srv->key, &len, key)) !=
+		        SOHOA_OK) {
+			rc = sohoa_error_set(SOHOA_EENV,
+			                     "[web] tls_cert / tls_key: %s",
+			                     sohoa_error_last());
+			sohoa_web_stop(srv);
+			return rc;
+		}
+		srv->tls = 1;
+		flags |= MHD_USE_TLS;
+	}
+	if (la.v6)
+		flags |= MHD_USE_IPv6;
+	srv->d = MHD_start_daemon(
+	    flags, (uint16_t)la.port, NULL, NULL, on_request, srv,
+	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv, MHD_OPTION_SOCK_ADDR,
+	    (struct sockaddr *)&la.sa, MHD_OPTION_NOTIFY_COMPLETED,
+	    on_completed, srv, MHD_OPTION_CONNECTION_LIMIT, (unsigned)200,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)64,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+	    srv->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, srv->cert,
+	    MHD_OPTION_HTTPS_MEM_KEY, srv->key, MHD_OPTION_END);
+	if (!srv->d) {
+		rc = sohoa_error_set(
+		    SOHOA_EENV,
+		    "cannot serve the web pages on %s (in "
+		    "use, or not an address of this "
+		    "machine?); change [server] listen",
+		    sohoa_config_get(opts->cfg, "server.listen"));
+		sohoa_web_stop(srv);
+		return rc;
+	}
+	di = MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_BIND_PORT);
+	srv->port = di ? di->port : la.port;
+	snprintf(srv->url, sizeof(srv->url),
+	         la.v6 ? "%s://[%s]:%u/" : "%s://%s:%u/",
+	         srv->tls ? "https" : "http", la.host, srv->port);
+	*out = srv;
+	return SOHOA_OK;
+}
+
+unsigned sohoa_web_port(const sohoa_web_server *srv)
+{
+	return srv->port;
+}
+
+const char *sohoa_web_url(const sohoa_web_server *srv)
+{
+	return srv->url;
+}
+
+void sohoa_web_stop(sohoa_web_server *srv)
+{
+	if (!srv)
+		return;
+	if (srv->d)
+		MHD_stop_daemon(srv->d);
+	while (srv->sessions) {
+		struct session *s = srv->sessions;
+
+		srv->sessions = s->next;
+		OPENSSL_cleanse(s, sizeof(*s));
+		free(s);
+	}
+	pthread_mutex_destroy(&srv->lock);
+	if (srv->key) {
+		OPENSSL_cleanse(srv->key, strlen(srv->key));
+		free(srv->key);
+	}
+	free(srv->cert);
+	free(srv);
+}
