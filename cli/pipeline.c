@@ -80,7 +80,9 @@ static int adopt(struct cli_job *job)
 
 	job->component = p->component;
 	job->kind = p->kind;
-	if ((rc = sohoa_case_normalize(job->case_number, p->case_number)))
+	/* a draft may wait for its number (read from its receipt page) */
+	if ((p->case_number[0] || !sohoa_scan_job_held(job->sj)) &&
+	    (rc = sohoa_case_normalize(job->case_number, p->case_number)))
 		return rc;
 	if (!(job->spool_dir = strdup(sohoa_scan_job_dir(job->sj))))
 		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");

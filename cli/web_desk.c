@@ -676,7 +676,10 @@ static int h_scan(sohoa_web_request *req, sohoa_web_response *resp,
 		free(rid);
 		return resp->json ? SOHOA_OK : oom(resp);
 	}
-	if (check_case(norm, jstr(b, "case"), &vi))
+	/* a receipt: the number is read from the page (POST .../case) */
+	if (json_is_true(json_object_get(b, "receipt")) && !jstr(b, "case"))
+		norm[0] = '\0';
+	else if (check_case(norm, jstr(b, "case"), &vi))
 		return sohoa_web_error(resp, 400, "case", "%s", vi);
 	component = jstr(b, "component");
 	if (!component || !component[0] || strlen(component) > 200)
@@ -827,6 +830,23 @@ static int post_field(sohoa_web_request *req, sohoa_web_response *resp,
 	return resp->json ? SOHOA_OK : oom(resp);
 }
 
+/* POST .../case {"case"}: the number of a draft started from its
+ * receipt page (or typed after it). */
+static int post_case(sohoa_web_response *resp, sohoa_scan_job *sj, json_t *b,
+                     const char *user)
+{
+	char norm[SOHOA_CASE_MAX];
+	const char *vi;
+
+	if (check_case(norm, jstr(b, "case"), &vi))
+		return sohoa_web_error(resp, 400, "case", "%s", vi);
+	if (sohoa_scan_job_set_case(sj, norm, user) != SOHOA_OK)
+		return sohoa_web_error(resp, 500, NULL, "%s",
+		                       sohoa_error_last());
+	resp->json = json_pack("{s:b, s:s}", "ok", 1, "case", norm);
+	return resp->json ? SOHOA_OK : oom(resp);
+}
+
 /* POST .../commit: release the draft to the packer. */
 static int post_commit(sohoa_web_request *req, sohoa_web_response *resp,
                        sohoa_scan_job *sj, const char *user)
@@ -844,6 +864,8 @@ static int post_commit(sohoa_web_request *req, sohoa_web_response *resp,
 		        ? "Đang quét: chờ quét xong rồi chuyển lưu trữ"
 		    : strstr(sohoa_error_last(), "no page")
 		        ? "Hồ sơ chưa có trang nào để lưu"
+		    : strstr(sohoa_error_last(), "no case number")
+		        ? "Chưa có mã hồ sơ: nhập mã rồi bấm Enter"
 		        : sohoa_error_last());
 	snprintf(c.id, sizeof(c.id), "%s", sohoa_scan_job_id(sj));
 	snprintf(c.case_no, sizeof(c.case_no), "%s", p->case_number);
@@ -945,11 +967,12 @@ static int h_job_post(sohoa_web_request *req, sohoa_web_response *resp,
 		return sohoa_web_error(resp, 404, NULL, "no such draft");
 	snprintf(id, sizeof(id), "%.*s", (int)(slash - rest), rest);
 	if (strcmp(slash, "/view") && strcmp(slash, "/field") &&
-	    strcmp(slash, "/commit")) {
+	    strcmp(slash, "/commit") && strcmp(slash, "/case")) {
 		free(dir);
-		return sohoa_web_error(
-		    resp, 404, NULL, "POST %s: expected view, field or commit",
-		    slash + 1);
+		return sohoa_web_error(resp, 404, NULL,
+		                       "POST %s: expected view, field, case or "
+		                       "commit",
+		                       slash + 1);
 	}
 	if (strcmp(slash, "/commit") && !json_is_object(b)) {
 		free(dir);
@@ -965,6 +988,8 @@ static int h_job_post(sohoa_web_request *req, sohoa_web_response *resp,
 		rc = post_view(resp, sj, b, user);
 	else if (!strcmp(slash, "/field"))
 		rc = post_field(req, resp, sj, b, user);
+	else if (!strcmp(slash, "/case"))
+		rc = post_case(resp, sj, b, user);
 	else
 		rc = post_commit(req, resp, sj, user);
 	sohoa_scan_job_free(sj);

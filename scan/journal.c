@@ -45,6 +45,7 @@ struct sohoa_scan_job {
 	json_t *view;        /* owned or NULL: the last "view" record */
 	json_t *corrections; /* owned: array of "correct" records */
 	json_t *commit;      /* owned or NULL: the "commit" record */
+	json_t *case_rec;    /* owned or NULL: the last "case" record */
 };
 
 static const char *str_or_null(json_t *o, const char *key)
@@ -130,6 +131,8 @@ static int load_head(sohoa_scan_job *job)
 	p->scan.max_pages =
 	    (int)json_integer_value(json_object_get(h, "max_pages"));
 	p->hold = json_is_true(json_object_get(h, "hold"));
+	if (job->case_rec && str_or_null(job->case_rec, "case"))
+		p->case_number = str_or_null(job->case_rec, "case");
 	if (!p->what || !p->case_number || !p->component || !p->kind)
 		return sohoa_error_set(
 		    SOHOA_EIO,
@@ -241,6 +244,7 @@ void sohoa_scan_job_free(sohoa_scan_job *job)
 	json_decref(job->view);
 	json_decref(job->corrections);
 	json_decref(job->commit);
+	json_decref(job->case_rec);
 	json_decref(job->head);
 	free(job->state);
 	free(job->error);
@@ -406,6 +410,9 @@ static int parse_journal(sohoa_scan_job *job, char *text, size_t len,
 			job->view = json_incref(rec);
 		} else if (strcmp(kind, "correct") == 0) {
 			json_array_append(job->corrections, rec);
+		} else if (strcmp(kind, "case") == 0) {
+			json_decref(job->case_rec);
+			job->case_rec = json_incref(rec);
 		} else if (strcmp(kind, "commit") == 0) {
 			json_decref(job->commit);
 			job->commit = json_incref(rec);
@@ -919,6 +926,11 @@ int sohoa_scan_job_commit(sohoa_scan_job *job, const char *by)
 
 	if ((rc = draft_open(job)))
 		return rc;
+	if (!job->params.case_number[0])
+		return sohoa_error_set(SOHOA_EINVALID,
+		                       "job %s has no case number yet: give it "
+		                       "one before committing",
+		                       job->id);
 	if (!strcmp(job->state, SOHOA_SCAN_JOB_CAPTURING))
 		return sohoa_error_set(SOHOA_EINVALID,
 		                       "job %s is still capturing: wait for "
@@ -942,4 +954,25 @@ int sohoa_scan_job_commit(sohoa_scan_job *job, const char *by)
 	                   json_pack("{s:s, s:s, s:s}", "rec", "commit", "by",
 	                             by ? by : "-", "time", now),
 	                   &job->commit, NULL);
+}
+
+int sohoa_scan_job_set_case(sohoa_scan_job *job, const char *case_number,
+                            const char *by)
+{
+	char norm[SOHOA_CASE_MAX], now[21];
+	int rc;
+
+	if ((rc = draft_open(job)))
+		return rc;
+	if ((rc = sohoa_case_normalize(norm, case_number)))
+		return rc;
+	now_iso(now);
+	if ((rc = append_keep(job,
+	                      json_pack("{s:s, s:s, s:s, s:s}", "rec", "case",
+	                                "case", norm, "by", by ? by : "-",
+	                                "time", now),
+	                      &job->case_rec, NULL)))
+		return rc;
+	job->params.case_number = str_or_null(job->case_rec, "case");
+	return SOHOA_OK;
 }

@@ -130,7 +130,9 @@ typedef struct sohoa_scan_job sohoa_scan_job;
  * journal they are owned by the job. */
 typedef struct sohoa_scan_job_params {
 	const char *what;        /* "scan" or "import": folder prefix */
-	const char *case_number; /* normalized case number */
+	const char *case_number; /* normalized case number ("" for a draft
+	                            whose number is read from its receipt
+	                            page, until sohoa_scan_job_set_case) */
 	const char *component;   /* component name */
 	const char *kind;        /* "component" or "result" */
 	const char *origin;      /* import: the original file, or NULL */
@@ -258,6 +260,11 @@ size_t sohoa_scan_job_ncorrections(const sohoa_scan_job *job);
  * freed or changed. */
 int sohoa_scan_job_correction(const sohoa_scan_job *job, size_t i,
                               sohoa_scan_correction *out);
+/* Give a draft its case number (normalized here; a draft may start
+ * without one when its first page is the receipt the number is read
+ * from).  Replaces the one it had; params.case_number follows. */
+int sohoa_scan_job_set_case(sohoa_scan_job *job, const char *case_number,
+                            const char *by);
 /* Release a draft for filing: journals the commit (and state `captured`
  * when a device fault left it `faulted`).  SOHOA_EINVALID when it is not
  * a draft, already committed, still capturing, or keeps no page. */
