@@ -266,8 +266,16 @@ static const char *case_problem_vi(const char *why)
 	    {"sequence", "Số thứ tự phải gồm 4 đến 12 chữ số."},
 	};
 
+	/* "invalid case number 'X': WHY; expected SHAPE": only WHY */
+	const char *from = strstr(why, "': "), *to;
+	char part[200];
+
+	from = from ? from + 3 : why;
+	to = strstr(from, "; expected");
+	snprintf(part, sizeof(part), "%.*s",
+	         (int)(to ? (size_t)(to - from) : strlen(from)), from);
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (strstr(why, map[i][0]))
+		if (strstr(part, map[i][0]))
 			return map[i][1];
 	return "Mã hồ sơ không hợp lệ.";
 }
