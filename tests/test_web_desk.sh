@@ -32,6 +32,9 @@ web_user minh archivist 'lưu-trữ-2025'
 pngtopnm "$DATA/text_vi.png" >"$T/a.pgm" 2>/dev/null
 pngtopnm "$DATA/one_line.png" >"$T/b.pgm" 2>/dev/null
 CASE=000.00.22.H27-251008-0042
+# a receipt (Giấy tiếp nhận) with its case number in a QR code and the text
+pngtopnm "$DATA/batch/03-separator-b.png" 2>/dev/null | ppmtopgm >"$T/receipt.pgm" 2>/dev/null
+RCASE=$(jq -r '.documents[] | select(.separator == "03-separator-b.png") | .case_number' "$DATA/batch-expected.json")
 
 web_start || not_ok "sohoad starts and logs its web address"
 U=$SOHOA_WEB_URL
@@ -73,7 +76,8 @@ expect_eq "committing an unknown draft is 404" "$code" 404
 
 # --- the page, keyboard only ---------------------------------------------------
 export DESK_PW DESK_CASE=$CASE DESK_BAD_CASE=000.00.22.H27-251341-0001 \
-	DESK_PNM="$T/feed.pgm" DESK_PAGES="$T/a.pgm:$T/b.pgm" DESK_RESULT="$T/result.json"
+	DESK_PNM="$T/feed.pgm" DESK_PAGES="$T/a.pgm:$T/b.pgm" DESK_RESULT="$T/result.json" \
+	DESK_RECEIPT="$T/receipt.pgm" DESK_RECEIPT_CASE="$RCASE"
 web_node desk.mjs
 
 # --- on disk ---------------------------------------------------------------------
@@ -89,8 +93,10 @@ run "$BIN" "${C[@]}" show --json "$CASE"
 meta="$T/meta.json"
 cp "$T/out" "$meta"
 R="$T/result.json"
-expect_eq "two pages are filed (the removed one is not)" "$(jq '.pages | length' "$meta")" 2
+expect_eq "two pages are filed (the removed ones are not)" "$(jq '.pages | length' "$meta")" 2
 first=$(jq -r '.pages[0].capture_time' "$meta")
+expect_eq "the rescanned page is filed in the place of the one it replaced" \
+	"$first" "$(jq -r .rescanned_time "$R")"
 expect_eq "the moved page is filed second, turned as staff turned it" \
 	"$(jq '.pages[1].analysis.view_rotation' "$meta")" 90
 expect_eq "its PDF turn is the detected one plus staff's" \
@@ -122,6 +128,12 @@ expect_eq "field_correct is audited for lan" \
 	"$(jq '[.[] | select(.action == "field_correct" and .user == "lan")] | length >= 1' "$T/out")" true
 expect_eq "desk_commit is audited once for lan" \
 	"$(jq '[.[] | select(.action == "desk_commit" and .user == "lan")] | length' "$T/out")" 1
+RZ="$T/data/archive/$RCASE.zip"
+run "$BIN" "${C[@]}" verify "$RZ"
+expect_rc "the receipt's case (number read from the page) has a bundle that verifies" 0
+run "$BIN" "${C[@]}" show --json "$RCASE"
+expect_eq "the receipt is filed as its own component" \
+	"$(jq -r '.components[0].name' "$T/out")" "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"
 for s in tiep-nhan-ma-sai tiep-nhan-ban-nhap tiep-nhan-da-luu; do
 	[ -s "$(dirname "$0")/../docs/screenshots/$s.png" ] && ok "screenshot $s.png" || not_ok "screenshot $s.png"
 done

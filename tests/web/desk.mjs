@@ -163,6 +163,24 @@ try {
 		await page.waitForSelector('#pages li.removed');
 	});
 
+	// --- rescan: the new page takes the first page's place -------------------
+	const replaced = (await job()).pages[0].file;
+	await expect('"Quét lại" on the first page puts a new scan in its place', async () => {
+		await tabTo('#pages li:nth-child(1) button.rescan', true);
+		await page.keyboard.press('Enter');
+		d = await pagesDone(4);
+		await until('the replacement saved', async () => {
+			const j = await job();
+			const old = j.pages.find((p) => p.file === replaced);
+			return old && old.removed && j.pages[0].file !== replaced && !j.pages[0].removed && j;
+		}, 15000);
+	});
+	d = await job();
+	result.rescanned = d.pages[0].file;
+	result.rescanned_time = d.pages[0].capture_time;
+	check('the rescanned page keeps the order: new, moved, then the removed ones',
+		d.pages.map((p) => p.removed).join() === 'false,false,true,true', JSON.stringify(d.pages));
+
 	// --- identity fields: correct one, confirm another ---------------------
 	const ocrValue = fieldsPage && fieldsPage.ocr.fields.id_number.value;
 	const newValue = ocrValue && (ocrValue.slice(0, -1) + String((parseInt(ocrValue.slice(-1), 10) + 1) % 10));
@@ -197,7 +215,7 @@ try {
 	result.filed = facts;
 	check('the filed case is shown', facts[0] === CASE, facts.join(' | '));
 	check('the filed component is shown', facts[1] === COMPONENT, facts.join(' | '));
-	check('two pages were filed (the removed one is not)', facts[2] === '2', facts.join(' | '));
+	check('two pages were filed (the removed ones are not)', facts[2] === '2', facts.join(' | '));
 	check('the bundle revision is shown', /^[1-9]\d*$/.test(facts[3] || ''), facts.join(' | '));
 	await shot(page, 'tiep-nhan-da-luu');
 	await expect('"Quét thành phần tiếp theo" keeps the case and goes to the component', async () => {
@@ -207,6 +225,24 @@ try {
 		await until('focus on the component', async () => (await focused()) === 'component', 5000);
 		const v = await page.$eval('#case', (e) => e.value);
 		if (v !== CASE) throw new Error(`case field holds ${v}`);
+	});
+
+	// --- the case number read from the receipt page itself ---------------
+	const RECEIPT_CASE = process.env.DESK_RECEIPT_CASE;
+	copyFileSync(process.env.DESK_RECEIPT, PNM);
+	await expect('scanning the receipt fills in the case number it carries', async () => {
+		await tabTo('#read-receipt');
+		await page.keyboard.press('Enter');
+		await until('the case number read', async () =>
+			(await page.$eval('#case', (e) => e.value)) === RECEIPT_CASE, 120000);
+		await page.waitForSelector('#case-msg.good', { timeout: 10000 });
+		await until('the draft took the number', async () => (await job()).case === RECEIPT_CASE, 10000);
+	});
+	await expect('the receipt draft is committed and filed under that number', async () => {
+		await page.keyboard.press('Control+Enter');
+		await page.waitForSelector('#filed:not([hidden])', { timeout: 180000 });
+		const f = await page.$$eval('#filed-facts dd', (dd) => dd.map((e) => e.textContent));
+		if (f[0] !== RECEIPT_CASE) throw new Error(f.join(' | '));
 	});
 } catch (e) {
 	notOk('the front-desk flow runs to its end', e && e.stack);
