@@ -554,8 +554,6 @@ static int get_job(sohoa_web_response *resp, const struct cli_web *w,
 	              sohoa_scan_job_committed_at(sj), "error",
 	              sohoa_scan_job_error(sj), "pages", pages);
 	sohoa_scan_job_free(sj);
-	if (o && find_committed(&c, id))
-		json_object_set_new(o, "filed", json_null());
 	resp->json = o;
 	return o ? SOHOA_OK : oom(resp);
 }
@@ -855,6 +853,23 @@ static int post_case(sohoa_web_response *resp, sohoa_scan_job *sj, json_t *b,
 	return resp->json ? SOHOA_OK : oom(resp);
 }
 
+/* POST .../discard: drop a draft that holds no page (a scan that never
+ * got one: wrong device, empty feeder).  A draft with pages is never
+ * dropped from here: commit it, or remove its pages and commit the rest. */
+static int post_discard(sohoa_web_response *resp, sohoa_scan_job *sj)
+{
+	if (sohoa_scan_job_npages(sj) > 0)
+		return sohoa_web_error(
+		    resp, 409, NULL,
+		    "Bản nháp đã có trang quét: không bỏ được, "
+		    "hãy chuyển lưu trữ");
+	if (sohoa_scan_job_remove(sj) != SOHOA_OK)
+		return sohoa_web_error(resp, 500, NULL, "%s",
+		                       sohoa_error_last());
+	resp->json = json_pack("{s:b}", "ok", 1);
+	return resp->json ? SOHOA_OK : oom(resp);
+}
+
 /* POST .../commit: release the draft to the packer. */
 static int post_commit(sohoa_web_request *req, sohoa_web_response *resp,
                        sohoa_scan_job *sj, const char *user)
@@ -975,14 +990,16 @@ static int h_job_post(sohoa_web_request *req, sohoa_web_response *resp,
 		return sohoa_web_error(resp, 404, NULL, "no such draft");
 	snprintf(id, sizeof(id), "%.*s", (int)(slash - rest), rest);
 	if (strcmp(slash, "/view") && strcmp(slash, "/field") &&
-	    strcmp(slash, "/commit") && strcmp(slash, "/case")) {
+	    strcmp(slash, "/commit") && strcmp(slash, "/case") &&
+	    strcmp(slash, "/discard")) {
 		free(dir);
 		return sohoa_web_error(resp, 404, NULL,
-		                       "POST %s: expected view, field, case or "
-		                       "commit",
+		                       "POST %s: expected view, field, case, "
+		                       "commit or discard",
 		                       slash + 1);
 	}
-	if (strcmp(slash, "/commit") && !json_is_object(b)) {
+	if (strcmp(slash, "/commit") && strcmp(slash, "/discard") &&
+	    !json_is_object(b)) {
 		free(dir);
 		return sohoa_web_error(resp, 400, NULL,
 		                       "expected a JSON object");
@@ -998,6 +1015,8 @@ static int h_job_post(sohoa_web_request *req, sohoa_web_response *resp,
 		rc = post_field(req, resp, sj, b, user);
 	else if (!strcmp(slash, "/case"))
 		rc = post_case(resp, sj, b, user);
+	else if (!strcmp(slash, "/discard"))
+		rc = post_discard(resp, sj);
 	else
 		rc = post_commit(req, resp, sj, user);
 	sohoa_scan_job_free(sj);

@@ -73,6 +73,27 @@ api POST /api/desk/job/scan-0-0-0/commit
 expect_eq "committing an unknown draft is 404" "$code" 404
 [ -z "$(ls "$T/data/spool" 2>/dev/null)" ] && ok "refused requests leave nothing in the spool" ||
 	not_ok "refused requests leave nothing in the spool ($(ls "$T/data/spool"))"
+# a scanner that is not there: the draft shows the fault, holds no page,
+# and can be dropped (a draft with pages cannot)
+api POST /api/desk/scan "{\"case\":\"$CASE\",\"component\":\"Tờ khai\",\"device\":\"pnm:9\"}"
+expect_eq "a scan on a missing device is queued as a draft" "$code" 200
+J=$(jq -r .job "$T/body")
+for _ in $(seq 100); do
+	api GET "/api/desk/job/$J"
+	[ "$(jq -r .state "$T/body")" = faulted ] && break
+	sleep 0.2
+done
+expect_eq "the draft is faulted" "$(jq -r .state "$T/body")" faulted
+expect_in "its error names the device" "$(jq -r .error "$T/body")" "pnm:9"
+expect_eq "it holds no page" "$(jq '.pages | length' "$T/body")" 0
+api GET /api/desk/jobs
+expect_eq "it is listed among the open drafts" "$(jq --arg j "$J" '[.drafts[] | select(.job == $j)] | length' "$T/body")" 1
+api POST "/api/desk/job/$J/commit"
+expect_eq "an empty draft cannot be committed" "$code" 409
+api POST "/api/desk/job/$J/discard"
+expect_eq "an empty draft can be dropped" "$code" 200
+api GET "/api/desk/job/$J"
+expect_eq "then it is gone" "$code" 404
 
 # --- the page, keyboard only ---------------------------------------------------
 export DESK_PW DESK_CASE=$CASE DESK_BAD_CASE=000.00.22.H27-251341-0001 \

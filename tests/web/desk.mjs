@@ -136,8 +136,10 @@ try {
 	}
 	const fieldsPage = d.pages.find((p) => p.ocr && p.ocr.fields && p.ocr.fields.id_number);
 	check('a page shows the ID number the OCR read', !!fieldsPage, JSON.stringify(d.pages.map((p) => p.ocr && p.ocr.fields)));
-	check('thumbnails load as images', await page.$$eval('#pages li img', (imgs) =>
-		imgs.every((i) => i.complete && i.naturalWidth > 0)));
+	await expect('thumbnails load as images', async () => {
+		await until('every preview decoded', () => page.$$eval('#pages li img', (imgs) =>
+			imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth > 0)), 20000);
+	});
 	check('each field shows its source and confidence', await page.$$eval('#pages table.fields tbody tr', (rows) =>
 		rows.length > 0 && rows.every((r) => /\d+%/.test(r.children[3].textContent) && r.children[2].textContent.length > 0)));
 

@@ -223,6 +223,10 @@
 	async function newDraft(body) {
 		const btn = $('scan');
 		btn.disabled = true;
+		// a draft that never got a page (wrong device, empty feeder) goes
+		if (draft && jobId && !draft.committed && !draft.busy && draft.pages && !draft.pages.length) {
+			await api(`/api/desk/job/${encodeURIComponent(jobId)}/discard`, { method: 'POST' }).catch(() => {});
+		}
 		try {
 			const r = await api('/api/desk/scan', { method: 'POST', body });
 			openDraft(r.job);
@@ -622,12 +626,31 @@
 		} else {
 			compIn.focus();
 		}
+		loadDrafts();
 	}
+	// drafts not committed (left for later, or from before a restart)
+	async function loadDrafts() {
+		let list = [];
+		try { list = (await api('/api/desk/jobs')).drafts; } catch (e) { /* shown elsewhere */ }
+		list = list.filter((d) => d.job !== jobId);
+		const box = $('open-drafts');
+		box.hidden = !list.length;
+		box.querySelector('ul').replaceChildren(...list.map((d) => el('li', {},
+			el('button', { type: 'button', onclick: () => {
+				caseIn.value = d.case;
+				compIn.value = d.component;
+				if (d.case) checkCase();
+				openDraft(d.job);
+				loadDrafts();
+			} }, `${d.case || '(chưa có mã)'} — ${d.component} (${d.pages} trang)`))));
+	}
+
 	$('next-component').addEventListener('click', () => reset(true));
 	$('next-case').addEventListener('click', () => reset(false));
 	$('new-draft').addEventListener('click', () => reset(false));
 
 	loadProcedures();
 	loadDevices();
+	loadDrafts();
 	caseIn.focus();
 })();
