@@ -25,6 +25,7 @@ PACKAGES=(
 	python3-pil python3-qrcode bc time        # bench/ and sample generators (tools/gen_*.py)
 	python3-jsonschema                        # tests: metadata.json against docs/metadata.schema.json
 	fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf # the page generators draw with these
+	chromium nodejs npm                       # tests: the web pages in a real browser (tests/web)
 )
 
 missing=()
@@ -42,6 +43,13 @@ if [ ${#missing[@]} -gt 0 ]; then
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# the browser tests drive Debian's Chromium with playwright-core (pinned in
+# tests/web/package-lock.json; no browser is downloaded)
+if [ ! -d tests/web/node_modules/playwright-core ]; then
+	echo "setup: npm ci --prefix tests/web (playwright-core)"
+	npm ci --prefix tests/web --no-audit --no-fund >/dev/null
 fi
 
 [ "${1:-}" = "--no-build" ] && exit 0

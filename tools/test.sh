@@ -5,6 +5,10 @@
 set -eu
 cd "$(dirname "$0")/.."
 tools/setup-debian.sh "$@"
+# setup-debian.sh installs playwright-core; a checkout made by another
+# user may still lack it
+[ -d tests/web/node_modules/playwright-core ] ||
+	npm ci --prefix tests/web --no-audit --no-fund >/dev/null
 dir=build
 [ "${1:-}" = "--asan" ] && dir=build-asan
 ctest --test-dir "$dir" --output-on-failure -j2

@@ -26,7 +26,8 @@
 
 #define BODY_MAX     (1024 * 1024) /* 413 above */
 #define SESSIONS_MAX 2000
-#define FAIL_MAX     5    /* failed logins per user or address ... */
+#define FAIL_USER    5    /* failed logins for one user name ... */
+#define FAIL_ADDR    20   /* ... or from one address (an office NAT) ... */
 #define FAIL_WINDOW  300  /* ... in this many seconds -> 429 */
 #define FAILURES_MAX 4096 /* entries kept for the rate limit */
 #define COOKIE       "sohoa_session"
@@ -317,14 +318,16 @@ static enum MHD_Result send_page_error(sohoa_web_server *srv,
 {
 	char *html = NULL;
 
-	if (sohoa_asprintf(&html,
-	                   "<!doctype html><html lang=\"vi\"><head><meta "
-	                   "charset=\"utf-8\"><title>%s</title><link "
-	                   "rel=\"stylesheet\" href=\"/static/app.css\"></head>"
-	                   "<body><main class=\"narrow\"><h1>%s</h1><p>%s</p>"
-	                   "<p><a href=\"/\">Về trang chính</a></p></main>"
-	                   "</body></html>\n",
-	                   title, title, text) != SOHOA_OK)
+	if (sohoa_asprintf(
+	        &html,
+	        "<!doctype html><html lang=\"vi\"><head><meta "
+	        "charset=\"utf-8\"><title>%s</title><link "
+	        "rel=\"stylesheet\" href=\"/static/app.css\"><script "
+	        "src=\"/static/app.js\" defer></script></head>"
+	        "<body><main class=\"narrow\"><h1>%s</h1><p>%s</p>"
+	        "<p><a href=\"/\">Về trang chính</a></p></main>"
+	        "</body></html>\n",
+	        title, title, text) != SOHOA_OK)
 		return MHD_NO;
 	return send_buf(srv, conn, status, "text/html; charset=utf-8", html,
 	                strlen(html), 1, NULL, NULL);
@@ -466,9 +469,9 @@ static int limited(sohoa_web_server *srv, const char *ukey, const char *akey)
 	int over = 0;
 
 	pthread_mutex_lock(&srv->lock);
-	if ((f = failure_find(srv, ukey, now, 0)) && f->count >= FAIL_MAX)
+	if ((f = failure_find(srv, ukey, now, 0)) && f->count >= FAIL_USER)
 		over = 1;
-	if ((f = failure_find(srv, akey, now, 0)) && f->count >= FAIL_MAX)
+	if ((f = failure_find(srv, akey, now, 0)) && f->count >= FAIL_ADDR)
 		over = 1;
 	pthread_mutex_unlock(&srv->lock);
 	return over;
@@ -690,6 +693,14 @@ static const char *home_of(sohoa_role role)
 
 /* ---- dispatch --------------------------------------------------------------
  */
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+	                              : -1;
+}
 
 /* Refuse paths that could mean something to a file system. */
 static int path_ok(const char *p)
@@ -1008,6 +1019,32 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	}
 }
 
+/* Percent-decoding of paths and query values, in place.  A decoded NUL
+ * would cut the string short ("/static/app.css%00.html" read as
+ * "/static/app.css"): it becomes DEL, which path_ok() refuses. */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	char *out = s;
+
+	(void)cls;
+	(void)conn;
+	for (const char *in = s; *in; in++) {
+		int hi, lo;
+
+		if (*in == '%' && (hi = hexval(in[1])) >= 0 &&
+		    (lo = hexval(in[2])) >= 0) {
+			char c = (char)(hi << 4 | lo);
+
+			*out++ = c ? c : 0x7f;
+			in += 2;
+		} else {
+			*out++ = *in;
+		}
+	}
+	*out = '\0';
+	return (size_t)(out - s);
+}
+
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	char msg[512];
@@ -1146,7 +1183,8 @@ int sohoa_web_start(sohoa_web_server **out, const sohoa_web_options *opts)
 		flags |= MHD_USE_IPv6;
 	srv->d = MHD_start_daemon(
 	    flags, (uint16_t)la.port, NULL, NULL, on_request, srv,
-	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv, MHD_OPTION_SOCK_ADDR,
+	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
+	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, srv, MHD_OPTION_SOCK_ADDR,
 	    (struct sockaddr *)&la.sa, MHD_OPTION_NOTIFY_COMPLETED,
 	    on_completed, srv, MHD_OPTION_CONNECTION_LIMIT, (unsigned)200,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)64,

@@ -341,6 +341,19 @@ static int change(sohoa_users *u, int (*edit)(sohoa_users *, void *), void *arg)
 
 	if (sohoa_asprintf(&lockpath, "%s.lock", u->path) != SOHOA_OK)
 		return SOHOA_ENOMEM;
+	{
+		/* the first user of a new installation: make the folder */
+		char *slash = strrchr(lockpath, '/');
+
+		if (slash && slash != lockpath) {
+			*slash = '\0';
+			if ((rc = sohoa_fs_mkdirs(lockpath)) != SOHOA_OK) {
+				free(lockpath);
+				return rc;
+			}
+			*slash = '/';
+		}
+	}
 	fd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	free(lockpath);
 	if (fd < 0)

@@ -36,13 +36,17 @@ web_user() {
 
 # web_start: sohoad in the background; sets SOHOA_WEB_URL from its log
 web_start() {
+	local from
+	# only this start's line counts when sohoad ran before with this log
+	from=$(($(cat "$T/sohoad.log" 2>/dev/null | wc -l) + 1))
 	"$SOHOAD" --config "$T/sohoa.conf" -v 2>>"$T/sohoad.log" >/dev/null &
 	dpid=$!
 	SOHOA_WEB_URL=
 	for _ in $(seq 200); do
-		SOHOA_WEB_URL=$(sed -n 's|.*web pages at \(http[s]*://[^ /]*\)/.*|\1|p' \
-			"$T/sohoad.log" | tail -1)
+		SOHOA_WEB_URL=$(tail -n +"$from" "$T/sohoad.log" |
+			sed -n 's|.*web pages at \(http[s]*://[^ /]*\)/.*|\1|p' | tail -1)
 		[ -n "$SOHOA_WEB_URL" ] && break
+		kill -0 "$dpid" 2>/dev/null || break # it exited (see the log)
 		sleep 0.1
 	done
 	export SOHOA_WEB_URL

@@ -1,0 +1,256 @@
+#!/usr/bin/env bash
+# test_web_security.sh -- sohoad's web layer from the outside: curl over
+# HTTP (health, sessions, forged cookies, CSRF, path traversal, body
+# limits, roles, login rate limit, TLS), the login page in Debian's
+# Chromium (tests/web/security.mjs), and the audit trail of it all
+# verified, then tampered with.
+set -u
+BIN=${SOHOA_BIN:?set SOHOA_BIN to the sohoa binary}
+unset SOHOA_CONFIG
+T=$(mktemp -d /tmp/sohoa-test-websec-XXXXXX)
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/web/web_lib.sh"
+cleanup() {
+	web_stop
+	[ "$fail" -gt 0 ] && sed 's/^/    log: /' "$T/sohoad.log" | tail -40
+	rm -rf "$T"
+}
+trap cleanup EXIT
+C=(--config "$T/sohoa.conf")
+
+web_conf "$T/sohoa.conf"
+DESK_PW='tiếp-nhận-2025'
+ARCH_PW='lưu-trữ-2025'
+ADMIN_PW='quản-trị-2025'
+web_user lan front_desk "$DESK_PW"
+web_user minh archivist "$ARCH_PW"
+web_user hoa admin "$ADMIN_PW"
+
+# --- users from the command line ----------------------------------------
+run "$BIN" "${C[@]}" user list --json
+expect_rc "user list --json" 0
+expect_eq "three users, with their roles" "$(jq -c '[.users[] | .name + ":" + .role]' "$T/out")" \
+	'["lan:front_desk","minh:archivist","hoa:admin"]'
+grep -q "$DESK_PW" "$T/data/users.json" && not_ok "the users file holds no password" ||
+	ok "the users file holds no password"
+run bash -c "printf 'short\n' | '$BIN' --config '$T/sohoa.conf' user add tam --role archivist --password-stdin"
+expect_rc "a short password is refused" 1
+expect_in "it says how long" "$err" "at least 8"
+run bash -c "printf 'long-enough-1\n' | '$BIN' --config '$T/sohoa.conf' user add tam --role boss --password-stdin"
+expect_rc "an unknown role is a usage error" 2
+run bash -c "printf 'long-enough-1\n' | '$BIN' --config '$T/sohoa.conf' user add lan --role admin --password-stdin"
+expect_rc "a second lan is refused" 1
+run "$BIN" "${C[@]}" audit show --json
+expect_eq "each user added is in the audit trail" \
+	"$(jq -c '[.[] | select(.action == "user_add") | .detail]' "$T/out")" \
+	'["lan (front_desk)","minh (archivist)","hoa (admin)"]'
+
+# --- listening: loopback only, unless TLS ---------------------------------
+sed 's|^listen = 127.0.0.1:0$|listen = 0.0.0.0:0|' "$T/sohoa.conf" >"$T/open.conf"
+run "$SOHOAD" --config "$T/open.conf"
+expect_rc "sohoad refuses a non-loopback listen without TLS (exit 3)" 3
+expect_in "it names the keys to set" "$err" "[web] tls_cert and [web] tls_key"
+printf '[web]\ntls_cert = cert.pem\n' >>"$T/open.conf"
+run "$SOHOAD" --config "$T/open.conf"
+expect_rc "a certificate without a key is refused (exit 3)" 3
+expect_in "it says both go together" "$err" "tls_cert and tls_key go together"
+
+web_start || not_ok "sohoad starts and logs its web address"
+U=$SOHOA_WEB_URL
+# curl -s URL -> status in $code, body in $T/body, headers in $T/hdr
+req() {
+	code=$(curl -s -o "$T/body" -D "$T/hdr" -w '%{http_code}' "$@")
+}
+login() { # USER PASSWORD JAR -> csrf token in $csrf
+	req -c "$3" -H 'Content-Type: application/json' \
+		--data "$(jq -cn --arg u "$1" --arg p "$2" '{user: $u, password: $p}')" "$U/api/login"
+	csrf=$(jq -r '.csrf // empty' "$T/body" 2>/dev/null)
+}
+
+# --- without a session ------------------------------------------------------
+req "$U/healthz"
+expect_eq "GET /healthz answers 200 without login" "$code" 200
+expect_eq "... with 'ok'" "$(cat "$T/body")" ok
+req "$U/tra-cuu"
+expect_eq "a page without a session redirects (303)" "$code" 303
+expect_in "... to the login page, keeping where to go" "$(cat "$T/hdr")" "Location: /dang-nhap?next=%2Ftra-cuu"
+req "$U/ho-so?case=000.00.22.H27-250701-0001"
+expect_in "... with the query too" "$(cat "$T/hdr")" "next=%2Fho-so%3Fcase%3D000.00.22.H27-250701-0001"
+for p in /api/me /api/users /api/search; do
+	req "$U$p"
+	expect_eq "GET $p without a session: 401" "$code" 401
+done
+req -X POST -H 'Content-Type: application/json' --data '{}' "$U/api/logout"
+expect_eq "POST /api/logout without a session: 401" "$code" 401
+req "$U/dang-nhap"
+expect_eq "the login page needs no session" "$code" 200
+expect_in "it is the Vietnamese login form" "$(cat "$T/body")" "Tên đăng nhập"
+for h in "Content-Security-Policy: default-src 'self'" "X-Content-Type-Options: nosniff" \
+	"Referrer-Policy: same-origin" "frame-ancestors 'none'"; do
+	expect_in "security header: $h" "$(cat "$T/hdr")" "$h"
+done
+req "$U/static/app.css"
+expect_in "a stylesheet is served as text/css" "$(cat "$T/hdr")" "Content-Type: text/css"
+req "$U/static/app.js"
+expect_in "a script is served as text/javascript" "$(cat "$T/hdr")" "Content-Type: text/javascript"
+
+# --- forged sessions ----------------------------------------------------------
+forged=$(openssl rand -hex 32)
+for c in "sohoa_session=$forged" "sohoa_session=" "sohoa_session=../../etc/passwd" \
+	"sohoa_session=$forged$forged"; do
+	req -H "Cookie: $c" "$U/api/me"
+	expect_eq "a forged session cookie gets 401 (${c:0:30}...)" "$code" 401
+done
+
+# --- login, CSRF --------------------------------------------------------------
+login hoa "$ADMIN_PW" "$T/admin.jar"
+expect_eq "the admin logs in (200)" "$code" 200
+expect_eq "... with a 64-hex CSRF token" "${#csrf}" 64
+expect_in "the cookie is HttpOnly, SameSite=Strict, Path=/" "$(cat "$T/hdr")" "HttpOnly; SameSite=Strict; Path=/"
+grep -qi '^Set-Cookie:.*Secure' "$T/hdr" && not_ok "no Secure flag over plain HTTP" || ok "no Secure flag over plain HTTP"
+ADMIN_CSRF=$csrf
+req -b "$T/admin.jar" "$U/api/me"
+expect_eq "GET /api/me with the session: 200" "$code" 200
+expect_eq "... says who" "$(jq -r '.user + " " + .role' "$T/body")" "hoa admin"
+req -b "$T/admin.jar" "$U/api/users"
+expect_eq "the admin lists the users (200)" "$code" 200
+expect_eq "... without their hashes" "$(jq '[.users[] | has("hash")] | any' "$T/body")" false
+req -b "$T/admin.jar" "$U/"
+expect_in "/ redirects the admin by role" "$(cat "$T/hdr")" "Location: /tra-cuu"
+login minh "$ARCH_PW" "$T/arch.jar"
+ARCH_CSRF=$csrf
+req -b "$T/admin.jar" -X POST "$U/api/logout"
+expect_eq "a POST without X-CSRF-Token: 403" "$code" 403
+req -b "$T/admin.jar" -X POST -H "X-CSRF-Token: $(openssl rand -hex 32)" "$U/api/logout"
+expect_eq "a POST with a wrong X-CSRF-Token: 403" "$code" 403
+req -b "$T/admin.jar" -X POST -H "X-CSRF-Token: $ARCH_CSRF" "$U/api/logout"
+expect_eq "a POST with another session's token: 403" "$code" 403
+req -b "$T/admin.jar" -X DELETE -H "X-CSRF-Token: " "$U/api/users"
+expect_eq "a DELETE with an empty token: 403" "$code" 403
+req -b "$T/admin.jar" "$U/api/me"
+expect_eq "... and the session is still there" "$code" 200
+
+# --- path traversal: every path that could name a file ------------------------
+for p in /static/../../../../etc/passwd /static/..%2f..%2f..%2fetc%2fpasswd \
+	/static/%2e%2e/%2e%2e/%2e%2e/etc/passwd /static/%2e%2e%2fapp.css /static/..%5capp.css \
+	/static/app.css%00.html /static/./app.css /static//app.css /static/ /static/%2fetc%2fpasswd \
+	/static/static/app.css /dang-nhap/../api/users /tra-cuu%2f..%2f..%2fetc%2fpasswd \
+	/api/../etc/passwd /api/cases/..%2f..%2f..%2fetc%2fpasswd /%2e%2e/%2e%2e/etc/passwd; do
+	req --path-as-is -b "$T/admin.jar" "$U$p"
+	if [ "$code" != 200 ] && ! grep -q 'root:' "$T/body"; then ok "path traversal refused: $p ($code)"
+	else not_ok "path traversal refused: $p ($code: $(head -c 100 "$T/body"))"; fi
+done
+req --path-as-is "$U/static/..%2f..%2f..%2fetc%2fpasswd"
+expect_eq "an encoded traversal is a bad request (400)" "$code" 400
+
+# --- bodies over the limit ------------------------------------------------------
+head -c $((2 * 1024 * 1024)) /dev/zero | tr '\0' 'a' >"$T/big"
+req -H 'Content-Type: application/json' --data-binary @"$T/big" "$U/api/login"
+expect_eq "a 2 MiB login body: 413" "$code" 413
+req -b "$T/admin.jar" -H "X-CSRF-Token: $ADMIN_CSRF" -H 'Content-Type: application/json' \
+	-H 'Transfer-Encoding: chunked' --data-binary @"$T/big" "$U/api/logout"
+expect_eq "a 2 MiB chunked body (no Content-Length): 413" "$code" 413
+req -b "$T/admin.jar" "$U/api/me"
+expect_eq "the server still answers after them" "$code" 200
+
+# --- wrong password, roles ------------------------------------------------------------
+login minh not-the-password "$T/none.jar"
+expect_eq "a wrong password: 401" "$code" 401
+login nobody-here "$ARCH_PW" "$T/none.jar"
+expect_eq "an unknown user: the same 401" "$code" 401
+expect_eq "... and the same answer" "$(jq -r .error "$T/body")" "wrong user name or password"
+req -H 'Content-Type: text/plain' --data '{"user":"minh","password":"x"}' "$U/api/login"
+expect_eq "a login that is not JSON (a cross-site form) is refused" "$code" 415
+login lan "$DESK_PW" "$T/desk.jar"
+expect_eq "the front desk logs in" "$code" 200
+req -b "$T/desk.jar" "$U/api/users"
+expect_eq "the front desk is refused GET /api/users (admin only): 403" "$code" 403
+req -b "$T/desk.jar" "$U/tra-cuu"
+expect_eq "the front desk is refused the Tra cứu page: 403" "$code" 403
+req -b "$T/desk.jar" "$U/xem-xet"
+expect_eq "the front desk is refused the Chờ xử lý page: 403" "$code" 403
+req -b "$T/desk.jar" "$U/"
+expect_in "/ takes the front desk to Tiếp nhận hồ sơ" "$(cat "$T/hdr")" "Location: /tiep-nhan"
+# archive routes come from cli/web_archive.c: when /api/search exists for
+# the archivist, the front desk must be refused it
+req -b "$T/arch.jar" "$U/api/search?q=nguyen"
+arch_code=$code
+req -b "$T/desk.jar" "$U/api/search?q=nguyen"
+if [ "$arch_code" = 404 ]; then
+	expect_eq "no /api/search yet: the front desk gets 404 too" "$code" 404
+else
+	expect_eq "the front desk is refused /api/search: 403" "$code" 403
+fi
+req -b "$T/arch.jar" "$U/tiep-nhan"
+expect_eq "the archivist is refused the front-desk page: 403" "$code" 403
+"$BIN" "${C[@]}" user del lan >/dev/null
+req -b "$T/desk.jar" "$U/trang-thai"
+expect_eq "a deleted user's session ends at once (redirect to login)" "$code" 303
+req -b "$T/desk.jar" "$U/api/me"
+expect_eq "... and the API says 401" "$code" 401
+web_user lan front_desk "$DESK_PW"
+
+# --- the browser: login page, wrong password, roles, logout ------------------------
+export SOHOA_TEST_DESK=lan SOHOA_TEST_DESK_PW=$DESK_PW SOHOA_TEST_ARCH=minh SOHOA_TEST_ARCH_PW=$ARCH_PW
+web_node security.mjs
+[ -s "$(dirname "$0")/../docs/screenshots/dang-nhap.png" ] && ok "a screenshot of the login page is in docs/screenshots" ||
+	not_ok "a screenshot of the login page is in docs/screenshots"
+
+# --- login rate limit ------------------------------------------------------------------
+for i in 1 2 3 4 5; do login lan "wrong-$i" "$T/none.jar"; done
+expect_eq "the fifth wrong password is still a 401" "$code" 401
+login lan "$DESK_PW" "$T/none.jar"
+expect_eq "then even the right password gets 429" "$code" 429
+login minh "$ARCH_PW" "$T/none.jar"
+expect_eq "another user from the same address still logs in" "$code" 200
+
+# --- the audit trail ----------------------------------------------------------------------
+web_stop
+run "$BIN" "${C[@]}" audit show --json
+for a in login login_failed logout user_add user_del; do
+	n=$(jq --arg a "$a" '[.[] | select(.action == $a)] | length' "$T/out")
+	[ "${n:-0}" -ge 1 ] && ok "the audit trail holds $a ($n)" || not_ok "the audit trail holds $a"
+done
+expect_eq "the wrong password for minh is audited with its user" \
+	"$(jq '[.[] | select(.action == "login_failed" and .user == "minh")] | length >= 1' "$T/out")" true
+run "$BIN" "${C[@]}" audit show --user lan --since 2000-01-01
+expect_in "audit show --user filters" "$out" "login"
+[ -z "$(printf '%s\n' "$out" | awk -F'\t' '$3 != "lan"')" ] && ok "... only lan's entries" ||
+	not_ok "... only lan's entries"
+run "$BIN" "${C[@]}" audit show --until 2000-01-01
+expect_eq "audit show --until before everything is empty" "$out" ""
+run "$BIN" "${C[@]}" audit verify
+expect_rc "sohoa audit verify passes" 0
+expect_in "... counting the entries" "$out" "chain intact"
+cp "$T/data/audit.log" "$T/audit.good"
+# edit entry 4: its user becomes someone else
+awk 'NR == 4 { sub(/"user":"[^"]*"/, "\"user\":\"someone\"") } { print }' "$T/audit.good" >"$T/data/audit.log"
+run "$BIN" "${C[@]}" audit verify
+expect_rc "an edited entry fails audit verify" 1
+expect_in "... naming its line" "$err" "audit.log:4:"
+head -n -1 "$T/audit.good" >"$T/data/audit.log"
+run "$BIN" "${C[@]}" audit verify
+expect_rc "a removed last entry fails audit verify" 1
+expect_in "... saying so" "$err" "were removed"
+cp "$T/audit.good" "$T/data/audit.log"
+run "$BIN" "${C[@]}" audit verify
+expect_rc "the original trail verifies again" 0
+
+# --- TLS on loopback: https, Secure cookie ---------------------------------------------------
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+	-keyout "$T/key.pem" -out "$T/cert.pem" >/dev/null 2>&1
+printf '[web]\ntls_cert = cert.pem\ntls_key = key.pem\n' >>"$T/sohoa.conf"
+web_start || not_ok "sohoad starts with TLS"
+expect_in "the log gives an https address" "$SOHOA_WEB_URL" "https://127.0.0.1:"
+U=$SOHOA_WEB_URL
+req -k "$U/healthz"
+expect_eq "GET /healthz over TLS" "$code" 200
+req -k -c "$T/tls.jar" -H 'Content-Type: application/json' \
+	--data "$(jq -cn --arg p "$ARCH_PW" '{user: "minh", password: $p}')" "$U/api/login"
+expect_eq "login over TLS" "$code" 200
+expect_in "the cookie is Secure under TLS" "$(cat "$T/hdr")" "Path=/; Secure"
+web_stop
+
+grep -qE "Sanitizer|runtime error" "$T/sohoad.log" && not_ok "sohoad's log holds no sanitizer report" ||
+	ok "sohoad's log holds no sanitizer report"
+finish
