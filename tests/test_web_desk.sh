@@ -155,6 +155,52 @@ expect_rc "the receipt's case (number read from the page) has a bundle that veri
 run "$BIN" "${C[@]}" show --json "$RCASE"
 expect_eq "the receipt is filed as its own component" \
 	"$(jq -r '.components[0].name' "$T/out")" "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"
+# --- a draft from the command line (sohoa scan --daemon --hold) ---------------
+CASE2=000.00.22.H27-251009-0043
+run "$BIN" "${C[@]}" scan --hold --case "$CASE2" --device pnm:0 --set filename="$T/a.pgm"
+expect_rc "--hold without --daemon is a usage error" 2
+run "$BIN" "${C[@]}" scan --daemon --hold --case "$CASE2" --component "Tờ khai" --device pnm:0 \
+	--set filename="$T/a.pgm"
+expect_rc "sohoa scan --daemon --hold queues a draft" 0
+login lan "$DESK_PW"
+J2=
+for _ in $(seq 300); do
+	api GET /api/desk/jobs
+	J2=$(jq -r --arg c "$CASE2" '.drafts[] | select(.case == $c and .state == "captured" and .pages == 1) | .job' "$T/body")
+	[ -n "$J2" ] && break
+	sleep 0.2
+done
+[ -n "$J2" ] && ok "the draft waits in the spool, captured" || not_ok "the draft waits in the spool, captured ($(cat "$T/body"))"
+for _ in $(seq 300); do
+	[ "$("$BIN" "${C[@]}" status --json | jq -r .idle)" = true ] && break
+	sleep 0.2
+done
+s=$("$BIN" "${C[@]}" status --json)
+expect_eq "sohoad is idle with the draft recognized and held" "$(printf '%s' "$s" | jq -r .idle)" true
+expect_eq "status shows it held" "$(printf '%s' "$s" | jq -r --arg j "$J2" '.jobs[] | select(.id == $j) | .held')" true
+[ ! -e "$T/data/archive/$CASE2.zip" ] && ok "nothing is filed before the commit" || not_ok "nothing is filed before the commit"
+api POST "/api/desk/job/$J2/commit"
+expect_eq "the draft is committed over the API" "$code" 200
+for _ in $(seq 300); do [ -s "$T/data/archive/$CASE2.zip" ] && [ -z "$(ls "$T/data/spool")" ] && break; sleep 0.2; done
+run "$BIN" "${C[@]}" verify "$T/data/archive/$CASE2.zip"
+expect_rc "then it is filed and verifies" 0
+api POST "/api/desk/job/$J2/view" '{"pages":[]}'
+[ "$code" -ge 400 ] && ok "a filed draft no longer changes ($code)" || not_ok "a filed draft no longer changes ($code)"
+
+# --- [web] procedures from a file ----------------------------------------------
+web_stop
+printf '{"procedures":[{"name":"Cấp bản sao trích lục hộ tịch","code":"X.1","components":["Tờ khai","Căn cước"]}]}\n' >"$T/proc.json"
+printf '[web]\nprocedures = proc.json\n' >>"$T/sohoa.conf"
+web_start || not_ok "sohoad starts again with [web] procedures"
+U=$SOHOA_WEB_URL
+login lan "$DESK_PW"
+api GET /api/desk/procedures
+expect_eq "the procedures come from the file" "$(jq -c '[.procedures[].name]' "$T/body")" '["Cấp bản sao trích lục hộ tịch"]'
+printf '{"procedures": 3}\n' >"$T/proc.json"
+api GET /api/desk/procedures
+expect_eq "a wrong procedures file is a server error" "$code" 500
+expect_in "naming the file and what is wrong" "$(jq -r .error "$T/body")" "proc.json"
+
 for s in tiep-nhan-ma-sai tiep-nhan-ban-nhap tiep-nhan-da-luu; do
 	[ -s "$(dirname "$0")/../docs/screenshots/$s.png" ] && ok "screenshot $s.png" || not_ok "screenshot $s.png"
 done
