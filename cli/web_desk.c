@@ -482,6 +482,30 @@ done:
 	return out;
 }
 
+/* A committed draft that sohoad could not file: the fault its stages
+ * keep (`sohoa status`), or NULL.  *out owned. */
+static char *stage_fault(const struct cli_web *w, const char *id)
+{
+	char *answer = NULL, *out = NULL;
+	json_t *st, *jobs;
+
+	if (cli_control_call(&answer, w->cfg, "{\"cmd\":\"status\"}") !=
+	    SOHOA_OK)
+		return NULL;
+	st = json_loads(answer, JSON_DISABLE_EOF_CHECK, NULL);
+	free(answer);
+	jobs = json_object_get(st, "jobs");
+	for (size_t i = 0; i < json_array_size(jobs) && !out; i++) {
+		json_t *j = json_array_get(jobs, i);
+
+		if (jstr(j, "id") && !strcmp(jstr(j, "id"), id) &&
+		    jstr(j, "error"))
+			out = strdup(jstr(j, "error"));
+	}
+	json_decref(st);
+	return out;
+}
+
 /* GET /api/desk/job/ID: the draft as the page shows it. */
 static int get_job(sohoa_web_response *resp, const struct cli_web *w,
                    const char *id, const char *dir)
@@ -553,6 +577,14 @@ static int get_job(sohoa_web_response *resp, const struct cli_web *w,
 	              sohoa_scan_job_committed_by(sj), "committed_at",
 	              sohoa_scan_job_committed_at(sj), "error",
 	              sohoa_scan_job_error(sj), "pages", pages);
+	if (o && !sohoa_scan_job_held(sj)) {
+		char *fault = stage_fault(w, id);
+
+		if (fault)
+			json_object_set_new(o, "filing_error",
+			                    json_string(fault));
+		free(fault);
+	}
 	sohoa_scan_job_free(sj);
 	resp->json = o;
 	return o ? SOHOA_OK : oom(resp);
@@ -941,7 +973,7 @@ static int h_job_get(sohoa_web_request *req, sohoa_web_response *resp,
 		sohoa_scan_job *sj = NULL;
 		unsigned char *png = NULL;
 		size_t len = 0, i = 0;
-		char *path = NULL;
+		char *path = NULL, cno[SOHOA_CASE_MAX], detail[400];
 
 		/* only a journaled page (not the journal, not a result) */
 		if (sohoa_scan_job_open(&sj, dir, 1) == SOHOA_OK)
@@ -956,10 +988,26 @@ static int h_job_get(sohoa_web_request *req, sohoa_web_response *resp,
 			return sohoa_web_error(resp, 404, NULL, "no such page");
 		}
 		path = strdup(sohoa_scan_job_page(sj, i)->path);
+		snprintf(cno, sizeof(cno), "%s",
+		         sohoa_scan_job_get_params(sj)->case_number);
 		sohoa_scan_job_free(sj);
 		free(dir);
 		if (!path)
 			return oom(resp);
+		/* a draft may hold ID cards: every preview shown is a view */
+		snprintf(detail, sizeof(detail), "draft %s page %s (preview)",
+		         id, slash + 6);
+		if (sohoa_web_audit(req) &&
+		    sohoa_audit_log(sohoa_web_audit(req),
+		                    sohoa_web_user(req) ? sohoa_web_user(req)
+		                                        : "-",
+		                    "page_view", cno, detail) != SOHOA_OK) {
+			free(path);
+			return sohoa_web_error(resp, 500, NULL,
+			                       "the audit trail cannot be "
+			                       "written: %s",
+			                       sohoa_error_last());
+		}
 		rc = sohoa_scan_thumbnail(&png, &len, path, THUMB_SIDE);
 		free(path);
 		if (rc)

@@ -31,6 +31,7 @@ web_user minh archivist 'lưu-trữ-2025'
 # two different pages for the pnm backend, copied in turn to the file it reads
 pngtopnm "$DATA/text_vi.png" >"$T/a.pgm" 2>/dev/null
 pngtopnm "$DATA/one_line.png" >"$T/b.pgm" 2>/dev/null
+pngtopnm "$DATA/blank_noisy.png" 2>/dev/null | ppmtopgm >"$T/blank.pgm" 2>/dev/null
 CASE=000.00.22.H27-251008-0042
 # a receipt (Giấy tiếp nhận) with its case number in a QR code and the text
 pngtopnm "$DATA/batch/03-separator-b.png" 2>/dev/null | ppmtopgm >"$T/receipt.pgm" 2>/dev/null
@@ -97,7 +98,7 @@ expect_eq "then it is gone" "$code" 404
 
 # --- the page, keyboard only ---------------------------------------------------
 export DESK_PW DESK_CASE=$CASE DESK_BAD_CASE=000.00.22.H27-251341-0001 \
-	DESK_PNM="$T/feed.pgm" DESK_PAGES="$T/a.pgm:$T/b.pgm" DESK_RESULT="$T/result.json" \
+	DESK_PNM="$T/feed.pgm" DESK_PAGES="$T/a.pgm:$T/b.pgm:$T/blank.pgm" DESK_RESULT="$T/result.json" \
 	DESK_RECEIPT="$T/receipt.pgm" DESK_RECEIPT_CASE="$RCASE"
 web_node desk.mjs
 
@@ -147,6 +148,8 @@ expect_rc "the audit trail verifies" 0
 run "$BIN" "${C[@]}" audit show --json --case "$CASE"
 expect_eq "field_correct is audited for lan" \
 	"$(jq '[.[] | select(.action == "field_correct" and .user == "lan")] | length >= 1' "$T/out")" true
+expect_eq "the draft previews lan saw are audited as page views" \
+	"$(jq '[.[] | select(.action == "page_view" and .user == "lan")] | length >= 4' "$T/out")" true
 expect_eq "desk_commit is audited once for lan" \
 	"$(jq '[.[] | select(.action == "desk_commit" and .user == "lan")] | length' "$T/out")" 1
 RZ="$T/data/archive/$RCASE.zip"

@@ -1,10 +1,12 @@
 // desk.mjs -- the front-desk flow in Debian's Chromium, keyboard only
 // after login: pick the pnm scanner and its profile, type an invalid case
 // number (the problem is shown) then the right one as a barcode reader
-// does (fast, then Enter), pick the component, scan (Enter) three pages,
-// rotate one, move one, remove one, correct an identity field and confirm
-// another, commit (Ctrl+Enter) and see what was filed.  The shell side
-// (tests/test_web_desk.sh) checks the bundle and the audit trail; what it
+// does (fast, then Enter), pick the component, scan (Enter) three pages
+// (the third blank, and marked so), turn one, move one, remove the blank
+// one, rescan the first, correct an identity field and confirm another,
+// commit (Ctrl+Enter) and see what was filed; then read a case number
+// from a receipt page and file that.  The shell side
+// (tests/test_web_desk.sh) checks the bundles and the audit trail; what it
 // needs to know is written to DESK_RESULT as JSON.
 import { writeFileSync, copyFileSync } from 'node:fs';
 import { BASE, launch, login, shot, check, expect, notOk, finish } from './lib.mjs';
@@ -155,6 +157,10 @@ try {
 		await until('the order saved', async () => (await job()).pages[1].file === rotated, 10000);
 	});
 	const third = (await job()).pages[2].file;
+	check('the blank third page is marked blank', (await job()).pages[2].ocr.blank === true);
+	await expect('the blank page shows the "Trang trắng" mark', async () => {
+		await page.waitForSelector(`#pages li[data-file="${third}"] .badge:has-text("Trang trắng")`, { timeout: 10000 });
+	});
 	await expect('Delete on the third page removes it (kept in the draft, marked)', async () => {
 		await page.keyboard.press('ArrowDown');
 		await page.keyboard.press('Delete');
@@ -168,6 +174,7 @@ try {
 	// --- rescan: the new page takes the first page's place -------------------
 	const replaced = (await job()).pages[0].file;
 	await expect('"Quét lại" on the first page puts a new scan in its place', async () => {
+		copyFileSync(PAGES[1], PNM);
 		await tabTo('#pages li:nth-child(1) button.rescan', true);
 		await page.keyboard.press('Enter');
 		d = await pagesDone(4);

@@ -345,6 +345,7 @@
 		let state = STATE_TEXT[d.state] || d.state;
 		if (d.state === 'faulted' && d.error) state += ' ' + d.error;
 		if (d.committed && !d.filed) state = 'Đã chuyển lưu trữ, đang ghi…';
+		if (d.filing_error) showError('draft-error', 'Chưa lưu được vào kho lưu trữ (báo quản trị viên; các trang vẫn được giữ an toàn): ' + d.filing_error);
 		$('draft-state').textContent = `${state} ${kept} trang` +
 			(waitingOcr ? `, ${waitingOcr} trang đang nhận dạng.` : '.');
 		$('commit').disabled = !!d.committed || d.state === 'capturing' || kept === 0 || !d.case;
