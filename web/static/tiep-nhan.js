@@ -368,6 +368,9 @@
 			}
 			replaceFile = null;
 		}
+		// while a scan holds the draft (or once committed) it cannot change
+		const locked = !!d.committed || d.busy;
+		for (const b of pagesEl.querySelectorAll('.tools button, .confirm')) b.disabled = locked;
 		if (receiptMode && !d.case) readCaseFromPages(d.pages);
 	}
 
@@ -426,6 +429,8 @@
 
 	function pageKeys(ev, li) {
 		if (ev.target !== li) return; // typing in a field
+		if (draft && (draft.busy || draft.committed) &&
+			(ev.altKey || (ev.key !== 'ArrowUp' && ev.key !== 'ArrowDown'))) return;
 		const k = ev.key;
 		if ((k === 'ArrowUp' || k === 'ArrowDown') && ev.altKey) {
 			ev.preventDefault();
