@@ -332,6 +332,16 @@ int cmd_scan(int argc, char **argv)
 			                     resume, p->what);
 			goto done;
 		}
+		if (sohoa_scan_job_held(job.sj) && !capture_only) {
+			/* only sohoad scans into a draft; staff file it */
+			rc =
+			    sohoa_error_set(SOHOA_EINVALID,
+			                    "job %s is a front-desk draft: "
+			                    "scan into it and commit it on the "
+			                    "Tiếp nhận page of sohoad",
+			                    resume);
+			goto done;
+		}
 		if ((rc = sohoa_scan_job_add_options(job.sj, so.set, so.nset)))
 			goto done;
 		so = p->scan;

@@ -119,8 +119,9 @@ static const struct cli_command commands[] = {
      "file), and the fault message.  States: running (a process holds\n"
      "it), interrupted (its process died while capturing), faulted (a\n"
      "device fault), captured and filing (pages all in, not yet filed),\n"
-     "filed (in the bundle, not yet indexed).\n"
-     "Continue any of them with 'sohoa scan --resume JOB'.\n"},
+     "filed (in the bundle, not yet indexed), draft (a front-desk scan\n"
+     "held until staff commit it on the Tiếp nhận page).\n"
+     "Continue any of them but drafts with 'sohoa scan --resume JOB'.\n"},
     {"status", cmd_status, "what sohoad is doing: queues, jobs, rates",
      "usage: sohoa status [--json]\n"
      "\n"

@@ -174,6 +174,11 @@ for _ in $(seq 300); do
 	sleep 0.2
 done
 [ -n "$J2" ] && ok "the draft waits in the spool, captured" || not_ok "the draft waits in the spool, captured ($(cat "$T/body"))"
+run "$BIN" "${C[@]}" jobs
+expect_in "sohoa jobs shows it as a draft" "$out" "$J2	draft	1	$CASE2"
+run "$BIN" "${C[@]}" scan --resume "$J2"
+expect_rc "a draft cannot be filed from the command line" 1
+expect_in "it says where it is committed" "$err" "Tiếp nhận"
 for _ in $(seq 300); do
 	[ "$("$BIN" "${C[@]}" status --json | jq -r .idle)" = true ] && break
 	sleep 0.2
