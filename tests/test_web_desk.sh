@@ -187,15 +187,8 @@ s=$("$BIN" "${C[@]}" status --json)
 expect_eq "sohoad is idle with the draft recognized and held" "$(printf '%s' "$s" | jq -r .idle)" true
 expect_eq "status shows it held" "$(printf '%s' "$s" | jq -r --arg j "$J2" '.jobs[] | select(.id == $j) | .held')" true
 [ ! -e "$T/data/archive/$CASE2.zip" ] && ok "nothing is filed before the commit" || not_ok "nothing is filed before the commit"
-api POST "/api/desk/job/$J2/commit"
-expect_eq "the draft is committed over the API" "$code" 200
-for _ in $(seq 300); do [ -s "$T/data/archive/$CASE2.zip" ] && [ -z "$(ls "$T/data/spool")" ] && break; sleep 0.2; done
-run "$BIN" "${C[@]}" verify "$T/data/archive/$CASE2.zip"
-expect_rc "then it is filed and verifies" 0
-api POST "/api/desk/job/$J2/view" '{"pages":[]}'
-[ "$code" -ge 400 ] && ok "a filed draft no longer changes ($code)" || not_ok "a filed draft no longer changes ($code)"
 
-# --- [web] procedures from a file ----------------------------------------------
+# --- a restart (with [web] procedures from a file) keeps the draft held ----
 web_stop
 printf '{"procedures":[{"name":"Cấp bản sao trích lục hộ tịch","code":"X.1","components":["Tờ khai","Căn cước"]}]}\n' >"$T/proc.json"
 printf '[web]\nprocedures = proc.json\n' >>"$T/sohoa.conf"
@@ -208,6 +201,24 @@ printf '{"procedures": 3}\n' >"$T/proc.json"
 api GET /api/desk/procedures
 expect_eq "a wrong procedures file is a server error" "$code" 500
 expect_in "naming the file and what is wrong" "$(jq -r .error "$T/body")" "proc.json"
+
+api GET /api/desk/jobs
+expect_eq "the draft is still held after a restart of sohoad" \
+	"$(jq -r --arg j "$J2" '.drafts[] | select(.job == $j) | .state' "$T/body")" captured
+for _ in $(seq 100); do
+	[ "$("$BIN" "${C[@]}" status --json | jq -r .idle)" = true ] && break
+	sleep 0.2
+done
+[ ! -e "$T/data/archive/$CASE2.zip" ] && ok "the restarted sohoad does not file it either" ||
+	not_ok "the restarted sohoad does not file it either"
+api POST "/api/desk/job/$J2/commit"
+expect_eq "the draft is committed over the API" "$code" 200
+for _ in $(seq 300); do [ -s "$T/data/archive/$CASE2.zip" ] && [ -z "$(ls "$T/data/spool")" ] && break; sleep 0.2; done
+run "$BIN" "${C[@]}" verify "$T/data/archive/$CASE2.zip"
+expect_rc "then it is filed and verifies" 0
+api POST "/api/desk/job/$J2/view" '{"pages":[]}'
+[ "$code" -ge 400 ] && ok "a filed draft no longer changes ($code)" || not_ok "a filed draft no longer changes ($code)"
+
 
 for s in tiep-nhan-ma-sai tiep-nhan-ban-nhap tiep-nhan-da-luu; do
 	[ -s "$(dirname "$0")/../docs/screenshots/$s.png" ] && ok "screenshot $s.png" || not_ok "screenshot $s.png"
