@@ -831,6 +831,36 @@ static int post_view(sohoa_web_response *resp, sohoa_scan_job *sj, json_t *b,
 	return resp->json ? SOHOA_OK : oom(resp);
 }
 
+/* Is `value` what the OCR read for the field of page `file`? */
+static int same_as_read(const sohoa_scan_job *sj, const char *file,
+                        const char *field, const char *value)
+{
+	sohoa_ocr_result r;
+	char *analysis = NULL;
+	json_t *an = NULL;
+	const char *read;
+	int same = 0;
+
+	for (size_t i = 0; i < sohoa_scan_job_npages(sj); i++) {
+		const sohoa_scan_page *pg = sohoa_scan_job_page(sj, i);
+
+		if (strcmp(file_of(pg), file))
+			continue;
+		sohoa_ocr_result_init(&r);
+		if (cli_ocr_result_load(pg->path, &r, &analysis) == SOHOA_OK &&
+		    analysis)
+			an = json_loads(analysis, 0, NULL);
+		sohoa_ocr_result_dispose(&r);
+		break;
+	}
+	read = json_string_value(json_object_get(
+	    json_object_get(json_object_get(an, "fields"), field), "value"));
+	same = read && !strcmp(read, value);
+	json_decref(an);
+	free(analysis);
+	return same;
+}
+
 /* POST .../field {"file","field","value"}: confirm (same value as the
  * OCR read) or correct; audited as field_correct (names, not values:
  * the audit trail holds no personal data). */
@@ -851,12 +881,16 @@ static int post_field(sohoa_web_request *req, sohoa_web_response *resp,
 		    resp, 400, "value",
 		    "Giá trị không phải văn bản UTF-8 hợp lệ");
 	rc = sohoa_scan_job_correct(sj, file, field, nfc, user);
-	free(nfc);
-	if (rc)
+	if (rc) {
+		free(nfc);
 		return sohoa_web_error(resp, 400, "field", "%s",
 		                       sohoa_error_last());
-	snprintf(detail, sizeof(detail), "job %s page %s field %s",
-	         sohoa_scan_job_id(sj), file, field);
+	}
+	snprintf(detail, sizeof(detail), "job %s page %s field %s %s",
+	         sohoa_scan_job_id(sj), file, field,
+	         same_as_read(sj, file, field, nfc) ? "confirmed as read"
+	                                            : "corrected");
+	free(nfc);
 	if (sohoa_web_audit(req) &&
 	    sohoa_audit_log(sohoa_web_audit(req), user, "field_correct",
 	                    sohoa_scan_job_get_params(sj)->case_number,

@@ -146,8 +146,14 @@ expect_eq "the revision the page showed is the bundle's" \
 run "$BIN" "${C[@]}" audit verify
 expect_rc "the audit trail verifies" 0
 run "$BIN" "${C[@]}" audit show --json --case "$CASE"
-expect_eq "field_correct is audited for lan" \
-	"$(jq '[.[] | select(.action == "field_correct" and .user == "lan")] | length >= 1' "$T/out")" true
+expect_eq "field_correct is audited for lan: one correction" \
+	"$(jq '[.[] | select(.action == "field_correct" and .user == "lan" and (.detail | endswith(" corrected")))] | length' "$T/out")" 1
+if [ -n "$conf" ]; then
+	expect_eq "and one confirmation" \
+		"$(jq '[.[] | select(.action == "field_correct" and (.detail | endswith("confirmed as read")))] | length' "$T/out")" 1
+fi
+grep -qF "$new" "$T/data/audit.log" && not_ok "the audit trail holds no field value" ||
+	ok "the audit trail holds no field value"
 expect_eq "the draft previews lan saw are audited as page views" \
 	"$(jq '[.[] | select(.action == "page_view" and .user == "lan")] | length >= 4' "$T/out")" true
 expect_eq "desk_commit is audited once for lan" \
