@@ -685,7 +685,7 @@ static int h_scan(sohoa_web_request *req, sohoa_web_response *resp,
 		                       "expected a JSON object");
 	if (id) { /* more pages into a draft */
 		const sohoa_scan_job_params *jp;
-		char dev[256], cno[SOHOA_CASE_MAX];
+		char dev[256], cno[SOHOA_CASE_MAX], prev[32];
 
 		if (job_dir(&dir, w, id, strlen(id)))
 			return sohoa_web_error(resp, 400, "job",
@@ -694,18 +694,31 @@ static int h_scan(sohoa_web_request *req, sohoa_web_response *resp,
 			free(dir);
 			return SOHOA_OK;
 		}
-		free(dir);
 		jp = sohoa_scan_job_get_params(sj);
 		snprintf(dev, sizeof(dev), "%s",
 		         jp->scan.device ? jp->scan.device : "");
 		snprintf(cno, sizeof(cno), "%s", jp->case_number);
-		rc = strcmp(sohoa_scan_job_state(sj), SOHOA_SCAN_JOB_CAPTURING)
+		snprintf(prev, sizeof(prev), "%s", sohoa_scan_job_state(sj));
+		rc = strcmp(prev, SOHOA_SCAN_JOB_CAPTURING)
 		         ? sohoa_scan_job_set_state(
 		               sj, SOHOA_SCAN_JOB_CAPTURING, NULL)
 		         : SOHOA_OK;
 		sohoa_scan_job_free(sj);
-		if (rc == SOHOA_OK)
-			rc = queue_scan(&rid, w, id, dev, cno);
+		if (rc == SOHOA_OK &&
+		    (rc = queue_scan(&rid, w, id, dev, cno))) {
+			char msg[1024];
+
+			/* not queued: the draft is as it was (when nobody
+			 * took it meanwhile) */
+			snprintf(msg, sizeof(msg), "%s", sohoa_error_last());
+			if (strcmp(prev, SOHOA_SCAN_JOB_CAPTURING) &&
+			    sohoa_scan_job_open(&sj, dir, 0) == SOHOA_OK) {
+				sohoa_scan_job_set_state(sj, prev, NULL);
+				sohoa_scan_job_free(sj);
+			}
+			sohoa_error_set(rc, "%s", msg);
+		}
+		free(dir);
 		if (rc)
 			return sohoa_web_error(resp, 503, NULL,
 			                       "Không gửi được lệnh quét: %s",
@@ -946,6 +959,14 @@ static int post_commit(sohoa_web_request *req, sohoa_web_response *resp,
 	char detail[512];
 	size_t n = 0;
 
+	/* we hold the job: a scan left `capturing` died or never started
+	 * (its request is still queued: it will find the job captured) */
+	if (!strcmp(sohoa_scan_job_state(sj), SOHOA_SCAN_JOB_CAPTURING) &&
+	    sohoa_scan_job_npages(sj) > 0 &&
+	    sohoa_scan_job_set_state(sj, SOHOA_SCAN_JOB_CAPTURED, NULL) !=
+	        SOHOA_OK)
+		return sohoa_web_error(resp, 500, NULL, "%s",
+		                       sohoa_error_last());
 	if (sohoa_scan_job_commit(sj, user) != SOHOA_OK)
 		return sohoa_web_error(
 		    resp, 409, NULL, "%s",

@@ -348,7 +348,9 @@
 		if (d.filing_error) showError('draft-error', 'Chưa lưu được vào kho lưu trữ (báo quản trị viên; các trang vẫn được giữ an toàn): ' + d.filing_error);
 		$('draft-state').textContent = `${state} ${kept} trang` +
 			(waitingOcr ? `, ${waitingOcr} trang đang nhận dạng.` : '.');
-		$('commit').disabled = !!d.committed || d.state === 'capturing' || kept === 0 || !d.case;
+		// a scan that is running holds the draft (busy); one that died or
+		// is still queued leaves it "capturing": the commit files what is in
+		$('commit').disabled = !!d.committed || d.busy || kept === 0 || !d.case;
 		$('scan-more').disabled = !!d.committed || d.busy;
 
 		if (d.filed || !d.pages) return;
