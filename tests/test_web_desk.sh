@@ -54,6 +54,8 @@ api() { # METHOD PATH [JSON] -> $code, body in $T/body
 login minh 'lưu-trữ-2025'
 api GET /api/desk/procedures
 expect_eq "an archivist may not use the front-desk API" "$code" 403
+api GET /tiep-nhan
+expect_eq "nor open the Tiếp nhận page" "$code" 403
 login lan "$DESK_PW"
 api GET "/api/desk/case?number=000.00.22.H27-251341-0001"
 expect_eq "the case check answers" "$code" 200
