@@ -114,6 +114,19 @@ try {
 		await page.waitForSelector('#case-msg.good', { timeout: 10000 });
 		await until('focus on the component', async () => (await focused()) === 'component', 5000);
 	});
+	await expect('a code read while the component field has the focus goes to the case number', async () => {
+		await page.keyboard.type('Tờ', { delay: 120 }); // a person typing
+		await page.keyboard.type(CASE, { delay: 3 });   // the reader
+		await page.keyboard.press('Enter');
+		await until('focus back on the case number', async () => (await focused()) === 'case', 5000);
+		if ((await page.$eval('#case', (e) => e.value)) !== CASE) throw new Error('case field not filled');
+		const c = await page.$eval('#component', (e) => e.value);
+		if (c !== 'Tờ') throw new Error(`component holds ${c}`);
+		if (await page.isVisible('#draft')) throw new Error('a draft was started');
+		await tabTo('#component');
+		await page.keyboard.press('Control+A');
+		await page.keyboard.press('Backspace');
+	});
 	await expect('the component is typed and Enter scans', async () => {
 		await page.keyboard.type(COMPONENT);
 		await page.keyboard.press('Enter');

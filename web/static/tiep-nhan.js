@@ -178,6 +178,39 @@
 		else compIn.focus();
 	});
 	compIn.addEventListener('input', () => { compMsg.textContent = ''; compIn.removeAttribute('aria-invalid'); });
+
+	// A barcode reader types the code far faster than a person, then
+	// Enter, into whatever field has the focus.  A burst like that which
+	// has the shape of a case number goes to the case number field, and the
+	// field it landed in gets its text back.
+	const CASE_SHAPE = /^[0-9A-Za-z]{1,10}(\.[0-9A-Za-z]{1,10}){0,6}-\d{6}-\d{4,12}$/;
+	let burst = { target: null, start: 0, before: '', keys: 0, last: 0 };
+	document.addEventListener('keydown', (ev) => {
+		const t = ev.target;
+		if (t === caseIn || !(t instanceof HTMLInputElement) || t.type !== 'text') return;
+		const now = performance.now();
+		if (ev.key === 'Enter') {
+			const typed = t.value.slice(burst.before.length).trim();
+			if (burst.target === t && burst.keys >= 10 && (now - burst.start) / burst.keys < 35 &&
+				t.value.startsWith(burst.before) && CASE_SHAPE.test(typed)) {
+				ev.preventDefault();
+				ev.stopImmediatePropagation();
+				t.value = burst.before;
+				t.dispatchEvent(new Event('input'));
+				caseIn.value = typed;
+				caseIn.focus();
+				checkCase();
+			}
+			burst = { target: null, start: 0, before: '', keys: 0, last: 0 };
+			return;
+		}
+		if (ev.key.length !== 1) return;
+		if (burst.target !== t || now - burst.last > 100) {
+			burst = { target: t, start: now, before: t.value, keys: 0, last: now };
+		}
+		burst.keys++;
+		burst.last = now;
+	}, true);
 	$('procedure').addEventListener('change', procedureChanged);
 	$('device').addEventListener('change', () => { deviceChanged(); save(); });
 	for (const id of ['source', 'mode', 'dpi', 'options']) $(id).addEventListener('change', save);
