@@ -685,7 +685,7 @@ static int h_scan(sohoa_web_request *req, sohoa_web_response *resp,
 		                       "expected a JSON object");
 	if (id) { /* more pages into a draft */
 		const sohoa_scan_job_params *jp;
-		char dev[256], cno[SOHOA_CASE_MAX], prev[32];
+		char dev[256], cno[SOHOA_CASE_MAX], prev[32], perr[512];
 
 		if (job_dir(&dir, w, id, strlen(id)))
 			return sohoa_web_error(resp, 400, "job",
@@ -699,6 +699,9 @@ static int h_scan(sohoa_web_request *req, sohoa_web_response *resp,
 		         jp->scan.device ? jp->scan.device : "");
 		snprintf(cno, sizeof(cno), "%s", jp->case_number);
 		snprintf(prev, sizeof(prev), "%s", sohoa_scan_job_state(sj));
+		snprintf(perr, sizeof(perr), "%s",
+		         sohoa_scan_job_error(sj) ? sohoa_scan_job_error(sj)
+		                                  : "");
 		rc = strcmp(prev, SOHOA_SCAN_JOB_CAPTURING)
 		         ? sohoa_scan_job_set_state(
 		               sj, SOHOA_SCAN_JOB_CAPTURING, NULL)
@@ -713,7 +716,8 @@ static int h_scan(sohoa_web_request *req, sohoa_web_response *resp,
 			snprintf(msg, sizeof(msg), "%s", sohoa_error_last());
 			if (strcmp(prev, SOHOA_SCAN_JOB_CAPTURING) &&
 			    sohoa_scan_job_open(&sj, dir, 0) == SOHOA_OK) {
-				sohoa_scan_job_set_state(sj, prev, NULL);
+				sohoa_scan_job_set_state(sj, prev,
+				                         perr[0] ? perr : NULL);
 				sohoa_scan_job_free(sj);
 			}
 			sohoa_error_set(rc, "%s", msg);
