@@ -285,6 +285,7 @@
 		try {
 			await api('/api/desk/scan', { method: 'POST', body: { job: jobId } });
 			$('draft-state').textContent = 'Đang quét…';
+			poll();
 		} catch (e) {
 			showError('draft-error', e);
 		}
@@ -348,7 +349,10 @@
 		draft = d;
 		render();
 		if (d.filed) return showFiled(d);
-		pollTimer = setTimeout(poll, 1000);
+		// every second while something is on its way, else now and then
+		const pending = d.state === 'capturing' || d.busy || (d.committed && !d.filed) ||
+			(d.pages || []).some((p) => !p.ocr);
+		pollTimer = setTimeout(poll, pending ? 1000 : 4000);
 	}
 
 	function view() { // staff's arrangement, as shown
