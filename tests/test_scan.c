@@ -1499,6 +1499,66 @@ static void draft_journal_keeps_staff_decisions(void **state)
 	free(dir);
 }
 
+/* A draft started from its receipt page has no case number until staff
+ * (or the number read from the page) give it one; it cannot be committed
+ * before, and the number it gets is normalized and survives a reopen. */
+static void draft_without_case_number_waits_for_one(void **state)
+{
+	struct fixture *fx = *state;
+	const char *sets[] = {"test-picture=Grid", "read-return-value=Default"};
+	sohoa_scan_job_params p = {.what = "scan",
+	                           .case_number = "",
+	                           .component = "Giấy tiếp nhận",
+	                           .kind = "component",
+	                           .hold = 1,
+	                           .scan = {.device = "test:0",
+	                                    .source = "flatbed",
+	                                    .dpi = 25,
+	                                    .set = sets,
+	                                    .nset = 2,
+	                                    .max_pages = 1}};
+	sohoa_scan_job *job = NULL;
+	char *dir = NULL;
+
+	assert_int_equal(sohoa_scan_job_create(&job, fx->spool, &p), SOHOA_OK);
+	assert_non_null(dir = strdup(sohoa_scan_job_dir(job)));
+	assert_int_equal(
+	    sohoa_scan_run(&p.scan, dir, 1, sohoa_scan_job_add_page, job),
+	    SOHOA_OK);
+	assert_int_equal(sohoa_scan_job_set_state(job, "captured", NULL),
+	                 SOHOA_OK);
+	assert_string_equal(sohoa_scan_job_get_params(job)->case_number, "");
+	assert_int_equal(sohoa_scan_job_commit(job, "lan"), SOHOA_EINVALID);
+	assert_non_null(strstr(sohoa_error_last(), "no case number"));
+	assert_int_equal(
+	    sohoa_scan_job_set_case(job, "H27.151-251341-0001", "lan"),
+	    SOHOA_EINVALID); /* month 13 */
+	assert_int_equal(
+	    sohoa_scan_job_set_case(job, " h27.151-251008-0001 ", "lan"),
+	    SOHOA_OK);
+	assert_string_equal(sohoa_scan_job_get_params(job)->case_number,
+	                    "H27.151-251008-0001");
+	sohoa_scan_job_free(job);
+	assert_int_equal(sohoa_scan_job_open(&job, dir, 0), SOHOA_OK);
+	assert_string_equal(sohoa_scan_job_get_params(job)->case_number,
+	                    "H27.151-251008-0001");
+	assert_int_equal(sohoa_scan_job_commit(job, "lan"), SOHOA_OK);
+	assert_int_equal(
+	    sohoa_scan_job_set_case(job, "H27.151-251008-0002", "lan"),
+	    SOHOA_EINVALID); /* committed */
+	sohoa_scan_job_free(job);
+	/* a job that is not a draft takes no staff decisions */
+	p.hold = 0;
+	p.case_number = "H27.151-251008-0003";
+	assert_int_equal(sohoa_scan_job_create(&job, fx->spool, &p), SOHOA_OK);
+	assert_false(sohoa_scan_job_is_draft(job));
+	assert_false(sohoa_scan_job_held(job));
+	assert_int_equal(sohoa_scan_job_commit(job, "lan"), SOHOA_EINVALID);
+	assert_non_null(strstr(sohoa_error_last(), "not a draft"));
+	sohoa_scan_job_free(job);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1534,6 +1594,8 @@ int main(void)
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(draft_journal_keeps_staff_decisions,
 	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        draft_without_case_number_waits_for_one, setup, teardown),
 	    cmocka_unit_test_setup_teardown(job_journal_survives_a_crash, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(import_takes_each_file_type, setup,
