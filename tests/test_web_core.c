@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <setjmp.h>
@@ -156,7 +157,13 @@ static void users_add_check_passwd_del(void **state)
 	assert_int_equal(sohoa_users_check(u, "lan", NULL, &role),
 	                 SOHOA_EINVALID);
 
-	/* on disk: hashes, never the passwords */
+	/* on disk: readable by its owner only; hashes, never the passwords */
+	{
+		struct stat st;
+
+		assert_int_equal(stat(f->users, &st), 0);
+		assert_int_equal(st.st_mode & 0777, 0600);
+	}
 	assert_int_equal(sohoa_fs_read_all(&text, &len, f->users), SOHOA_OK);
 	assert_null(strstr(text, "quầy-một-2025"));
 	assert_null(strstr(text, "kho-luu-tru-9"));

@@ -10,8 +10,10 @@ unset SOHOA_CONFIG
 T=$(mktemp -d /tmp/sohoa-test-websec-XXXXXX)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/web/web_lib.sh"
+idle_pid=
 cleanup() {
 	web_stop
+	[ -n "$idle_pid" ] && kill -TERM "$idle_pid" 2>/dev/null && wait "$idle_pid"
 	[ "$fail" -gt 0 ] && sed 's/^/    log: /' "$T/sohoad.log" | tail -40
 	rm -rf "$T"
 }
@@ -54,6 +56,25 @@ printf '[web]\ntls_cert = cert.pem\n' >>"$T/open.conf"
 run "$SOHOAD" --config "$T/open.conf"
 expect_rc "a certificate without a key is refused (exit 3)" 3
 expect_in "it says both go together" "$err" "tls_cert and tls_key go together"
+
+# a second sohoad whose sessions end after 1 idle minute, checked at the
+# end (its own data folder)
+T2=$T/idle
+mkdir -p "$T2"
+( T=$T2 && web_conf "$T2/sohoa.conf" && printf '[web]\nsession_minutes = 1\n' >>"$T2/sohoa.conf" )
+printf '%s\n' "$ARCH_PW" | "$BIN" --config "$T2/sohoa.conf" user add minh --role archivist --password-stdin >/dev/null
+"$SOHOAD" --config "$T2/sohoa.conf" -v 2>"$T2/sohoad.log" >/dev/null &
+idle_pid=$!
+for _ in $(seq 200); do
+	U2=$(sed -n 's|.*web pages at \(http://[^ /]*\)/.*|\1|p' "$T2/sohoad.log")
+	[ -n "$U2" ] && break
+	sleep 0.1
+done
+curl -s -o /dev/null -c "$T2/jar" -H 'Content-Type: application/json' \
+	--data "$(jq -cn --arg p "$ARCH_PW" '{user: "minh", password: $p}')" "$U2/api/login"
+idle_t0=$(date +%s)
+expect_eq "a session is valid right after login" \
+	"$(curl -s -o /dev/null -w '%{http_code}' -b "$T2/jar" "$U2/api/me")" 200
 
 web_start || not_ok "sohoad starts and logs its web address"
 U=$SOHOA_WEB_URL
@@ -159,6 +180,11 @@ expect_eq "a wrong password: 401" "$code" 401
 login nobody-here "$ARCH_PW" "$T/none.jar"
 expect_eq "an unknown user: the same 401" "$code" 401
 expect_eq "... and the same answer" "$(jq -r .error "$T/body")" "wrong user name or password"
+req -H 'Content-Type: application/json' -H 'Origin: http://evil.example' \
+	--data "$(jq -cn --arg p "$ARCH_PW" '{user: "minh", password: $p}')" "$U/api/login"
+expect_eq "a login from another origin is refused, even with the right password" "$code" 403
+req -b "$T/arch.jar" -X POST -H "X-CSRF-Token: $ARCH_CSRF" -H 'Origin: http://evil.example' "$U/api/logout"
+expect_eq "a POST from another origin is refused despite session and token" "$code" 403
 req -H 'Content-Type: text/plain' --data '{"user":"minh","password":"x"}' "$U/api/login"
 expect_eq "a login that is not JSON (a cross-site form) is refused" "$code" 415
 login lan "$DESK_PW" "$T/desk.jar"
@@ -189,6 +215,16 @@ expect_eq "a deleted user's session ends at once (redirect to login)" "$code" 30
 req -b "$T/desk.jar" "$U/api/me"
 expect_eq "... and the API says 401" "$code" 401
 web_user lan front_desk "$DESK_PW"
+run bash -c "printf 'neues-passwort-1\n' | '$BIN' --config '$T/sohoa.conf' user passwd minh --password-stdin"
+expect_rc "user passwd changes a password" 0
+login minh "$ARCH_PW" "$T/none.jar"
+expect_eq "the old password no longer logs in" "$code" 401
+login minh neues-passwort-1 "$T/none.jar"
+expect_eq "the new one does" "$code" 200
+printf '%s\n' "$ARCH_PW" | "$BIN" "${C[@]}" user passwd minh --password-stdin >/dev/null
+run "$BIN" "${C[@]}" user passwd ghost --password-stdin </dev/null
+expect_rc "user passwd of an unknown user fails" 1
+expect_in "... saying how to see the users" "$err" "sohoa user list"
 
 # --- the browser: login page, wrong password, roles, logout ------------------------
 export SOHOA_TEST_DESK=lan SOHOA_TEST_DESK_PW=$DESK_PW SOHOA_TEST_ARCH=minh SOHOA_TEST_ARCH_PW=$ARCH_PW
@@ -207,7 +243,7 @@ expect_eq "another user from the same address still logs in" "$code" 200
 # --- the audit trail ----------------------------------------------------------------------
 web_stop
 run "$BIN" "${C[@]}" audit show --json
-for a in login login_failed logout user_add user_del; do
+for a in login login_failed logout user_add user_passwd user_del; do
 	n=$(jq --arg a "$a" '[.[] | select(.action == $a)] | length' "$T/out")
 	[ "${n:-0}" -ge 1 ] && ok "the audit trail holds $a ($n)" || not_ok "the audit trail holds $a"
 done
@@ -236,6 +272,17 @@ cp "$T/audit.good" "$T/data/audit.log"
 run "$BIN" "${C[@]}" audit verify
 expect_rc "the original trail verifies again" 0
 
+# --- [web] enabled = false: no pages, the rest runs ----------------------------------------
+{ cat "$T/sohoa.conf"; printf '[web]\nenabled = false\n'; } >"$T/off.conf"
+"$SOHOAD" --config "$T/off.conf" -v 2>"$T/off.log" >/dev/null &
+opid=$!
+for _ in $(seq 100); do [ -S "$T/data/ctl.sock" ] && break; sleep 0.1; done
+sleep 0.5
+kill -TERM "$opid"
+wait "$opid"
+expect_eq "with [web] enabled = false sohoad runs and stops cleanly" "$?" 0
+grep -q "web pages at" "$T/off.log" && not_ok "... without web pages" || ok "... without web pages"
+
 # --- TLS on loopback: https, Secure cookie ---------------------------------------------------
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
 	-keyout "$T/key.pem" -out "$T/cert.pem" >/dev/null 2>&1
@@ -251,6 +298,16 @@ expect_eq "login over TLS" "$code" 200
 expect_in "the cookie is Secure under TLS" "$(cat "$T/hdr")" "Path=/; Secure"
 web_stop
 
+# --- the idle session of the second sohoad -------------------------------------------------
+left=$((idle_t0 + 62 - $(date +%s)))
+[ "$left" -gt 0 ] && sleep "$left"
+expect_eq "a session unused for [web] session_minutes ends (401)" \
+	"$(curl -s -o /dev/null -w '%{http_code}' -b "$T2/jar" "$U2/api/me")" 401
+kill -TERM "$idle_pid"
+wait "$idle_pid"
+idle_pid=
+
+cat "$T2/sohoad.log" >>"$T/sohoad.log"
 grep -qE "Sanitizer|runtime error" "$T/sohoad.log" && not_ok "sohoad's log holds no sanitizer report" ||
 	ok "sohoad's log holds no sanitizer report"
 finish

@@ -723,6 +723,24 @@ static int path_ok(const char *p)
 	return 1;
 }
 
+/* A browser's Origin, when it sends one, names this server: its
+ * "scheme://host[:port]" ends in the Host header.  Requests without an
+ * Origin (curl, the CLI) are left to the session and CSRF checks. */
+static int same_origin(struct MHD_Connection *conn)
+{
+	const char *origin =
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin");
+	const char *host =
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host");
+	const char *sep;
+
+	if (!origin)
+		return 1;
+	if (!host || !(sep = strstr(origin, "://")))
+		return 0;
+	return strcasecmp(sep + 3, host) == 0;
+}
+
 static int path_match(const sohoa_web_route *r, const char *path,
                       size_t *prefix)
 {
@@ -857,6 +875,10 @@ static enum MHD_Result dispatch(sohoa_web_server *srv,
 		return send_buf(srv, conn, 200, sohoa_static_type(f->name),
 		                (void *)f->data, f->len, 0, "no-cache", NULL);
 	}
+	if (!get && !same_origin(conn))
+		return send_error(srv, conn, 403,
+		                  "cross-origin request refused (Origin is not "
+		                  "this server)");
 	client_address(conn, addr);
 	if (!strcmp(url, "/api/login"))
 		return !strcmp(method, "POST")

@@ -221,6 +221,61 @@ static int load(sohoa_users *u)
 	return SOHOA_OK;
 }
 
+/* sohoa_fs_write_atomic, but readable by its owner only (0600): the
+ * hashes are slow to attack, not impossible. */
+static int write_private(const char *path, const char *data, size_t len)
+{
+	char *tmp = NULL, *dir = NULL, *slash;
+	int fd, rc = SOHOA_OK;
+	size_t off = 0;
+
+	if (sohoa_asprintf(&tmp, "%s.tmp.%ld", path, (long)getpid()) !=
+	        SOHOA_OK ||
+	    !(dir = strdup(path))) {
+		free(tmp);
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	}
+	if ((slash = strrchr(dir, '/')))
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	else
+		strcpy(dir, ".");
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		rc = sohoa_error_set(sohoa_error_from_errno(errno),
+		                     "users file %s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	while (off < len) {
+		ssize_t n = write(fd, data + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = sohoa_error_set(sohoa_error_from_errno(errno),
+			                     "users file %s: %s", tmp,
+			                     strerror(errno));
+			break;
+		}
+		off += (size_t)n;
+	}
+	if (rc == SOHOA_OK && fsync(fd) != 0)
+		rc = sohoa_error_set(sohoa_error_from_errno(errno),
+		                     "users file %s: %s", tmp, strerror(errno));
+	close(fd);
+	if (rc == SOHOA_OK && rename(tmp, path) != 0)
+		rc =
+		    sohoa_error_set(sohoa_error_from_errno(errno),
+		                    "users file %s: %s", path, strerror(errno));
+	if (rc != SOHOA_OK)
+		unlink(tmp);
+	else
+		rc = sohoa_fs_sync_dir(dir);
+out:
+	free(tmp);
+	free(dir);
+	return rc;
+}
+
 static int save(sohoa_users *u)
 {
 	json_t *root = json_pack("{s:O}", "users", u->users);
@@ -233,7 +288,7 @@ static int save(sohoa_users *u)
 	json_decref(root);
 	if (!text)
 		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
-	rc = sohoa_fs_write_atomic(u->path, text, strlen(text));
+	rc = write_private(u->path, text, strlen(text));
 	free(text);
 	if (rc == SOHOA_OK)
 		stat(u->path, &u->st);
