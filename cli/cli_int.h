@@ -48,6 +48,7 @@ struct cli_page {
 	char *sha256;  /* owned or NULL */
 	char *options; /* owned or NULL */
 	char capture_time[21];
+	int rotation; /* committed drafts: staff's clockwise view turn */
 };
 
 struct cli_job {
@@ -115,6 +116,15 @@ int cli_job_pack(struct cli_job *job, const sohoa_ocr_result *results,
                  char *const *json, char **bundle, int *created);
 /* Index the case from its bundle, then remove the spool job. */
 int cli_job_index_remove(struct cli_job *job, const char *bundle);
+
+/* A committed front-desk draft (draft.c): page `i`'s analysis JSON with
+ * staff's decisions applied for the bundle -- each corrected field keeps
+ * the OCR value as "correction": {"original", "by", "at"}, a confirmed
+ * one gets "confirmed": {"by", "at"}, and a view turn is noted as
+ * "view_rotation" (added to "rotation", the turn the PDF applies; the
+ * detected one stays in "rotation_detected").  *out owned. */
+int cli_draft_analysis(char **out, const struct cli_job *job, size_t i,
+                       const char *analysis);
 
 /* Test-only: SOHOA_TEST_STALL="STAGE:SECONDS[,...]" makes STAGE (ocr,
  * pack, index) sleep at a fixed point, so a test can kill -9 inside it. */

@@ -100,6 +100,8 @@ int cmd_jobs(int argc, char **argv)
 			/* a capturing job nobody holds was cut short */
 			if (sohoa_scan_job_busy(job))
 				state = "running";
+			else if (sohoa_scan_job_held(job))
+				state = "draft"; /* staff commit it */
 			else if (!strcmp(state, SOHOA_SCAN_JOB_CAPTURING))
 				state = "interrupted";
 			printf("%s\t%s\t%zu\t%s\t%s\t%s\t%s\n",

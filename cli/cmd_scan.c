@@ -102,7 +102,7 @@ static int capture_and_file(struct cli_job *job, sohoa_scan_opts *so, int fresh,
 /* --daemon: hand the scan to sohoad's queue instead of scanning here. */
 static int submit(const sohoa_config *cfg, const char *case_number,
                   const char *component, const char *kind,
-                  const sohoa_scan_opts *so)
+                  const sohoa_scan_opts *so, int hold)
 {
 	json_t *q =
 	           json_pack("{s:s, s:s, s:s, s:s}", "cmd", "scan", "case",
@@ -118,6 +118,8 @@ static int submit(const sohoa_config *cfg, const char *case_number,
 	}
 	if (so->device && so->device[0])
 		json_object_set_new(q, "device", json_string(so->device));
+	if (hold)
+		json_object_set_new(q, "hold", json_true());
 	if (so->source)
 		json_object_set_new(q, "source", json_string(so->source));
 	if (so->mode)
@@ -168,6 +170,7 @@ int cmd_scan(int argc, char **argv)
 	    {"max-pages", required_argument, NULL, 'n'},
 	    {"daemon", no_argument, NULL, 'D'},
 	    {"capture-only", no_argument, NULL, 'O'},
+	    {"hold", no_argument, NULL, 'H'},
 	    {NULL, 0, NULL, 0}};
 	const char *case_arg = NULL, *component = "Hồ sơ", *kind = "component";
 	const char *resume = NULL, *set[64];
@@ -176,7 +179,7 @@ int cmd_scan(int argc, char **argv)
 	sohoa_config *cfg = NULL;
 	struct cli_job job = {0};
 	struct sigaction sa = {0};
-	int c, rc, ex, settings = 0, daemon = 0, capture_only = 0;
+	int c, rc, ex, settings = 0, daemon = 0, capture_only = 0, hold = 0;
 
 	so.set = set;
 	optind = 1;
@@ -193,6 +196,9 @@ int cmd_scan(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		settings += c != 'S' && c != 'R' && c != 'D' && c != 'O';
 		switch (c) {
+		case 'H':
+			hold = 1;
+			break;
 		case 'O':
 			capture_only = 1;
 			break;
@@ -286,8 +292,14 @@ int cmd_scan(int argc, char **argv)
 		sohoa_config_free(cfg);
 		return cli_fail(rc);
 	}
+	if (hold && !daemon && !capture_only) {
+		sohoa_config_free(cfg);
+		return cli_usage_error("scan",
+		                       "--hold makes a front-desk draft for "
+		                       "sohoad: use it with --daemon");
+	}
 	if (daemon && !resume) {
-		ex = submit(cfg, norm, component, kind, &so);
+		ex = submit(cfg, norm, component, kind, &so, hold);
 		sohoa_config_free(cfg);
 		return ex;
 	}
@@ -320,6 +332,16 @@ int cmd_scan(int argc, char **argv)
 			                     resume, p->what);
 			goto done;
 		}
+		if (sohoa_scan_job_held(job.sj) && !capture_only) {
+			/* only sohoad scans into a draft; staff file it */
+			rc =
+			    sohoa_error_set(SOHOA_EINVALID,
+			                    "job %s is a front-desk draft: "
+			                    "scan into it and commit it on the "
+			                    "Tiếp nhận page of sohoad",
+			                    resume);
+			goto done;
+		}
 		if ((rc = sohoa_scan_job_add_options(job.sj, so.set, so.nset)))
 			goto done;
 		so = p->scan;
@@ -329,6 +351,31 @@ int cmd_scan(int argc, char **argv)
 		          "job %s: resuming case %s \"%s\" after %zu pages",
 		          resume, job.case_number, job.component, job.npages);
 		rc = capture_and_file(&job, &so, 0, capture_only);
+	} else if (hold) {
+		/* a draft: the job record says so (sohoad holds it) */
+		sohoa_scan_job_params p = {.what = "scan",
+		                           .case_number = norm,
+		                           .component = component,
+		                           .kind = kind,
+		                           .scan = so,
+		                           .hold = 1};
+		sohoa_scan_job *sj = NULL;
+		char *dir = NULL;
+
+		if ((rc = sohoa_scan_job_create(
+		         &sj, sohoa_config_get(cfg, "spool.path"), &p)) ||
+		    !(dir = strdup(sohoa_scan_job_dir(sj)))) {
+			sohoa_scan_job_free(sj);
+			rc = rc ? rc
+			        : sohoa_error_set(SOHOA_ENOMEM, "out of "
+			                                        "memory");
+			goto done;
+		}
+		sohoa_scan_job_free(sj); /* taken over at once below */
+		rc = cli_job_resume(&job, cfg, dir);
+		free(dir);
+		if (rc == SOHOA_OK)
+			rc = capture_and_file(&job, &so, 1, capture_only);
 	} else {
 		if ((rc = cli_job_init(&job, cfg, norm, component, kind, "scan",
 		                       &so, NULL)))
@@ -361,6 +408,47 @@ static void print_bits(const char *label, unsigned bits,
 	printf("%s\n", first ? none : "");
 }
 
+static json_t *bits_json(unsigned bits, const char *const names[3])
+{
+	json_t *a = json_array();
+
+	for (int i = 0; i < 3; i++)
+		if (bits & (1u << i))
+			json_array_append_new(a, json_string(names[i]));
+	return a;
+}
+
+/* --json: one array of {name, vendor, model, type, sources, modes,
+ * resolutions, dpi_min, dpi_max, unmapped, error}. */
+static void print_devices_json(const sohoa_scan_device_info *list, size_t n,
+                               const char *const sources[3],
+                               const char *const modes[3])
+{
+	json_t *a = json_array();
+	char *text;
+
+	for (size_t i = 0; i < n; i++) {
+		const sohoa_scan_device_info *d = &list[i];
+
+		json_array_append_new(
+		    a, json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:i, "
+		                 "s:i, s:s?, s:s?}",
+		                 "name", d->name, "vendor", d->vendor, "model",
+		                 d->model, "type", d->type, "sources",
+		                 d->sources ? bits_json(d->sources, sources)
+		                            : json_pack("[s]", "flatbed"),
+		                 "modes", bits_json(d->modes, modes),
+		                 "resolutions",
+		                 d->resolutions ? d->resolutions : "",
+		                 "dpi_min", d->dpi_min, "dpi_max", d->dpi_max,
+		                 "unmapped", d->unmapped, "error", d->error));
+	}
+	text = json_dumps(a, JSON_COMPACT);
+	printf("%s\n", text ? text : "[]");
+	free(text);
+	json_decref(a);
+}
+
 int cmd_devices(int argc, char **argv)
 {
 	static const char *const sources[3] = {"flatbed", "adf", "duplex"};
@@ -369,14 +457,22 @@ int cmd_devices(int argc, char **argv)
 	size_t n = 0;
 	int rc;
 
-	(void)argv;
-	if (argc > 1)
-		return cli_usage_error("devices", "no arguments expected");
+	int json_out = argc == 2 && !strcmp(argv[1], "--json");
+
+	if (argc > 1 && !json_out)
+		return cli_usage_error("devices",
+		                       "expected no argument or --json");
 	if ((rc = sohoa_scan_init()))
 		return cli_fail(rc);
 	if ((rc = sohoa_scan_devices(&list, &n)) != SOHOA_OK) {
 		sohoa_scan_exit();
 		return cli_fail(rc);
+	}
+	if (json_out) {
+		print_devices_json(list, n, sources, modes);
+		sohoa_scan_devices_free(list, n);
+		sohoa_scan_exit();
+		return SOHOA_EXIT_OK;
 	}
 	if (n == 0)
 		fprintf(stderr, "sohoa: no scanner found: connect and switch "

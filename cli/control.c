@@ -5,6 +5,10 @@
  *   {"cmd":"scan","case":C,"device":D,"component":N,"kind":K,
  *    "source":S,"mode":M,"dpi":N,"set":["NAME=VALUE",...]}
  *       -> {"ok":true,"id":"r1","state":"queued"}
+ *     "hold":true makes the job a front-desk draft (sohoa scan --hold):
+ *     recognized, then held in the spool until staff commit it;
+ *     {"cmd":"scan","job":JOB} scans more pages into the spool job JOB
+ *     (a draft, or a faulted scan) with its own settings (--resume).
  *   {"cmd":"jobs"} -> {"ok":true,"jobs":[{"id","state","device","case",
  *                       "component","pid","exit","cancelled"},...]}
  *   {"cmd":"cancel","id":"rN"} -> {"ok":true,"id":"rN","state":
@@ -165,6 +169,43 @@ static int push_arg(char ***argv, size_t *n, const char *a)
 	return 0;
 }
 
+/* {"cmd":"scan","job":JOB}: `sohoa scan --resume JOB` on the job's own
+ * device ("device" in the request names it for the queue); NULL = ok. */
+static char *continue_job(struct cli_control *c, json_t *q, struct request *r,
+                          const char *job)
+{
+	const char *dev = json_string_value(json_object_get(q, "device"));
+	const char *case_arg = json_string_value(json_object_get(q, "case"));
+	json_t *set = json_object_get(q, "set");
+	size_t n = 0;
+	int bad = 0;
+
+	if (!job[0] || strchr(job, '/') || job[0] == '.')
+		return strdup("\"job\" must name a job in the spool");
+	r->device = strdup(dev ? dev : "");
+	r->case_no = strdup(case_arg ? case_arg : job);
+	r->component = strdup("");
+	r->resume_id = strdup(job);
+	bad |= !r->device || !r->case_no || !r->component || !r->resume_id;
+	bad |= push_arg(&r->argv, &n, "sohoa");
+	if (c->config)
+		bad |= push_arg(&r->argv, &n, "--config") ||
+		       push_arg(&r->argv, &n, c->config);
+	bad |= push_arg(&r->argv, &n, "scan") ||
+	       push_arg(&r->argv, &n, "--resume") ||
+	       push_arg(&r->argv, &n, job);
+	if (c->stages)
+		bad |= push_arg(&r->argv, &n, "--capture-only");
+	for (size_t i = 0; i < json_array_size(set); i++) {
+		const char *s = json_string_value(json_array_get(set, i));
+
+		if (s)
+			bad |= push_arg(&r->argv, &n, "--set") ||
+			       push_arg(&r->argv, &n, s);
+	}
+	return bad ? strdup("out of memory") : NULL;
+}
+
 /* Build the `sohoa scan` command for a request; NULL reply = ok. */
 static char *make_request(struct cli_control *c, json_t *q, struct request *r)
 {
@@ -174,11 +215,14 @@ static char *make_request(struct cli_control *c, json_t *q, struct request *r)
 	                                     {"mode", "--mode"}};
 	const char *case_arg = json_string_value(json_object_get(q, "case"));
 	const char *dev = json_string_value(json_object_get(q, "device"));
+	const char *job = json_string_value(json_object_get(q, "job"));
 	char norm[SOHOA_CASE_MAX], num[16];
 	json_t *set = json_object_get(q, "set"), *dpi;
 	size_t n = 0;
 	int bad = 0;
 
+	if (job)
+		return continue_job(c, q, r, job);
 	if (!case_arg)
 		return strdup("a scan request needs \"case\"");
 	if (sohoa_case_normalize(norm, case_arg) != SOHOA_OK)
@@ -200,6 +244,8 @@ static char *make_request(struct cli_control *c, json_t *q, struct request *r)
 	       push_arg(&r->argv, &n, "--case") || push_arg(&r->argv, &n, norm);
 	if (c->stages)
 		bad |= push_arg(&r->argv, &n, "--capture-only");
+	if (json_is_true(json_object_get(q, "hold")))
+		bad |= push_arg(&r->argv, &n, "--hold");
 	if (dev[0])
 		bad |= push_arg(&r->argv, &n, "--device") ||
 		       push_arg(&r->argv, &n, dev);
@@ -236,13 +282,16 @@ static json_t *jobs_reply(const struct cli_control *c)
 		char id[16];
 
 		snprintf(id, sizeof(id), "r%d", r->id);
-		json_array_append_new(
-		    a,
-		    json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:b}", "id",
-		              id, "state", state_name(r->state), "device",
-		              r->device, "case", r->case_no, "component",
-		              r->component, "pid", (int)r->pid, "exit",
-		              r->exit_code, "cancelled", r->cancelled));
+		json_t *o = json_pack(
+		    "{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:b}", "id", id,
+		    "state", state_name(r->state), "device", r->device, "case",
+		    r->case_no, "component", r->component, "pid", (int)r->pid,
+		    "exit", r->exit_code, "cancelled", r->cancelled);
+
+		if (o && r->resume_id)
+			json_object_set_new(o, "job",
+			                    json_string(r->resume_id));
+		json_array_append_new(a, o);
 	}
 	return json_pack("{s:b, s:o}", "ok", 1, "jobs", a);
 }

@@ -53,6 +53,26 @@ static int remember_page(struct cli_job *job, const sohoa_scan_page *pg)
 	return SOHOA_OK;
 }
 
+/* A committed draft is filed as staff arranged it: kept pages in their
+ * order with their view turns; removed pages stay in the spool folder
+ * (never deleted before the job leaves the spool) but are not filed.
+ * Before the commit a draft is adopted in capture order, so that a scan
+ * adding pages numbers them after every journaled page. */
+static int adopt_committed_draft(struct cli_job *job)
+{
+	sohoa_scan_view_page *v = NULL;
+	size_t n = 0;
+	int rc = sohoa_scan_job_view(job->sj, &v, &n);
+
+	for (size_t i = 0; rc == SOHOA_OK && i < n && !v[i].removed; i++)
+		if ((rc = remember_page(
+		         job, sohoa_scan_job_page(job->sj, v[i].page))) ==
+		    SOHOA_OK)
+			job->pages[job->npages - 1].rotation = v[i].rotation;
+	free(v);
+	return rc;
+}
+
 static int adopt(struct cli_job *job)
 {
 	const sohoa_scan_job_params *p = sohoa_scan_job_get_params(job->sj);
@@ -60,10 +80,14 @@ static int adopt(struct cli_job *job)
 
 	job->component = p->component;
 	job->kind = p->kind;
-	if ((rc = sohoa_case_normalize(job->case_number, p->case_number)))
+	/* a draft may wait for its number (read from its receipt page) */
+	if ((p->case_number[0] || !sohoa_scan_job_held(job->sj)) &&
+	    (rc = sohoa_case_normalize(job->case_number, p->case_number)))
 		return rc;
 	if (!(job->spool_dir = strdup(sohoa_scan_job_dir(job->sj))))
 		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	if (sohoa_scan_job_is_draft(job->sj) && !sohoa_scan_job_held(job->sj))
+		return adopt_committed_draft(job);
 	for (size_t i = 0; i < sohoa_scan_job_npages(job->sj); i++)
 		if ((rc = remember_page(job, sohoa_scan_job_page(job->sj, i))))
 			return rc;
@@ -655,13 +679,31 @@ int cli_job_pack(struct cli_job *job, const sohoa_ocr_result *results,
 	} else {
 		free(*bundle);
 		*bundle = NULL;
+		char **staff = NULL; /* a committed draft's analyses */
+
+		if (job->sj && sohoa_scan_job_is_draft(job->sj)) {
+			if (!(staff = calloc(job->npages + 1, sizeof(*staff))))
+				return sohoa_error_set(SOHOA_ENOMEM,
+				                       "out of memory");
+			for (size_t i = 0; i < job->npages; i++)
+				if ((rc = cli_draft_analysis(&staff[i], job, i,
+				                             json[i]))) {
+					cli_free_list(staff, i);
+					return rc;
+				}
+		}
 		if ((job->sj && (rc = sohoa_scan_job_set_state(
 		                     job->sj, SOHOA_SCAN_JOB_FILING, NULL))) ||
 		    (rc = append_pages(bundle, created, job->cfg,
 		                       job->case_number, job->component,
-		                       job->kind, job->pages, results, json,
-		                       job->npages)))
+		                       job->kind, job->pages, results,
+		                       staff ? staff : json, job->npages))) {
+			if (staff)
+				cli_free_list(staff, job->npages);
 			return rc;
+		}
+		if (staff)
+			cli_free_list(staff, job->npages);
 	}
 	cli_test_stall("pack");
 	/* the bundle is written, synced and verified */

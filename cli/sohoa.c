@@ -49,7 +49,7 @@ static const struct cli_command commands[] = {
      "                  [--dpi N] [--mode color|gray|lineart]\n"
      "                  [--max-pages N] [--set NAME=VALUE]...\n"
      "       sohoa scan --resume JOB [--set NAME=VALUE]...\n"
-     "       sohoa scan --daemon --case CASE [options as above]\n"
+     "       sohoa scan --daemon [--hold] --case CASE [options as above]\n"
      "\n"
      "Scans pages (flatbed: one; adf/duplex: until the feeder is empty)\n"
      "into a spool job, each page journaled as soon as it is on disk,\n"
@@ -66,6 +66,9 @@ static const struct cli_command commands[] = {
      "--daemon hands the scan to sohoad's queue (see 'sohoa status').\n"
      "--capture-only (for sohoad's use) stops after capture, leaving the\n"
      "job captured in the spool for sohoad's OCR, packing and indexing.\n"
+     "--hold (with --daemon) makes the job a front-desk draft: sohoad\n"
+     "recognizes it but files it only once staff commit it on the\n"
+     "Tiếp nhận page (docs/http-api.md).\n"
      "\n"
      "example: sohoa scan --case 000.00.22.H27-250701-0001 --device "
      "pnm:0 --set filename=page.pnm\n"},
@@ -117,8 +120,9 @@ static const struct cli_command commands[] = {
      "file), and the fault message.  States: running (a process holds\n"
      "it), interrupted (its process died while capturing), faulted (a\n"
      "device fault), captured and filing (pages all in, not yet filed),\n"
-     "filed (in the bundle, not yet indexed).\n"
-     "Continue any of them with 'sohoa scan --resume JOB'.\n"},
+     "filed (in the bundle, not yet indexed), draft (a front-desk scan\n"
+     "held until staff commit it on the Tiếp nhận page).\n"
+     "Continue any of them but drafts with 'sohoa scan --resume JOB'.\n"},
     {"status", cmd_status, "what sohoad is doing: queues, jobs, rates",
      "usage: sohoa status [--json]\n"
      "\n"
@@ -129,7 +133,9 @@ static const struct cli_command commands[] = {
      "JSON object.  Without a running sohoad it says so, lists what the\n"
      "spool holds and exits 3.\n"},
     {"devices", cmd_devices, "list the scanners SANE can see",
-     "usage: sohoa devices\n"},
+     "usage: sohoa devices [--json]\n"
+     "  --json  one JSON array: name, vendor, model, type, sources, modes,\n"
+     "          resolutions, dpi_min, dpi_max, unmapped, error\n"},
     {"search", cmd_search, "search the index",
      "usage: sohoa search [--limit N] [--offset N] [--json] WORDS...\n"
      "\n"

@@ -54,6 +54,7 @@ struct sjob {
 	char *component; /* owned */
 	char *device;    /* owned or NULL */
 	int has_origin;
+	int held; /* a front-desk draft not committed: never filed */
 	int busy, ours;
 	struct timespec mtime;
 	off_t size;
@@ -809,6 +810,7 @@ static void refresh(struct cli_stages *s, struct sjob *j, const struct stat *st)
 	snprintf(j->what, sizeof(j->what), "%s", p->what);
 	snprintf(j->case_no, sizeof(j->case_no), "%s", p->case_number);
 	j->has_origin = p->origin != NULL;
+	j->held = sohoa_scan_job_held(sj);
 	if (!j->component)
 		j->component = strdup(p->component);
 	if (!j->device && p->scan.device)
@@ -861,7 +863,7 @@ static void enqueue_locked(struct cli_stages *s, struct sjob *j)
 
 static int packable(const struct sjob *j)
 {
-	return !j->busy && !j->fault && j->stage == ST_NONE &&
+	return !j->busy && !j->fault && !j->held && j->stage == ST_NONE &&
 	       (!strcmp(j->state, CLI_JOB_FILED) ||
 	        ((!strcmp(j->state, SOHOA_SCAN_JOB_CAPTURED) ||
 	          !strcmp(j->state, SOHOA_SCAN_JOB_FILING)) &&
@@ -985,7 +987,7 @@ void cli_stages_tick(struct cli_stages *s)
 			}
 		}
 		if (!j->busy && !strcmp(j->state, SOHOA_SCAN_JOB_CAPTURING) &&
-		    !strcmp(j->what, "scan") && !j->resume_asked &&
+		    !strcmp(j->what, "scan") && !j->resume_asked && !j->held &&
 		    !s->draining && ++j->idle_ticks >= 2 && s->ctl) {
 			/* its process died: carry the scan on */
 			j->resume_asked = 1;
@@ -1061,7 +1063,7 @@ int cli_stages_idle(struct cli_stages *s)
 		    j->stage != ST_NONE ||
 		    (!s->draining &&
 		     !strcmp(j->state, SOHOA_SCAN_JOB_CAPTURING) &&
-		     !strcmp(j->what, "scan") && !j->resume_asked))
+		     !strcmp(j->what, "scan") && !j->resume_asked && !j->held))
 			idle = 0;
 	}
 	pthread_mutex_unlock(&s->lock);
@@ -1099,6 +1101,8 @@ struct json_t *cli_stages_status(struct cli_stages *s)
 		              "recognized", (json_int_t)j->ndone);
 		if (r && j->fault)
 			json_object_set_new(r, "error", json_string(j->fault));
+		if (r && j->held)
+			json_object_set_new(r, "held", json_true());
 		json_array_append_new(jobs, r);
 	}
 	for (size_t k = 0; k < s->nnotes; k++) {

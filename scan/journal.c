@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -41,6 +42,10 @@ struct sohoa_scan_job {
 	char *error;      /* owned or NULL */
 	struct page_rec *pages;
 	size_t npages;
+	json_t *view;        /* owned or NULL: the last "view" record */
+	json_t *corrections; /* owned: array of "correct" records */
+	json_t *commit;      /* owned or NULL: the "commit" record */
+	json_t *case_rec;    /* owned or NULL: the last "case" record */
 };
 
 static const char *str_or_null(json_t *o, const char *key)
@@ -125,6 +130,9 @@ static int load_head(sohoa_scan_job *job)
 	p->scan.dpi = (int)json_integer_value(json_object_get(h, "dpi"));
 	p->scan.max_pages =
 	    (int)json_integer_value(json_object_get(h, "max_pages"));
+	p->hold = json_is_true(json_object_get(h, "hold"));
+	if (job->case_rec && str_or_null(job->case_rec, "case"))
+		p->case_number = str_or_null(job->case_rec, "case");
 	if (!p->what || !p->case_number || !p->component || !p->kind)
 		return sohoa_error_set(
 		    SOHOA_EIO,
@@ -213,7 +221,8 @@ static int new_job(sohoa_scan_job **out, const char *dir)
 	slash = strrchr(dir, '/');
 	if (!(job->dir = strdup(dir)) ||
 	    !(job->id = strdup(slash ? slash + 1 : dir)) ||
-	    !(job->extra = json_array())) {
+	    !(job->extra = json_array()) ||
+	    !(job->corrections = json_array())) {
 		sohoa_scan_job_free(job);
 		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
 	}
@@ -232,6 +241,10 @@ void sohoa_scan_job_free(sohoa_scan_job *job)
 	free(job->pages);
 	free(job->set);
 	json_decref(job->extra);
+	json_decref(job->view);
+	json_decref(job->corrections);
+	json_decref(job->commit);
+	json_decref(job->case_rec);
 	json_decref(job->head);
 	free(job->state);
 	free(job->error);
@@ -315,6 +328,8 @@ int sohoa_scan_job_create(sohoa_scan_job **out, const char *spool,
 	if (p->scan.max_pages)
 		json_object_set_new(rec, "max_pages",
 		                    json_integer(p->scan.max_pages));
+	if (p->hold)
+		json_object_set_new(rec, "hold", json_true());
 	json_object_set(rec, "set", set);
 	if ((rc = append(job, rec)) || (rc = sohoa_fs_sync_dir(dir)) ||
 	    (rc = sohoa_fs_sync_dir(spool)))
@@ -390,6 +405,17 @@ static int parse_journal(sohoa_scan_job *job, char *text, size_t len,
 			for (size_t i = 0; i < json_array_size(a); i++)
 				json_array_append(job->extra,
 				                  json_array_get(a, i));
+		} else if (strcmp(kind, "view") == 0) {
+			json_decref(job->view);
+			job->view = json_incref(rec);
+		} else if (strcmp(kind, "correct") == 0) {
+			json_array_append(job->corrections, rec);
+		} else if (strcmp(kind, "case") == 0) {
+			json_decref(job->case_rec);
+			job->case_rec = json_incref(rec);
+		} else if (strcmp(kind, "commit") == 0) {
+			json_decref(job->commit);
+			job->commit = json_incref(rec);
 		} /* unknown records are skipped: newer sohoa */
 		json_decref(rec);
 		if (rc)
@@ -666,4 +692,287 @@ int sohoa_scan_job_remove(sohoa_scan_job *job)
 	}
 	free(parent);
 	return rc;
+}
+
+/* ---- drafts ------------------------------------------------------------- */
+
+int sohoa_scan_job_is_draft(const sohoa_scan_job *job)
+{
+	return job->params.hold;
+}
+
+int sohoa_scan_job_held(const sohoa_scan_job *job)
+{
+	return job->params.hold && !job->commit;
+}
+
+const char *sohoa_scan_job_committed_by(const sohoa_scan_job *job)
+{
+	return job->commit ? str_or_null(job->commit, "by") : NULL;
+}
+
+const char *sohoa_scan_job_committed_at(const sohoa_scan_job *job)
+{
+	return job->commit ? str_or_null(job->commit, "time") : NULL;
+}
+
+static const char *page_file(const sohoa_scan_job *job, size_t i)
+{
+	return strrchr(job->pages[i].pg.path, '/') + 1;
+}
+
+static size_t find_page(const sohoa_scan_job *job, const char *file)
+{
+	for (size_t i = 0; file && i < job->npages; i++)
+		if (!strcmp(page_file(job, i), file))
+			return i;
+	return SIZE_MAX;
+}
+
+int sohoa_scan_job_view(const sohoa_scan_job *job, sohoa_scan_view_page **out,
+                        size_t *n_out)
+{
+	json_t *pages = job->view ? json_object_get(job->view, "pages") : NULL;
+	size_t cap = job->npages ? job->npages : 1, n = 0, nr = 0;
+	sohoa_scan_view_page *v = calloc(cap, sizeof(*v)),
+	                     *rm = calloc(cap, sizeof(*rm));
+	unsigned char *seen = calloc(cap, 1);
+
+	*out = NULL;
+	*n_out = 0;
+	if (!v || !rm || !seen) {
+		free(v);
+		free(rm);
+		free(seen);
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	}
+	/* kept pages as arranged, then new arrivals, then removed ones */
+	for (size_t k = 0; k < json_array_size(pages); k++) {
+		json_t *e = json_array_get(pages, k);
+		size_t i = find_page(job, str_or_null(e, "file"));
+		int removed = json_is_true(json_object_get(e, "removed"));
+		sohoa_scan_view_page *d;
+
+		if (i == SIZE_MAX || seen[i])
+			continue;
+		seen[i] = 1;
+		d = removed ? &rm[nr++] : &v[n++];
+		d->page = i;
+		d->rotation =
+		    (int)json_integer_value(json_object_get(e, "rotation"));
+		d->removed = removed;
+	}
+	for (size_t i = 0; i < job->npages; i++)
+		if (!seen[i])
+			v[n++].page = i;
+	for (size_t i = 0; i < nr; i++)
+		v[n++] = rm[i];
+	free(rm);
+	free(seen);
+	*out = v;
+	*n_out = n;
+	return SOHOA_OK;
+}
+
+static int draft_open(const sohoa_scan_job *job)
+{
+	if (job->fd < 0)
+		return sohoa_error_set(
+		    SOHOA_EINVALID, "job %s is not open for writing", job->id);
+	if (!job->params.hold)
+		return sohoa_error_set(SOHOA_EINVALID,
+		                       "job %s is not a draft: only front-desk "
+		                       "drafts can be changed before filing",
+		                       job->id);
+	if (job->commit)
+		return sohoa_error_set(SOHOA_EINVALID,
+		                       "job %s is committed already: it can no "
+		                       "longer change",
+		                       job->id);
+	return SOHOA_OK;
+}
+
+/* Append `rec` (stolen) and keep it in *slot (replacing) or `array`. */
+static int append_keep(sohoa_scan_job *job, json_t *rec, json_t **slot,
+                       json_t *array)
+{
+	int rc;
+
+	if (!rec)
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	if ((rc = append(job, rec)) == SOHOA_OK) {
+		if (slot) {
+			json_decref(*slot);
+			*slot = json_incref(rec);
+		} else {
+			json_array_append(array, rec);
+		}
+	}
+	json_decref(rec);
+	return rc;
+}
+
+int sohoa_scan_job_set_view(sohoa_scan_job *job,
+                            const sohoa_scan_view_page *pages, size_t n,
+                            const char *by)
+{
+	unsigned char *seen;
+	json_t *a;
+	char now[21];
+	int rc;
+
+	if ((rc = draft_open(job)))
+		return rc;
+	if (!(seen = calloc(job->npages ? job->npages : 1, 1)) ||
+	    !(a = json_array())) {
+		free(seen);
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	}
+	for (size_t k = 0; k < n && rc == SOHOA_OK; k++) {
+		const sohoa_scan_view_page *p = &pages[k];
+
+		if (p->page >= job->npages)
+			rc = sohoa_error_set(SOHOA_EINVALID,
+			                     "job %s has no page %zu", job->id,
+			                     p->page + 1);
+		else if (seen[p->page])
+			rc = sohoa_error_set(SOHOA_EINVALID,
+			                     "job %s: page %s named twice",
+			                     job->id, page_file(job, p->page));
+		else if (p->rotation < 0 || p->rotation > 270 ||
+		         p->rotation % 90)
+			rc = sohoa_error_set(SOHOA_EINVALID,
+			                     "rotation %d: expected 0, 90, 180 "
+			                     "or 270",
+			                     p->rotation);
+		else {
+			seen[p->page] = 1;
+			json_array_append_new(
+			    a,
+			    json_pack("{s:s, s:i, s:b}", "file",
+			              page_file(job, p->page), "rotation",
+			              p->rotation, "removed", p->removed != 0));
+		}
+	}
+	free(seen);
+	if (rc) {
+		json_decref(a);
+		return rc;
+	}
+	now_iso(now);
+	return append_keep(job,
+	                   json_pack("{s:s, s:o, s:s, s:s}", "rec", "view",
+	                             "pages", a, "by", by ? by : "-", "time",
+	                             now),
+	                   &job->view, NULL);
+}
+
+int sohoa_scan_job_correct(sohoa_scan_job *job, const char *file,
+                           const char *field, const char *value, const char *by)
+{
+	char now[21];
+	int rc;
+
+	if ((rc = draft_open(job)))
+		return rc;
+	if (find_page(job, file) == SIZE_MAX)
+		return sohoa_error_set(SOHOA_EINVALID, "job %s has no page %s",
+		                       job->id, file ? file : "(none)");
+	if (!field || !field[0] || !value)
+		return sohoa_error_set(
+		    SOHOA_EINVALID, "a correction needs a field and a value");
+	now_iso(now);
+	return append_keep(job,
+	                   json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "rec",
+	                             "correct", "file", file, "field", field,
+	                             "value", value, "by", by ? by : "-",
+	                             "time", now),
+	                   NULL, job->corrections);
+}
+
+size_t sohoa_scan_job_ncorrections(const sohoa_scan_job *job)
+{
+	return json_array_size(job->corrections);
+}
+
+int sohoa_scan_job_correction(const sohoa_scan_job *job, size_t i,
+                              sohoa_scan_correction *out)
+{
+	json_t *r = json_array_get(job->corrections, i);
+
+	memset(out, 0, sizeof(*out));
+	if (!r)
+		return sohoa_error_set(SOHOA_ENOTFOUND, "no correction %zu", i);
+	out->file = str_or_null(r, "file");
+	out->field = str_or_null(r, "field");
+	out->value = str_or_null(r, "value");
+	out->by = str_or_null(r, "by");
+	out->time = str_or_null(r, "time");
+	if (!out->file || !out->field || !out->value)
+		return sohoa_error_set(
+		    SOHOA_EIO,
+		    "journal of job %s: correction %zu lacks "
+		    "file, field or value",
+		    job->id, i + 1);
+	return SOHOA_OK;
+}
+
+int sohoa_scan_job_commit(sohoa_scan_job *job, const char *by)
+{
+	sohoa_scan_view_page *v = NULL;
+	size_t n = 0, kept = 0;
+	char now[21];
+	int rc;
+
+	if ((rc = draft_open(job)))
+		return rc;
+	if (!job->params.case_number[0])
+		return sohoa_error_set(SOHOA_EINVALID,
+		                       "job %s has no case number yet: give it "
+		                       "one before committing",
+		                       job->id);
+	if (!strcmp(job->state, SOHOA_SCAN_JOB_CAPTURING))
+		return sohoa_error_set(SOHOA_EINVALID,
+		                       "job %s is still capturing: wait for "
+		                       "the scan to end",
+		                       job->id);
+	if ((rc = sohoa_scan_job_view(job, &v, &n)))
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		kept += !v[i].removed;
+	free(v);
+	if (kept == 0)
+		return sohoa_error_set(SOHOA_EINVALID,
+		                       "job %s keeps no page: scan a page "
+		                       "before committing",
+		                       job->id);
+	if (!strcmp(job->state, SOHOA_SCAN_JOB_FAULTED) &&
+	    (rc = sohoa_scan_job_set_state(job, SOHOA_SCAN_JOB_CAPTURED, NULL)))
+		return rc;
+	now_iso(now);
+	return append_keep(job,
+	                   json_pack("{s:s, s:s, s:s}", "rec", "commit", "by",
+	                             by ? by : "-", "time", now),
+	                   &job->commit, NULL);
+}
+
+int sohoa_scan_job_set_case(sohoa_scan_job *job, const char *case_number,
+                            const char *by)
+{
+	char norm[SOHOA_CASE_MAX], now[21];
+	int rc;
+
+	if ((rc = draft_open(job)))
+		return rc;
+	if ((rc = sohoa_case_normalize(norm, case_number)))
+		return rc;
+	now_iso(now);
+	if ((rc = append_keep(job,
+	                      json_pack("{s:s, s:s, s:s, s:s}", "rec", "case",
+	                                "case", norm, "by", by ? by : "-",
+	                                "time", now),
+	                      &job->case_rec, NULL)))
+		return rc;
+	job->params.case_number = str_or_null(job->case_rec, "case");
+	return SOHOA_OK;
 }

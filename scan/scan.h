@@ -130,12 +130,16 @@ typedef struct sohoa_scan_job sohoa_scan_job;
  * journal they are owned by the job. */
 typedef struct sohoa_scan_job_params {
 	const char *what;        /* "scan" or "import": folder prefix */
-	const char *case_number; /* normalized case number */
+	const char *case_number; /* normalized case number ("" for a draft
+	                            whose number is read from its receipt
+	                            page, until sohoa_scan_job_set_case) */
 	const char *component;   /* component name */
 	const char *kind;        /* "component" or "result" */
 	const char *origin;      /* import: the original file, or NULL */
 	sohoa_scan_opts scan;    /* scan jobs: device settings; `set` holds
 	                            the --set options then any added on resume */
+	int hold; /* a front-desk draft: its pages are recognized but it is
+	             filed only once staff commit it (see drafts below) */
 } sohoa_scan_job_params;
 
 /* Job states, as written in the journal. */
@@ -197,6 +201,79 @@ int sohoa_scan_job_set_state(sohoa_scan_job *job, const char *state,
 /* Remove the job folder (after its pages are filed).  The handle must
  * still be freed. */
 int sohoa_scan_job_remove(sohoa_scan_job *job);
+
+/* ---- drafts: a job held for the front desk until staff commit it -------
+ * A job created with params.hold is a draft.  Staff arrange its pages
+ * (order, view rotation, removal) and confirm or correct the identity
+ * fields the OCR stage read; each change is one journal record, fsynced.
+ * The master files are never changed or deleted: a removed page stays in
+ * the folder (and the journal) until the whole job leaves the spool after
+ * filing; a rotation is a view turn noted for the bundle.  A commit record
+ * releases the job for filing; after it the draft cannot change. */
+
+/* One page of a draft as staff arranged it. */
+typedef struct sohoa_scan_view_page {
+	size_t page;  /* journaled page index (sohoa_scan_job_page) */
+	int rotation; /* 0, 90, 180, 270: clockwise turn staff chose */
+	int removed;  /* staff removed it: not filed */
+} sohoa_scan_view_page;
+
+/* A staff decision on one identity field of one page. */
+typedef struct sohoa_scan_correction {
+	const char *file;  /* page file name in the job folder */
+	const char *field; /* e.g. "id_number" */
+	const char *value; /* what staff confirmed or typed (NFC) */
+	const char *by;    /* user name */
+	const char *time;  /* ISO 8601 UTC */
+} sohoa_scan_correction;
+
+/* 1 for a draft (created with hold), committed or not. */
+int sohoa_scan_job_is_draft(const sohoa_scan_job *job);
+/* 1 for a draft not committed yet: sohoad must not file it. */
+int sohoa_scan_job_held(const sohoa_scan_job *job);
+/* Who committed the draft and when; NULL when it is not committed. */
+const char *sohoa_scan_job_committed_by(const sohoa_scan_job *job);
+const char *sohoa_scan_job_committed_at(const sohoa_scan_job *job);
+
+/* The pages in staff's order: kept pages first (in paper order; pages
+ * captured after the last arrangement follow it, in capture order), then
+ * removed ones.  Every journaled page appears once.  A job that is not a
+ * draft gives its pages in capture order.  *out owned (free()). */
+int sohoa_scan_job_view(const sohoa_scan_job *job, sohoa_scan_view_page **out,
+                        size_t *n_out);
+/* Record a new arrangement (the job open for writing, a draft not
+ * committed): `pages` as sohoa_scan_job_view gives them; journaled pages
+ * not named are kept after them.  SOHOA_EINVALID for an unknown page, a
+ * page named twice, a rotation not a multiple of 90, or a committed
+ * job. */
+int sohoa_scan_job_set_view(sohoa_scan_job *job,
+                            const sohoa_scan_view_page *pages, size_t n,
+                            const char *by);
+/* Record staff's value for a field of a page (file name as journaled).
+ * The OCR value stays in the page's result; the bundle keeps both. */
+int sohoa_scan_job_correct(sohoa_scan_job *job, const char *file,
+                           const char *field, const char *value,
+                           const char *by);
+size_t sohoa_scan_job_ncorrections(const sohoa_scan_job *job);
+/* Correction `i` in journal order (a later one for the same page and
+ * field replaces an earlier one).  Strings borrowed until the job is
+ * freed or changed. */
+int sohoa_scan_job_correction(const sohoa_scan_job *job, size_t i,
+                              sohoa_scan_correction *out);
+/* Give a draft its case number (normalized here; a draft may start
+ * without one when its first page is the receipt the number is read
+ * from).  Replaces the one it had; params.case_number follows. */
+int sohoa_scan_job_set_case(sohoa_scan_job *job, const char *case_number,
+                            const char *by);
+/* Release a draft for filing: journals the commit (and state `captured`
+ * when a device fault left it `faulted`).  SOHOA_EINVALID when it is not
+ * a draft, already committed, still capturing, or keeps no page. */
+int sohoa_scan_job_commit(sohoa_scan_job *job, const char *by);
+
+/* A PNG preview of a page file, at most `max_side` pixels on its longer
+ * side (lineart shown as gray).  *png owned (free()). */
+int sohoa_scan_thumbnail(unsigned char **png, size_t *len, const char *path,
+                         int max_side);
 
 /* ---- hot folder ---------------------------------------------------------- */
 

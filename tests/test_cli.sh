@@ -403,6 +403,13 @@ expect_in "devices gives sources in sohoa's words" "$out" "sources: flatbed, adf
 expect_in "devices gives modes in sohoa's words" "$out" "modes: color, gray"
 expect_in "devices gives the resolutions" "$out" "resolutions: 1..1200 dpi"
 expect_in "devices gives the page size" "$out" "max page: 200 x 200 mm"
+run "$BIN" "${C[@]}" devices --json
+expect_rc "devices --json exits 0" 0
+expect_eq "devices --json gives the test scanner's sources and modes" \
+	"$(jq -c '.[] | select(.name == "test:0") | [.sources, .modes, .resolutions]' "$T/out")" \
+	'[["flatbed","adf"],["color","gray"],"1..1200"]'
+run "$BIN" "${C[@]}" devices --xml
+expect_rc "devices with an unknown option is a usage error" 2
 
 # --- ocr ------------------------------------------------------------------
 run "$BIN" "${C[@]}" ocr --json "$DATA/text_vi.png" "$T/broken.png" "$DATA/one_line.png"

@@ -1360,6 +1360,205 @@ static void job_journal_survives_a_crash(void **state)
 	free(journal);
 }
 
+/* A front-desk draft: held until committed; staff's order, rotations,
+ * removals and field corrections are journaled and read back after a
+ * reopen; the masters stay untouched and removed pages stay in the
+ * folder; a committed draft no longer changes. */
+static void draft_journal_keeps_staff_decisions(void **state)
+{
+	struct fixture *fx = *state;
+	const char *sets[] = {"test-picture=Grid", "read-return-value=Default"};
+	sohoa_scan_job_params p = {.what = "scan",
+	                           .case_number = "000.00.22.H27-250701-0002",
+	                           .component = "Giấy chứng sinh",
+	                           .kind = "component",
+	                           .hold = 1,
+	                           .scan = {.device = "test:0",
+	                                    .source = "flatbed",
+	                                    .dpi = 25,
+	                                    .set = sets,
+	                                    .nset = 2,
+	                                    .max_pages = 3}};
+	sohoa_scan_job *job = NULL;
+	sohoa_scan_view_page *v = NULL, want[3];
+	sohoa_scan_correction c;
+	unsigned char *png = NULL;
+	char *dir = NULL, sha[3][65];
+	size_t n = 0, len = 0;
+
+	assert_int_equal(sohoa_scan_job_create(&job, fx->spool, &p), SOHOA_OK);
+	assert_non_null(dir = strdup(sohoa_scan_job_dir(job)));
+	assert_true(sohoa_scan_job_is_draft(job));
+	assert_true(sohoa_scan_job_held(job));
+	assert_int_equal(
+	    sohoa_scan_run(&p.scan, dir, 1, sohoa_scan_job_add_page, job),
+	    SOHOA_OK);
+	assert_int_equal(sohoa_scan_job_npages(job), 3);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(sohoa_scan_sha256_file(
+		                     sha[i], sohoa_scan_job_page(job, i)->path),
+		                 SOHOA_OK);
+	/* committing while capturing is refused */
+	assert_int_equal(sohoa_scan_job_commit(job, "le.van.b"),
+	                 SOHOA_EINVALID);
+	assert_non_null(strstr(sohoa_error_last(), "capturing"));
+	assert_int_equal(sohoa_scan_job_set_state(job, "captured", NULL),
+	                 SOHOA_OK);
+	/* no arrangement yet: capture order */
+	assert_int_equal(sohoa_scan_job_view(job, &v, &n), SOHOA_OK);
+	assert_int_equal(n, 3);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(v[i].page, i);
+		assert_int_equal(v[i].rotation, 0);
+		assert_false(v[i].removed);
+	}
+	free(v);
+	/* page 3 first turned 90 degrees, page 1, page 2 removed */
+	want[0] = (sohoa_scan_view_page){.page = 2, .rotation = 90};
+	want[1] = (sohoa_scan_view_page){.page = 0};
+	want[2] = (sohoa_scan_view_page){.page = 1, .removed = 1};
+	assert_int_equal(sohoa_scan_job_set_view(job, want, 3, "le.van.b"),
+	                 SOHOA_OK);
+	/* bad arrangements are refused and change nothing */
+	want[1].page = 2;
+	assert_int_equal(sohoa_scan_job_set_view(job, want, 2, "x"),
+	                 SOHOA_EINVALID);
+	assert_non_null(strstr(sohoa_error_last(), "twice"));
+	want[1] = (sohoa_scan_view_page){.page = 0, .rotation = 45};
+	assert_int_equal(sohoa_scan_job_set_view(job, want, 2, "x"),
+	                 SOHOA_EINVALID);
+	want[1] = (sohoa_scan_view_page){.page = 7};
+	assert_int_equal(sohoa_scan_job_set_view(job, want, 2, "x"),
+	                 SOHOA_EINVALID);
+	assert_int_equal(sohoa_scan_job_correct(job, "p0003.tif", "full_name",
+	                                        "NGUYỄN THỊ LIÊN", "le.van.b"),
+	                 SOHOA_OK);
+	assert_int_equal(sohoa_scan_job_correct(job, "p0009.tif", "full_name",
+	                                        "X", "le.van.b"),
+	                 SOHOA_EINVALID);
+	/* a page added after the arrangement follows the kept pages */
+	p.scan.max_pages = 1;
+	assert_int_equal(
+	    sohoa_scan_run(&p.scan, dir, 4, sohoa_scan_job_add_page, job),
+	    SOHOA_OK);
+	sohoa_scan_job_free(job); /* as if the process died here */
+
+	assert_int_equal(sohoa_scan_job_open(&job, dir, 0), SOHOA_OK);
+	assert_true(sohoa_scan_job_held(job));
+	assert_int_equal(sohoa_scan_job_npages(job), 4);
+	assert_int_equal(sohoa_scan_job_view(job, &v, &n), SOHOA_OK);
+	assert_int_equal(n, 4);
+	assert_int_equal(v[0].page, 2);
+	assert_int_equal(v[0].rotation, 90);
+	assert_int_equal(v[1].page, 0);
+	assert_int_equal(v[2].page, 3); /* the new page */
+	assert_false(v[2].removed);
+	assert_int_equal(v[3].page, 1);
+	assert_true(v[3].removed);
+	free(v);
+	assert_int_equal(sohoa_scan_job_ncorrections(job), 1);
+	assert_int_equal(sohoa_scan_job_correction(job, 0, &c), SOHOA_OK);
+	assert_string_equal(c.file, "p0003.tif");
+	assert_string_equal(c.field, "full_name");
+	assert_string_equal(c.value, "NGUYỄN THỊ LIÊN");
+	assert_string_equal(c.by, "le.van.b");
+	assert_non_null(c.time);
+	/* the removed page and every master are still there, unchanged */
+	for (int i = 0; i < 3; i++) {
+		char now[65];
+
+		assert_int_equal(sohoa_scan_sha256_file(
+		                     now, sohoa_scan_job_page(job, i)->path),
+		                 SOHOA_OK);
+		assert_string_equal(now, sha[i]);
+	}
+	assert_int_equal(sohoa_scan_thumbnail(
+	                     &png, &len, sohoa_scan_job_page(job, 0)->path, 64),
+	                 SOHOA_OK);
+	assert_true(len > 8);
+	assert_memory_equal(png, "\x89PNG", 4);
+	free(png);
+	assert_int_equal(sohoa_scan_job_set_state(job, "captured", NULL),
+	                 SOHOA_OK);
+	assert_null(sohoa_scan_job_committed_by(job));
+	assert_int_equal(sohoa_scan_job_commit(job, "le.van.b"), SOHOA_OK);
+	assert_false(sohoa_scan_job_held(job));
+	assert_int_equal(sohoa_scan_job_commit(job, "le.van.b"),
+	                 SOHOA_EINVALID);
+	assert_int_equal(
+	    sohoa_scan_job_correct(job, "p0001.tif", "sex", "Nữ", "le.van.b"),
+	    SOHOA_EINVALID);
+	assert_non_null(strstr(sohoa_error_last(), "committed"));
+	sohoa_scan_job_free(job);
+	assert_int_equal(sohoa_scan_job_open(&job, dir, 1), SOHOA_OK);
+	assert_false(sohoa_scan_job_held(job));
+	assert_true(sohoa_scan_job_is_draft(job));
+	assert_string_equal(sohoa_scan_job_committed_by(job), "le.van.b");
+	assert_non_null(sohoa_scan_job_committed_at(job));
+	sohoa_scan_job_free(job);
+	free(dir);
+}
+
+/* A draft started from its receipt page has no case number until staff
+ * (or the number read from the page) give it one; it cannot be committed
+ * before, and the number it gets is normalized and survives a reopen. */
+static void draft_without_case_number_waits_for_one(void **state)
+{
+	struct fixture *fx = *state;
+	const char *sets[] = {"test-picture=Grid", "read-return-value=Default"};
+	sohoa_scan_job_params p = {.what = "scan",
+	                           .case_number = "",
+	                           .component = "Giấy tiếp nhận",
+	                           .kind = "component",
+	                           .hold = 1,
+	                           .scan = {.device = "test:0",
+	                                    .source = "flatbed",
+	                                    .dpi = 25,
+	                                    .set = sets,
+	                                    .nset = 2,
+	                                    .max_pages = 1}};
+	sohoa_scan_job *job = NULL;
+	char *dir = NULL;
+
+	assert_int_equal(sohoa_scan_job_create(&job, fx->spool, &p), SOHOA_OK);
+	assert_non_null(dir = strdup(sohoa_scan_job_dir(job)));
+	assert_int_equal(
+	    sohoa_scan_run(&p.scan, dir, 1, sohoa_scan_job_add_page, job),
+	    SOHOA_OK);
+	assert_int_equal(sohoa_scan_job_set_state(job, "captured", NULL),
+	                 SOHOA_OK);
+	assert_string_equal(sohoa_scan_job_get_params(job)->case_number, "");
+	assert_int_equal(sohoa_scan_job_commit(job, "lan"), SOHOA_EINVALID);
+	assert_non_null(strstr(sohoa_error_last(), "no case number"));
+	assert_int_equal(
+	    sohoa_scan_job_set_case(job, "H27.151-251341-0001", "lan"),
+	    SOHOA_EINVALID); /* month 13 */
+	assert_int_equal(
+	    sohoa_scan_job_set_case(job, " h27.151-251008-0001 ", "lan"),
+	    SOHOA_OK);
+	assert_string_equal(sohoa_scan_job_get_params(job)->case_number,
+	                    "H27.151-251008-0001");
+	sohoa_scan_job_free(job);
+	assert_int_equal(sohoa_scan_job_open(&job, dir, 0), SOHOA_OK);
+	assert_string_equal(sohoa_scan_job_get_params(job)->case_number,
+	                    "H27.151-251008-0001");
+	assert_int_equal(sohoa_scan_job_commit(job, "lan"), SOHOA_OK);
+	assert_int_equal(
+	    sohoa_scan_job_set_case(job, "H27.151-251008-0002", "lan"),
+	    SOHOA_EINVALID); /* committed */
+	sohoa_scan_job_free(job);
+	/* a job that is not a draft takes no staff decisions */
+	p.hold = 0;
+	p.case_number = "H27.151-251008-0003";
+	assert_int_equal(sohoa_scan_job_create(&job, fx->spool, &p), SOHOA_OK);
+	assert_false(sohoa_scan_job_is_draft(job));
+	assert_false(sohoa_scan_job_held(job));
+	assert_int_equal(sohoa_scan_job_commit(job, "lan"), SOHOA_EINVALID);
+	assert_non_null(strstr(sohoa_error_last(), "not a draft"));
+	sohoa_scan_job_free(job);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1393,6 +1592,10 @@ int main(void)
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(hotfolder_caseless_takes_any_name,
 	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(draft_journal_keeps_staff_decisions,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        draft_without_case_number_waits_for_one, setup, teardown),
 	    cmocka_unit_test_setup_teardown(job_journal_survives_a_crash, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(import_takes_each_file_type, setup,
