@@ -31,9 +31,8 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
-/* Sanitizer builds only (CMakeLists.txt defines the macro with
- * SOHOA_SANITIZE and links every executable with -rdynamic, so that the
- * dlopen'ed backend binds to this symbol).
+/* Every build (CMakeLists.txt defines the macro and links every executable
+ * with -rdynamic, so that the dlopen'ed backend binds to this symbol).
  *
  * SANE's test backend runs its reader as a thread that sets
  * PTHREAD_CANCEL_ASYNCHRONOUS (sanei_thread.c, local_thread), and
@@ -48,13 +47,14 @@
  * read-delay) or simply finishes, never inside malloc/free.  finish_pass()
  * closes the read end of the pipe before it cancels, so a reader blocked in
  * write() wakes up either way.  Nothing else in the backend, and nothing in
- * sohoa, changes: sohoa sees the same sane_read/sane_cancel results.  The
- * normal build runs the backend as shipped (asynchronous), and
- * tools/valgrind.sh runs that build. */
+ * sohoa, changes: sohoa sees the same sane_read/sane_cancel results.
+ * glibc's malloc is no more async-cancel-safe than ASan's: the normal build
+ * hung the same way, rarely (a foreground `sohoa scan --resume` with the
+ * test backend, stuck on a futex), so the shim is in every build. */
 static atomic_int deferred_cancels;
 
 /* How many asynchronous cancel requests were made deferred (test_scan
- * checks the shim is in use).  Not in scan.h: sanitizer builds only. */
+ * checks the shim is in use).  Not in scan.h: a test hook. */
 int sohoa_scan_deferred_cancels(void);
 int sohoa_scan_deferred_cancels(void)
 {
@@ -113,7 +113,7 @@ int sohoa_scan_init(void)
 
 void sohoa_scan_exit(void)
 {
-#if defined(SOHOA_DEFERRED_CANCEL) /* the sanitizer build */
+#if defined(SOHOA_SANITIZED)
 	/* Sanitizer builds keep the backends loaded: SANE's test backend
 	 * leaks its reader thread's buffers, and once sane_exit() has
 	 * unloaded libsane-test.so LeakSanitizer reports them from an
