@@ -289,6 +289,45 @@ expect_in "same place as on the page scanned upright" "$(pdftotext -f 1 -l 1 -bb
 run "$BIN" "${C[@]}" extract --component Xoay "$CASE5" "$T/xoay"
 cmp -s "$T/xoay/xoay/0001.pnm" "$T/r90.pgm" && ok "the rotated master is kept as captured" || not_ok "the rotated master is kept as captured"
 
+# --- the PDF is an access copy: gray and colour rasters as JPEG (DCT) -----------
+# unless the lossless Flate stream is no larger; masters stay byte-identical
+CASE7=000.00.22.H27-250701-0017
+JB=$T/data/archive/$CASE7.zip
+pgmtoppm white "$T/vi.pgm" >"$T/vi.ppm" 2>/dev/null
+pamgradient '#f0e0c0' '#c0d0f0' '#e0f0d0' '#f0c0d0' 2000 700 2>/dev/null |
+	pamarith -multiply - "$T/vi.ppm" 2>/dev/null | pamtopnm >"$T/tint.ppm"
+pnmtotiff -flate -truecolor "$T/tint.ppm" >"$T/tint.tif" 2>/dev/null
+pamaddnoise -type gaussian -sigma1 8 -seed 3 "$T/vi.pgm" 2>/dev/null |
+	pnmsmooth -width 3 -height 3 2>/dev/null >"$T/soft.pgm"
+run "$BIN" "${C[@]}" import --case "$CASE7" --component "Ảnh" "$T/tint.tif" "$T/soft.pgm" "$DATA/text_vi.png"
+expect_rc "import of a colour, a soft gray and a clean gray page" 0
+unzip -p "$JB" "$CASE7/data/anh.pdf" >"$T/anh.pdf"
+run qpdf --check "$T/anh.pdf"
+expect_rc "qpdf --check passes on the PDF with JPEG pages" 0
+pdfa_checks "the PDF with JPEG pages" "$T/anh.pdf"
+imgs=$(pdfimages -list "$T/anh.pdf" | awk 'NR > 2 {printf "%s/%s/%s ", $6, $7, $9}')
+expect_eq "colour and soft gray pages are JPEG, the clean page stays Flate" "$imgs" "rgb/3/jpeg gray/1/jpeg gray/1/image "
+mkdir -p "$T/anh-img"
+pdfimages -all "$T/anh.pdf" "$T/anh-img/p"
+psnr_ok() { # NAME MASTER-PNM PDF-IMAGE FLOOR-dB
+	local got
+	got=$(jpegtopnm "$3" 2>/dev/null | pnmpsnr -machine "$2" - 2>/dev/null | awk '{m = $1; for (i = 2; i <= NF; i++) if ($i < m) m = $i; print m}')
+	if [ -n "$got" ] && awk -v g="$got" -v f="$4" 'BEGIN {exit !(g >= f)}'; then
+		ok "$1 (PSNR $got dB >= $4)"
+	else not_ok "$1 (PSNR '$got' dB, want >= $4)"; fi
+}
+psnr_ok "the colour page's JPEG is close to the master" "$T/tint.ppm" "$T/anh-img/p-000.jpg" 38
+psnr_ok "the gray page's JPEG is close to the master" "$T/soft.pgm" "$T/anh-img/p-001.jpg" 33
+pngtopnm "$T/anh-img/p-002.png" 2>/dev/null | cmp -s - "$T/vi.pgm" &&
+	ok "the Flate page is pixel-identical to its master" ||
+	not_ok "the Flate page is pixel-identical to its master"
+run "$BIN" "${C[@]}" extract "$CASE7" "$T/anh-x"
+cmp -s "$T/anh-x/anh/0001.tif" "$T/tint.tif" && cmp -s "$T/anh-x/anh/0002.pnm" "$T/soft.pgm" &&
+	cmp -s "$T/anh-x/anh/0003.png" "$DATA/text_vi.png" &&
+	ok "the masters stay byte-identical" || not_ok "the masters stay byte-identical"
+expect_eq "pdftotext reads the text layer over the JPEG page" \
+	"$(pdftotext -f 1 -l 1 "$T/anh.pdf" - | tr -s ' \n' ' ' | grep -c "NGUYỄN")" 1
+
 # --- encryption at rest ----------------------------------------------------------
 mkdir -p "$T/keys"
 head -c 32 /dev/urandom | base64 >"$T/keys/case.key"
