@@ -899,8 +899,9 @@ static int add_component_pdf(struct job *j, const char *rel, int first)
 
 		snprintf(name, sizeof(name), "%s/%s", j->norm, rel);
 		if ((idx = zip_name_locate(j->old, name, 0)) >= 0 &&
-		    /* the writer holds the whole PDF in memory anyway */
-		    sohoa_archive__read_entry_max(
+		    /* the writer holds the whole PDF in memory anyway; no
+		     * CRC pass: old_pdf_hash checks its SHA-256 and SHA-512 */
+		    sohoa_archive__read_entry_digested(
 		        (char **)&old, &olen, j->old, (zip_uint64_t)idx,
 		        (zip_uint64_t)1 << 32) == SOHOA_OK) {
 			if ((rc = old_pdf_hash(j, rel, old, olen, &ph))) {
