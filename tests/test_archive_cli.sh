@@ -176,6 +176,17 @@ run "$BIN" --config "$T/require.conf" verify "$SB"
 expect_rc "a signed bundle verifies against the trust store" 0
 expect_in "verify says who signed" "$out" "signed by CN=Nguyễn Thị Lan,O=UBND xã Thạch Hà at 20"
 expect_in "verify says the signer is trusted" "$out" ", trusted)"
+# every revision's signature, in text and in JSON
+expect_in "verify reports revision 1's signature" "$out" "  revision 1: signed by CN=Nguyễn Thị Lan,O=UBND xã Thạch Hà at 20"
+expect_in "revision 1's is valid and trusted, kept in signatures/r0001" "$out" ", valid, trusted (signatures/r0001/signature.p7s)"
+expect_in "verify reports revision 2's signature" "$(printf '%s\n' "$out" | grep '^  revision 2: ')" ", valid, trusted (signature.p7s)"
+run "$BIN" --config "$T/require.conf" verify --json "$SB"
+expect_rc "verify --json exits as verify does" 0
+expect_eq "verify --json: one object, ok, no problems" "$(printf '%s' "$out" | jq -c '[.ok, .problems, .error]')" '[true,[],null]'
+expect_eq "verify --json: every revision's signer, time, validity" \
+	"$(printf '%s' "$out" | jq -c '[.signatures[] | [.revision, .signed, .file, .signer, (.signing_time | test("^20[0-9-]{8}T[0-9:]{8}Z$")), .valid, .trusted, .problem]]')" \
+	'[[1,true,"signatures/r0001/signature.p7s","CN=Nguyễn Thị Lan,O=UBND xã Thạch Hà",true,true,true,null],[2,true,"signature.p7s","CN=Nguyễn Thị Lan,O=UBND xã Thạch Hà",true,true,true,null]]'
+expect_in "verify --json: the summary goes to stderr" "$err" "1 bundle checked, 0 failed"
 run bash "$HERE/bagit_check.sh" "$SB"
 expect_rc "a signed bundle passes the independent BagIt check" 0
 unzip -p "$SB" "$CASE3/tagmanifest-sha256.txt" >"$T/tag.txt"
@@ -208,6 +219,18 @@ expect_rc "the forged bundle fails verification" 1
 expect_in "the finding says the signer is not trusted" "$out" "signature.p7s: signer CN=Nguyễn Thị Lan,O=UBND xã Thạch Hà is not trusted"
 run "$BIN" --config "$T/lan.conf" append --case "$CASE4" --component X "$PAGE"
 expect_rc "a forged bundle is not extended" 1
+run "$BIN" --config "$T/lan.conf" verify --json "$T/data/archive/$CASE4.zip"
+expect_rc "verify --json fails the forged bundle" 1
+expect_eq "verify --json names the untrusted signer" \
+	"$(printf '%s' "$out" | jq -c '[.ok, (.problems | length > 0), .signatures[0].valid, .signatures[0].trusted, (.signatures[0].problem | contains("is not trusted"))]')" '[false,true,true,false,true]'
+# a later revision written without a signer: reported unsigned
+run "$BIN" "${C[@]}" append --case "$CASE4" --component Y "$PAGE"
+expect_rc "an unsigned writer extends it (no trust store)" 0
+run "$BIN" "${C[@]}" verify "$T/data/archive/$CASE4.zip"
+expect_in "revision 2 is reported unsigned" "$out" "  revision 2: unsigned"
+expect_in "revision 1 keeps its signer" "$out" "  revision 1: signed by CN=Nguyễn Thị Lan,O=UBND xã Thạch Hà at 20"
+run "$BIN" "${C[@]}" verify --json "$T/data/archive/$CASE4.zip"
+expect_eq "verify --json: an unsigned revision" "$(printf '%s' "$out" | jq -c '.signatures[1] | [.revision, .signed, .file, .signer, .valid]')" '[2,false,null,null,false]'
 
 # --- the searchable PDF of each component --------------------------------------
 CASE5=000.00.22.H27-250701-0005
