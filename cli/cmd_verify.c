@@ -1,8 +1,8 @@
 /* cmd_verify.c -- `sohoa verify [--json]`: check bundles; exit 0 only when
  * every one holds.  Reports every revision's signature (who, when, valid,
  * trusted): in text, one line per revision under the bundle's line when
- * the bundle has more than one revision; with --json, one JSON object per
- * bundle (JSON Lines):
+ * the bundle has more than one revision and one is signed; with --json, one
+ * JSON object per bundle (JSON Lines):
  *   {"bundle": PATH, "ok": BOOL, "problems": [LINE...],
  *    "error": MESSAGE or null (the bundle could not be read),
  *    "signatures": [{"revision": N, "signed": BOOL, "file": ENTRY or null,
@@ -105,7 +105,7 @@ static int verify_one(const char *path, int *bad, int as_json)
 	char *report = NULL, sigerr[512] = "";
 	sohoa_archive_signature *sigs = NULL;
 	size_t nsigs = 0;
-	int rc = sohoa_archive_verify(path, &report);
+	int rc = sohoa_archive_verify(path, &report), any_signed = 0;
 	char error[1024] = "";
 
 	if (rc != SOHOA_OK && (!report || !report[0] ||
@@ -145,7 +145,11 @@ static int verify_one(const char *path, int *bad, int as_json)
 		if (error[0])
 			printf("  %s\n", error);
 	}
-	if (!as_json && nsigs > 1)
+	/* a line per revision when there are several and one is signed
+	 * (an unsigned bundle is "(unsigned)" above) */
+	for (size_t i = 0; i < nsigs && !any_signed; i++)
+		any_signed = sigs[i].present;
+	if (!as_json && nsigs > 1 && any_signed)
 		for (size_t i = 0; i < nsigs; i++) {
 			printf("  revision %d: ", sigs[i].revision);
 			print_signature(&sigs[i]);
