@@ -472,71 +472,76 @@ static void text_layer(sohoa_archive__buf *c, const char *hocr, double k,
  */
 #define SOHOA_ARCHIVE__PDF_JPEG_QUALITY 85
 
-/* Bytes zlib level 1 (fast_flate) would make of the raster, estimated
- * from one band of 32 rows in 8: an eighth of the work.  SIZE_MAX when it
- * cannot be told. */
-static size_t flate_estimate(PIX *pix)
+/* The bytes fast_flate (zlib format, libdeflate level 1) and the JPEG
+ * encoder would make of an 8-bit gray or 24-bit colour raster, estimated
+ * from one band of 32 rows in 8 (32: a whole number of JPEG MCU rows),
+ * each band compressed both ways: an eighth of the work of each.  0 when
+ * it cannot be told. */
+static int size_estimates(PIX *pix, size_t *flate, size_t *jpeg)
 {
 	enum { BAND = 32, STEP = 8 };
 	l_int32 w = pixGetWidth(pix), h = pixGetHeight(pix), y;
 	struct libdeflate_compressor *z = libdeflate_alloc_compressor(1);
-	size_t total = 0, rows = 0;
+	size_t fz = 0, jz = 0, rows = 0;
+	int ok = z != NULL;
 
-	for (y = 0; z && y < h; y += BAND * STEP) {
+	for (y = 0; ok && y < h; y += BAND * STEP) {
 		BOX *box = boxCreate(0, y, w, BAND);
 		PIX *band = box ? pixClipRectangle(pix, box, NULL) : NULL;
-		l_uint8 *raw = NULL;
-		size_t nraw = 0, nz = 0;
+		l_uint8 *raw = NULL, *jp = NULL;
+		size_t nraw = 0, nz = 0, nj = 0;
 		void *out = NULL;
 
 		boxDestroy(&box);
-		if (band && pixGetRasterData(band, &raw, &nraw) == 0) {
-			nz = libdeflate_zlib_compress_bound(z, nraw);
-			if ((out = malloc(nz)))
-				nz = libdeflate_zlib_compress(z, raw, nraw, out,
-				                              nz);
-			else
-				nz = 0;
+		ok = band && pixGetRasterData(band, &raw, &nraw) == 0 &&
+		     (nz = libdeflate_zlib_compress_bound(z, nraw)) &&
+		     (out = malloc(nz)) &&
+		     (nz = libdeflate_zlib_compress(z, raw, nraw, out, nz)) &&
+		     pixWriteMemJpeg(&jp, &nj, band,
+		                     SOHOA_ARCHIVE__PDF_JPEG_QUALITY, 0) == 0;
+		if (ok) {
+			fz += nz;
+			jz += nj;
 			rows += (size_t)pixGetHeight(band);
 		}
+		free(jp);
 		free(out);
 		lept_free(raw);
 		pixDestroy(&band);
-		if (!nz) {
-			rows = 0;
-			break;
-		}
-		total += nz;
 	}
 	libdeflate_free_compressor(z);
-	return rows ? total * (size_t)h / rows : SIZE_MAX;
+	if (!ok || !rows)
+		return 0;
+	*flate = fz * (size_t)h / rows;
+	*jpeg = jz * (size_t)h / rows;
+	return 1;
 }
 
 /* An 8-bit gray or 24-bit colour raster without a palette, JPEG-encoded
  * (baseline, libjpeg through Leptonica, in memory: no temp file holds the
  * page), unless the lossless Flate stream would be no larger (clean or
- * born-digital pages: text stays crisp for free).  Returns NULL when the
- * image is of another kind (1 bit, palette, 16 bit: those stay lossless),
- * Flate is no larger, or encoding fails: fast_flate then. */
+ * born-digital pages, and noisy gray scans: see docs/bundle-format.md);
+ * the choice is made on estimates (size_estimates), so only the winner is
+ * encoded in full.  Returns NULL when the image is of another kind (1 bit,
+ * palette, 16 bit: those stay lossless), Flate is no larger, or encoding
+ * fails: fast_flate then. */
 static L_COMP_DATA *access_jpeg(PIX *pix)
 {
 	l_int32 depth = pixGetDepth(pix);
 	l_uint8 *data = NULL;
-	size_t n = 0;
+	size_t n = 0, fest = 0, jest = 0;
 	L_COMP_DATA *cid;
 
 	if (pixGetColormap(pix) || (depth != 8 && depth != 32))
 		return NULL;
 	if (depth == 32)
 		pixSetSpp(pix, 3); /* PDF/A: no transparency; alpha dropped */
+	if (!size_estimates(pix, &fest, &jest) || jest >= fest)
+		return NULL;
 	if (pixWriteMemJpeg(&data, &n, pix, SOHOA_ARCHIVE__PDF_JPEG_QUALITY,
 	                    0) != 0 ||
 	    !data)
 		return NULL;
-	if (flate_estimate(pix) <= n) {
-		free(data);
-		return NULL;
-	}
 	/* the cid takes over `data` (freed by l_CIDataDestroy) */
 	if (!(cid = l_generateJpegDataMem(data, n, 0)))
 		free(data);
