@@ -683,7 +683,7 @@ int sohoa_archive_signatures(sohoa_archive_signature **out, size_t *n,
 		goto done;
 	}
 	for (i = 0; i < count && rc == SOHOA_OK; i++) {
-		char dir[32] = "";
+		char dir[48] = "";
 
 		/* earlier revisions' under signatures/rNNNN/, the last one's
 		 * beside the tag manifest */
