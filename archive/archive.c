@@ -327,6 +327,108 @@ static int load_old_manifests(struct job *j)
 	return rc;
 }
 
+/* A carried entry that is stored (masters, PDFs: most of the bytes),
+ * copied as it lies in the old zip through the two windows of
+ * sohoa_archive__raw: libzip would otherwise run zlib's CRC over it twice,
+ * checking it as it reads and computing it as it writes (it does the
+ * latter for any stored data).  Not checking it here loses nothing: the
+ * new bundle's check hashes every carried entry against its manifest line
+ * (SHA-256, stronger than the CRC) and CRC-checks what was written. */
+struct rawcopy {
+	zip_t *old;
+	zip_uint64_t idx, size;
+	time_t mtime;
+	sohoa_archive__raw r;
+	int open;
+	zip_error_t err;
+};
+
+static zip_int64_t rawcopy_cb(void *ud, void *data, zip_uint64_t len,
+                              zip_source_cmd_t cmd)
+{
+	struct rawcopy *c = ud;
+	zip_int64_t n;
+
+	switch (cmd) {
+	case ZIP_SOURCE_OPEN:
+		if (sohoa_archive__raw_open(&c->r, c->old, c->idx, c->size) !=
+		    SOHOA_OK) {
+			zip_error_set(&c->err, ZIP_ER_READ, 0);
+			return -1;
+		}
+		c->open = 1;
+		return 0;
+	case ZIP_SOURCE_READ:
+		if ((n = sohoa_archive__raw_read(&c->r, data, len)) < 0) {
+			const zip_error_t *e = sohoa_archive__raw_error(&c->r);
+
+			zip_error_set(&c->err, zip_error_code_zip(e),
+			              zip_error_code_system(e));
+		}
+		return n;
+	case ZIP_SOURCE_CLOSE:
+		if (c->open)
+			sohoa_archive__raw_close(&c->r);
+		c->open = 0;
+		return 0;
+	case ZIP_SOURCE_STAT: {
+		zip_stat_t *st =
+		    ZIP_SOURCE_GET_ARGS(zip_stat_t, data, len, &c->err);
+
+		if (!st)
+			return -1;
+		zip_stat_init(st);
+		st->valid = ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE |
+		            ZIP_STAT_COMP_METHOD | ZIP_STAT_ENCRYPTION_METHOD |
+		            ZIP_STAT_MTIME;
+		st->size = st->comp_size = c->size;
+		st->comp_method = ZIP_CM_STORE;
+		st->encryption_method = ZIP_EM_NONE;
+		st->mtime = c->mtime;
+		return sizeof(*st);
+	}
+	case ZIP_SOURCE_ERROR:
+		return zip_error_to_data(&c->err, data, len);
+	case ZIP_SOURCE_FREE:
+		if (c->open)
+			sohoa_archive__raw_close(&c->r);
+		zip_error_fini(&c->err);
+		free(c);
+		return 0;
+	case ZIP_SOURCE_SUPPORTS:
+		return zip_source_make_command_bitmap(
+		    ZIP_SOURCE_OPEN, ZIP_SOURCE_READ, ZIP_SOURCE_CLOSE,
+		    ZIP_SOURCE_STAT, ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE, -1);
+	default:
+		zip_error_set(&c->err, ZIP_ER_OPNOTSUPP, 0);
+		return -1;
+	}
+}
+
+/* The source for a stored entry of the old bundle (see rawcopy); NULL,
+ * with the error in `za`, when it cannot be made. */
+static zip_source_t *rawcopy_source(zip_t *za, zip_t *old, zip_uint64_t idx,
+                                    const zip_stat_t *st)
+{
+	struct rawcopy *c = calloc(1, sizeof(*c));
+	zip_source_t *src;
+
+	if (!c) {
+		zip_error_set(zip_get_error(za), ZIP_ER_MEMORY, 0);
+		return NULL;
+	}
+	c->old = old;
+	c->idx = idx;
+	c->size = st->size;
+	c->mtime = (st->valid & ZIP_STAT_MTIME) ? st->mtime : time(NULL);
+	zip_error_init(&c->err);
+	if (!(src = zip_source_function(za, rawcopy_cb, c))) {
+		zip_error_fini(&c->err);
+		free(c);
+	}
+	return src;
+}
+
 /* Copy every payload entry but metadata.json and the PDF of the component
  * being appended to (`pdf`, rebuilt) from the old bundle. */
 static int carry_over(struct job *j, const char *pdf)
@@ -398,8 +500,13 @@ static int carry_over(struct job *j, const char *pdf)
 		/* the compressed bytes as they are (no inflate, no deflate,
 		 * no CRC pass); an encrypted entry is decrypted and encrypted
 		 * again with a new salt (libzip cannot carry it raw) */
-		src = zip_source_zip(j->za, j->old, (zip_uint64_t)i,
-		                     secret ? 0 : ZIP_FL_COMPRESSED, 0, -1);
+		if (!secret && sohoa_archive__raw_ok(&st))
+			src =
+			    rawcopy_source(j->za, j->old, (zip_uint64_t)i, &st);
+		else
+			src = zip_source_zip(j->za, j->old, (zip_uint64_t)i,
+			                     secret ? 0 : ZIP_FL_COMPRESSED, 0,
+			                     -1);
 		if ((rc = add_source(j->za, j->norm, rel, src,
 		                     (zip_int32_t)st.comp_method)))
 			return rc;
@@ -899,8 +1006,9 @@ static int add_component_pdf(struct job *j, const char *rel, int first)
 
 		snprintf(name, sizeof(name), "%s/%s", j->norm, rel);
 		if ((idx = zip_name_locate(j->old, name, 0)) >= 0 &&
-		    /* the writer holds the whole PDF in memory anyway */
-		    sohoa_archive__read_entry_max(
+		    /* the writer holds the whole PDF in memory anyway; no
+		     * CRC pass: old_pdf_hash checks its SHA-256 and SHA-512 */
+		    sohoa_archive__read_entry_digested(
 		        (char **)&old, &olen, j->old, (zip_uint64_t)idx,
 		        (zip_uint64_t)1 << 32) == SOHOA_OK) {
 			if ((rc = old_pdf_hash(j, rel, old, olen, &ph))) {

@@ -98,6 +98,10 @@ typedef struct sohoa_archive_signature {
 	char signer[256];      /* signer's subject (RFC 2253, UTF-8) or "" */
 	char signing_time[21]; /* its signingTime, ISO 8601 UTC, or "" */
 	char problem[512];     /* why not valid or trusted, or "" */
+	int revision;  /* the revision it signs (sohoa_archive_signatures
+	                  only; 0 otherwise) */
+	char file[64]; /* its entry in the bag folder ("signature.p7s",
+	                  "signatures/r0001/signature.p7s"), "" when absent */
 } sohoa_archive_signature;
 
 /* Check the signature of a bundle (the zip is not otherwise verified).
@@ -105,6 +109,15 @@ typedef struct sohoa_archive_signature {
  * SOHOA_EINVALID (not a bundle), SOHOA_EENV (trust store unreadable). */
 int sohoa_archive_signature_check(sohoa_archive_signature *out,
                                   const char *bundle_path);
+
+/* Every revision's signature, oldest first: one element per revision
+ * (metadata.json "revisions"), element i for revision i + 1, present = 0
+ * for a revision that was not signed.  Each is checked like the current
+ * one (against the tag manifest it signed, and the trust store), nothing
+ * else is verified.  *out owned (free()).  SOHOA_ENOTFOUND, SOHOA_EINVALID
+ * (not a bundle), SOHOA_EENV (trust store unreadable). */
+int sohoa_archive_signatures(sohoa_archive_signature **out, size_t *n,
+                             const char *bundle_path);
 
 /* ---- encryption at rest ---------------------------------------------------
  * Pages whose document type (from the OCR analysis) matches one of

@@ -48,6 +48,33 @@ int sohoa_archive__read_entry(char **out, size_t *len_out, zip_t *za,
                               zip_uint64_t idx);
 int sohoa_archive__read_entry_max(char **out, size_t *len_out, zip_t *za,
                                   zip_uint64_t idx, zip_uint64_t max);
+/* The same for a caller that checks the bytes against a digest of its
+ * own (SHA-256 of a manifest line, stronger than the CRC): a stored,
+ * unencrypted entry is read as it lies, without libzip's CRC pass
+ * (sohoa_archive__raw_open). */
+int sohoa_archive__read_entry_digested(char **out, size_t *len_out, zip_t *za,
+                                       zip_uint64_t idx, zip_uint64_t max);
+
+/* A stored, unencrypted entry's bytes as they lie in the zip, without
+ * libzip's CRC layer: libzip 1.7 checks the CRC (with zlib's crc32, 9 %
+ * of an append's CPU) on every whole-entry read, even a raw one
+ * (ZIP_FL_COMPRESSED), but not on a part of an entry, so the entry is
+ * read as two windows (all but its last byte, then that byte).  For
+ * callers that check the bytes themselves (a digest, or a CRC-32 of their
+ * own).  raw_ok: the entry qualifies (stored, not encrypted, >= 2 bytes).
+ * raw_read: bytes read, 0 at the end, -1 on error (raw_error says
+ * which). */
+typedef struct sohoa_archive__raw {
+	zip_source_t *w[2];
+	int cur;
+} sohoa_archive__raw;
+int sohoa_archive__raw_ok(const zip_stat_t *st);
+int sohoa_archive__raw_open(sohoa_archive__raw *r, zip_t *za, zip_uint64_t idx,
+                            zip_uint64_t size);
+zip_int64_t sohoa_archive__raw_read(sohoa_archive__raw *r, void *buf,
+                                    zip_uint64_t n);
+zip_error_t *sohoa_archive__raw_error(sohoa_archive__raw *r);
+void sohoa_archive__raw_close(sohoa_archive__raw *r);
 
 /* Set the error for a libzip failure: a system error goes through
  * sohoa_error_from_errno, anything else is `code`. */

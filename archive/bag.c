@@ -109,14 +109,80 @@ int sohoa_archive__read_entry(char **out, size_t *len_out, zip_t *za,
 	return sohoa_archive__read_entry_max(out, len_out, za, idx, 64u << 20);
 }
 
-int sohoa_archive__read_entry_max(char **out, size_t *len_out, zip_t *za,
-                                  zip_uint64_t idx, zip_uint64_t max)
+int sohoa_archive__raw_ok(const zip_stat_t *st)
+{
+	return (st->valid & ZIP_STAT_COMP_METHOD) &&
+	       st->comp_method == ZIP_CM_STORE && (st->valid & ZIP_STAT_SIZE) &&
+	       (st->valid & ZIP_STAT_COMP_SIZE) && st->comp_size == st->size &&
+	       st->size >= 2 && (st->valid & ZIP_STAT_ENCRYPTION_METHOD) &&
+	       st->encryption_method == ZIP_EM_NONE;
+}
+
+int sohoa_archive__raw_open(sohoa_archive__raw *r, zip_t *za, zip_uint64_t idx,
+                            zip_uint64_t size)
+{
+	int i;
+
+	memset(r, 0, sizeof(*r));
+	r->w[0] = zip_source_zip(za, za, idx, 0, 0, (zip_int64_t)size - 1);
+	r->w[1] = zip_source_zip(za, za, idx, 0, size - 1, 1);
+	for (i = 0; i < 2; i++)
+		if (!r->w[i] || zip_source_open(r->w[i]) != 0) {
+			int rc = sohoa_archive__zip_read_fail(
+			    r->w[i] ? zip_source_error(r->w[i])
+			            : zip_get_error(za),
+			    zip_get_name(za, idx, 0));
+
+			if (r->w[i])
+				zip_source_free(r->w[i]);
+			r->w[i] = NULL;
+			sohoa_archive__raw_close(r);
+			return rc;
+		}
+	return SOHOA_OK;
+}
+
+zip_int64_t sohoa_archive__raw_read(sohoa_archive__raw *r, void *buf,
+                                    zip_uint64_t n)
+{
+	while (r->cur < 2) {
+		zip_int64_t got = zip_source_read(r->w[r->cur], buf, n);
+
+		if (got != 0)
+			return got; /* bytes, or -1 */
+		r->cur++;
+	}
+	return 0;
+}
+
+zip_error_t *sohoa_archive__raw_error(sohoa_archive__raw *r)
+{
+	return zip_source_error(r->w[r->cur < 2 ? r->cur : 1]);
+}
+
+void sohoa_archive__raw_close(sohoa_archive__raw *r)
+{
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (r->w[i]) {
+			zip_source_close(r->w[i]);
+			zip_source_free(r->w[i]);
+			r->w[i] = NULL;
+		}
+}
+
+/* `nocrc`: a stored, unencrypted entry is read as it lies, without
+ * libzip's CRC layer (sohoa_archive__raw_open). */
+static int read_entry(char **out, size_t *len_out, zip_t *za, zip_uint64_t idx,
+                      zip_uint64_t max, int nocrc)
 {
 	zip_stat_t st;
 	zip_file_t *zf = NULL;
+	sohoa_archive__raw raw;
 	char *buf = NULL;
-	zip_int64_t n;
-	int rc = SOHOA_OK;
+	zip_int64_t n = 0, got = 0;
+	int rc = SOHOA_OK, israw = 0;
 
 	*out = NULL;
 	zip_stat_init(&st);
@@ -126,17 +192,35 @@ int sohoa_archive__read_entry_max(char **out, size_t *len_out, zip_t *za,
 		                       zip_get_name(za, idx, 0));
 	if (!(buf = malloc((size_t)st.size + 1)))
 		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
-	if (!(zf = zip_fopen_index(za, idx, 0))) {
-		rc = sohoa_archive__zip_read_fail(zip_get_error(za), st.name);
-		goto done;
+	if (nocrc && sohoa_archive__raw_ok(&st)) {
+		if ((rc = sohoa_archive__raw_open(&raw, za, idx, st.size)))
+			goto done;
+		israw = 1;
+		while ((zip_uint64_t)n < st.size &&
+		       (got = sohoa_archive__raw_read(
+		            &raw, buf + n, st.size - (zip_uint64_t)n)) > 0)
+			n += got;
+		if (got < 0) {
+			rc = sohoa_archive__zip_fail(
+			    SOHOA_EINVALID, sohoa_archive__raw_error(&raw),
+			    st.name);
+			goto done;
+		}
+	} else {
+		if (!(zf = zip_fopen_index(za, idx, 0))) {
+			rc = sohoa_archive__zip_read_fail(zip_get_error(za),
+			                                  st.name);
+			goto done;
+		}
+		n = zip_fread(zf, buf, st.size);
+		if (n < 0) {
+			rc = sohoa_archive__zip_fail(
+			    SOHOA_EINVALID, zip_file_get_error(zf), st.name);
+			goto done;
+		}
 	}
-	n = zip_fread(zf, buf, st.size);
-	if (n < 0 || (zip_uint64_t)n != st.size) {
-		rc = n < 0 ? sohoa_archive__zip_fail(SOHOA_EINVALID,
-		                                     zip_file_get_error(zf),
-		                                     st.name)
-		           : sohoa_error_set(SOHOA_EINVALID, "%s: short read",
-		                             st.name);
+	if ((zip_uint64_t)n != st.size) {
+		rc = sohoa_error_set(SOHOA_EINVALID, "%s: short read", st.name);
 		goto done;
 	}
 	buf[st.size] = '\0';
@@ -145,10 +229,24 @@ int sohoa_archive__read_entry_max(char **out, size_t *len_out, zip_t *za,
 	*out = buf;
 	buf = NULL;
 done:
+	if (israw)
+		sohoa_archive__raw_close(&raw);
 	if (zf)
 		zip_fclose(zf);
 	free(buf);
 	return rc;
+}
+
+int sohoa_archive__read_entry_max(char **out, size_t *len_out, zip_t *za,
+                                  zip_uint64_t idx, zip_uint64_t max)
+{
+	return read_entry(out, len_out, za, idx, max, 0);
+}
+
+int sohoa_archive__read_entry_digested(char **out, size_t *len_out, zip_t *za,
+                                       zip_uint64_t idx, zip_uint64_t max)
+{
+	return read_entry(out, len_out, za, idx, max, 1);
 }
 
 int sohoa_archive__open_ro(zip_t **out, const char *path, int checkcons)

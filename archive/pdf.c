@@ -1,6 +1,8 @@
 /* pdf.c -- a two-layer searchable PDF of a component: each page is the
- * master image (JPEG passed through, anything else Flate-compressed, both
- * via Leptonica's L_COMP_DATA) under an invisible text layer (render mode
+ * master image (JPEG passed through; gray and colour rasters JPEG-encoded
+ * at SOHOA_ARCHIVE__PDF_JPEG_QUALITY, the PDF being an access copy; 1-bit
+ * and palette images Flate-compressed, losslessly; all via Leptonica's
+ * L_COMP_DATA) under an invisible text layer (render mode
  * 3) placed word by word from the hOCR, in Tesseract's glyphless font
  * (Identity-H, CID = UTF-16 code unit, ToUnicode), as Tesseract's own PDF
  * renderer does.  A minimal writer: objects in a byte buffer, offsets for
@@ -463,7 +465,90 @@ static void text_layer(sohoa_archive__buf *c, const char *hocr, double k,
 	sohoa_archive__buf_printf(c, "ET\n");
 }
 
-/* The common case, fast: a 1-bit, 8-bit gray or RGB image without a
+/* JPEG quality of the gray and colour page images in the PDF.  The PDF is
+ * the access copy (the masters stay byte-identical, lossless); 85 keeps
+ * print and scan detail legible on screen and in print at a tenth of the
+ * Flate size of a noisy scan (docs/bundle-format.md, docs/archive-bench.md).
+ */
+#define SOHOA_ARCHIVE__PDF_JPEG_QUALITY 85
+
+/* The bytes fast_flate (zlib format, libdeflate level 1) and the JPEG
+ * encoder would make of an 8-bit gray or 24-bit colour raster, estimated
+ * from one band of 32 rows in 8 (32: a whole number of JPEG MCU rows),
+ * each band compressed both ways: an eighth of the work of each.  0 when
+ * it cannot be told. */
+static int size_estimates(PIX *pix, size_t *flate, size_t *jpeg)
+{
+	enum { BAND = 32, STEP = 8 };
+	l_int32 w = pixGetWidth(pix), h = pixGetHeight(pix), y;
+	struct libdeflate_compressor *z = libdeflate_alloc_compressor(1);
+	size_t fz = 0, jz = 0, rows = 0;
+	int ok = z != NULL;
+
+	for (y = 0; ok && y < h; y += BAND * STEP) {
+		BOX *box = boxCreate(0, y, w, BAND);
+		PIX *band = box ? pixClipRectangle(pix, box, NULL) : NULL;
+		l_uint8 *raw = NULL, *jp = NULL;
+		size_t nraw = 0, nz = 0, nj = 0;
+		void *out = NULL;
+
+		boxDestroy(&box);
+		ok = band && pixGetRasterData(band, &raw, &nraw) == 0 &&
+		     (nz = libdeflate_zlib_compress_bound(z, nraw)) &&
+		     (out = malloc(nz)) &&
+		     (nz = libdeflate_zlib_compress(z, raw, nraw, out, nz)) &&
+		     pixWriteMemJpeg(&jp, &nj, band,
+		                     SOHOA_ARCHIVE__PDF_JPEG_QUALITY, 0) == 0;
+		if (ok) {
+			fz += nz;
+			jz += nj;
+			rows += (size_t)pixGetHeight(band);
+		}
+		free(jp);
+		free(out);
+		lept_free(raw);
+		pixDestroy(&band);
+	}
+	libdeflate_free_compressor(z);
+	if (!ok || !rows)
+		return 0;
+	*flate = fz * (size_t)h / rows;
+	*jpeg = jz * (size_t)h / rows;
+	return 1;
+}
+
+/* An 8-bit gray or 24-bit colour raster without a palette, JPEG-encoded
+ * (baseline, libjpeg through Leptonica, in memory: no temp file holds the
+ * page), unless the lossless Flate stream would be no larger (clean or
+ * born-digital pages, and noisy gray scans: see docs/bundle-format.md);
+ * the choice is made on estimates (size_estimates), so only the winner is
+ * encoded in full.  Returns NULL when the image is of another kind (1 bit,
+ * palette, 16 bit: those stay lossless), Flate is no larger, or encoding
+ * fails: fast_flate then. */
+static L_COMP_DATA *access_jpeg(PIX *pix)
+{
+	l_int32 depth = pixGetDepth(pix);
+	l_uint8 *data = NULL;
+	size_t n = 0, fest = 0, jest = 0;
+	L_COMP_DATA *cid;
+
+	if (pixGetColormap(pix) || (depth != 8 && depth != 32))
+		return NULL;
+	if (depth == 32)
+		pixSetSpp(pix, 3); /* PDF/A: no transparency; alpha dropped */
+	if (!size_estimates(pix, &fest, &jest) || jest >= fest)
+		return NULL;
+	if (pixWriteMemJpeg(&data, &n, pix, SOHOA_ARCHIVE__PDF_JPEG_QUALITY,
+	                    0) != 0 ||
+	    !data)
+		return NULL;
+	/* the cid takes over `data` (freed by l_CIDataDestroy) */
+	if (!(cid = l_generateJpegDataMem(data, n, 0)))
+		free(data);
+	return cid;
+}
+
+/* The lossless case, fast: a 1-bit, 8-bit gray or RGB image without a
  * palette, its raster Flate-compressed (zlib format) by libdeflate at
  * level 1: on a noisy A4 gray scan Leptonica's zlib level 6 took 0.84 s a
  * page, zlib level 1 0.30 s for 9 % more bytes; on a noisy A4 colour page
@@ -532,7 +617,8 @@ int sohoa_archive__pdf_page(sohoa_archive__pdf *d, const unsigned char *img,
 		memcpy(copy, img, n);
 		if (!(cid = l_generateJpegDataMem(copy, n, 0)))
 			free(copy);
-	} else if ((pix = pixReadMem(img, n)) && !(cid = fast_flate(pix))) {
+	} else if ((pix = pixReadMem(img, n)) && !(cid = access_jpeg(pix)) &&
+	           !(cid = fast_flate(pix))) {
 		pixGenerateCIData(pix, L_FLATE_ENCODE, 0, 0, &cid);
 	}
 	pixDestroy(&pix);

@@ -1023,8 +1023,9 @@ static void every_revision_signature_is_kept(void **state)
 	struct fixture *fx = *state;
 	char cert[200], key[200], cert2[200], key2[200], ca[200], both[300];
 	char cmd[1200], *tag;
+	sohoa_archive_signature *sigs = NULL;
 	struct batch a, b;
-	size_t len = 0;
+	size_t len = 0, nsigs = 0, i;
 
 	make_pki(fx);
 	snprintf(cmd, sizeof(cmd),
@@ -1069,11 +1070,36 @@ static void every_revision_signature_is_kept(void **state)
 	    zip_entry(fx->bundle, CASE "/signatures/r0002/signature.p7s", &len);
 	assert_non_null(tag);
 	free(tag);
+	/* every revision's signer, oldest first */
+	assert_int_equal(sohoa_archive_signatures(&sigs, &nsigs, fx->bundle),
+	                 SOHOA_OK);
+	assert_int_equal(nsigs, 3);
+	assert_int_equal(sigs[0].revision, 1);
+	assert_string_equal(sigs[0].signer, "CN=op");
+	assert_string_equal(sigs[0].file, "signatures/r0001/signature.p7s");
+	assert_string_equal(sigs[1].signer, "CN=op2");
+	assert_string_equal(sigs[1].file, "signatures/r0002/signature.p7s");
+	assert_int_equal(sigs[2].revision, 3);
+	assert_string_equal(sigs[2].signer, "CN=op2");
+	assert_string_equal(sigs[2].file, "signature.p7s");
+	for (i = 0; i < nsigs; i++) {
+		assert_true(sigs[i].present && sigs[i].valid &&
+		            sigs[i].trusted);
+		assert_int_equal(strlen(sigs[i].signing_time), 20);
+	}
+	free(sigs);
 
 	/* the old CA dropped from the trust store: the old signer is named */
 	assert_int_equal(sohoa_archive_set_trust(ca, 0), SOHOA_OK);
 	assert_finding(fx->bundle, CASE "/signatures/r0001/signature.p7s: "
 	                                "signer CN=op is not trusted");
+	assert_int_equal(sohoa_archive_signatures(&sigs, &nsigs, fx->bundle),
+	                 SOHOA_OK);
+	assert_int_equal(nsigs, 3);
+	assert_true(sigs[0].valid && !sigs[0].trusted);
+	assert_non_null(strstr(sigs[0].problem, "CN=op is not trusted"));
+	assert_true(sigs[1].trusted && sigs[2].trusted);
+	free(sigs);
 
 	/* a page revision 1's signer vouched for, changed: named against
 	 * that signature too */

@@ -176,6 +176,17 @@ run "$BIN" --config "$T/require.conf" verify "$SB"
 expect_rc "a signed bundle verifies against the trust store" 0
 expect_in "verify says who signed" "$out" "signed by CN=Nguyễn Thị Lan,O=UBND xã Thạch Hà at 20"
 expect_in "verify says the signer is trusted" "$out" ", trusted)"
+# every revision's signature, in text and in JSON
+expect_in "verify reports revision 1's signature" "$out" "  revision 1: signed by CN=Nguyễn Thị Lan,O=UBND xã Thạch Hà at 20"
+expect_in "revision 1's is valid and trusted, kept in signatures/r0001" "$out" ", valid, trusted (signatures/r0001/signature.p7s)"
+expect_in "verify reports revision 2's signature" "$(printf '%s\n' "$out" | grep '^  revision 2: ')" ", valid, trusted (signature.p7s)"
+run "$BIN" --config "$T/require.conf" verify --json "$SB"
+expect_rc "verify --json exits as verify does" 0
+expect_eq "verify --json: one object, ok, no problems" "$(printf '%s' "$out" | jq -c '[.ok, .problems, .error]')" '[true,[],null]'
+expect_eq "verify --json: every revision's signer, time, validity" \
+	"$(printf '%s' "$out" | jq -c '[.signatures[] | [.revision, .signed, .file, .signer, (.signing_time | test("^20[0-9-]{8}T[0-9:]{8}Z$")), .valid, .trusted, .problem]]')" \
+	'[[1,true,"signatures/r0001/signature.p7s","CN=Nguyễn Thị Lan,O=UBND xã Thạch Hà",true,true,true,null],[2,true,"signature.p7s","CN=Nguyễn Thị Lan,O=UBND xã Thạch Hà",true,true,true,null]]'
+expect_in "verify --json: the summary goes to stderr" "$err" "1 bundle checked, 0 failed"
 run bash "$HERE/bagit_check.sh" "$SB"
 expect_rc "a signed bundle passes the independent BagIt check" 0
 unzip -p "$SB" "$CASE3/tagmanifest-sha256.txt" >"$T/tag.txt"
@@ -208,6 +219,18 @@ expect_rc "the forged bundle fails verification" 1
 expect_in "the finding says the signer is not trusted" "$out" "signature.p7s: signer CN=Nguyễn Thị Lan,O=UBND xã Thạch Hà is not trusted"
 run "$BIN" --config "$T/lan.conf" append --case "$CASE4" --component X "$PAGE"
 expect_rc "a forged bundle is not extended" 1
+run "$BIN" --config "$T/lan.conf" verify --json "$T/data/archive/$CASE4.zip"
+expect_rc "verify --json fails the forged bundle" 1
+expect_eq "verify --json names the untrusted signer" \
+	"$(printf '%s' "$out" | jq -c '[.ok, (.problems | length > 0), .signatures[0].valid, .signatures[0].trusted, (.signatures[0].problem | contains("is not trusted"))]')" '[false,true,true,false,true]'
+# a later revision written without a signer: reported unsigned
+run "$BIN" "${C[@]}" append --case "$CASE4" --component Y "$PAGE"
+expect_rc "an unsigned writer extends it (no trust store)" 0
+run "$BIN" "${C[@]}" verify "$T/data/archive/$CASE4.zip"
+expect_in "revision 2 is reported unsigned" "$out" "  revision 2: unsigned"
+expect_in "revision 1 keeps its signer" "$out" "  revision 1: signed by CN=Nguyễn Thị Lan,O=UBND xã Thạch Hà at 20"
+run "$BIN" "${C[@]}" verify --json "$T/data/archive/$CASE4.zip"
+expect_eq "verify --json: an unsigned revision" "$(printf '%s' "$out" | jq -c '.signatures[1] | [.revision, .signed, .file, .signer, .valid]')" '[2,false,null,null,false]'
 
 # --- the searchable PDF of each component --------------------------------------
 CASE5=000.00.22.H27-250701-0005
@@ -288,6 +311,45 @@ expect_eq "the text lies where the upright page has it" "$first_words" 1
 expect_in "same place as on the page scanned upright" "$(pdftotext -f 1 -l 1 -bbox "$T/xoay.pdf" - | grep -m1 '<word')" "$upright_word"
 run "$BIN" "${C[@]}" extract --component Xoay "$CASE5" "$T/xoay"
 cmp -s "$T/xoay/xoay/0001.pnm" "$T/r90.pgm" && ok "the rotated master is kept as captured" || not_ok "the rotated master is kept as captured"
+
+# --- the PDF is an access copy: gray and colour rasters as JPEG (DCT) -----------
+# unless the lossless Flate stream is no larger; masters stay byte-identical
+CASE7=000.00.22.H27-250701-0017
+JB=$T/data/archive/$CASE7.zip
+pgmtoppm white "$T/vi.pgm" >"$T/vi.ppm" 2>/dev/null
+pamgradient '#f0e0c0' '#c0d0f0' '#e0f0d0' '#f0c0d0' 2000 700 2>/dev/null |
+	pamarith -multiply - "$T/vi.ppm" 2>/dev/null | pamtopnm >"$T/tint.ppm"
+pnmtotiff -flate -truecolor "$T/tint.ppm" >"$T/tint.tif" 2>/dev/null
+pamaddnoise -type gaussian -sigma1 8 -seed 3 "$T/vi.pgm" 2>/dev/null |
+	pnmsmooth -width 3 -height 3 2>/dev/null >"$T/soft.pgm"
+run "$BIN" "${C[@]}" import --case "$CASE7" --component "Ảnh" "$T/tint.tif" "$T/soft.pgm" "$DATA/text_vi.png"
+expect_rc "import of a colour, a soft gray and a clean gray page" 0
+unzip -p "$JB" "$CASE7/data/anh.pdf" >"$T/anh.pdf"
+run qpdf --check "$T/anh.pdf"
+expect_rc "qpdf --check passes on the PDF with JPEG pages" 0
+pdfa_checks "the PDF with JPEG pages" "$T/anh.pdf"
+imgs=$(pdfimages -list "$T/anh.pdf" | awk 'NR > 2 {printf "%s/%s/%s ", $6, $7, $9}')
+expect_eq "colour and soft gray pages are JPEG, the clean page stays Flate" "$imgs" "rgb/3/jpeg gray/1/jpeg gray/1/image "
+mkdir -p "$T/anh-img"
+pdfimages -all "$T/anh.pdf" "$T/anh-img/p"
+psnr_ok() { # NAME MASTER-PNM PDF-IMAGE FLOOR-dB
+	local got
+	got=$(jpegtopnm "$3" 2>/dev/null | pnmpsnr -machine "$2" - 2>/dev/null | awk '{m = $1; for (i = 2; i <= NF; i++) if ($i < m) m = $i; print m}')
+	if [ -n "$got" ] && awk -v g="$got" -v f="$4" 'BEGIN {exit !(g >= f)}'; then
+		ok "$1 (PSNR $got dB >= $4)"
+	else not_ok "$1 (PSNR '$got' dB, want >= $4)"; fi
+}
+psnr_ok "the colour page's JPEG is close to the master" "$T/tint.ppm" "$T/anh-img/p-000.jpg" 38
+psnr_ok "the gray page's JPEG is close to the master" "$T/soft.pgm" "$T/anh-img/p-001.jpg" 33
+pngtopnm "$T/anh-img/p-002.png" 2>/dev/null | cmp -s - "$T/vi.pgm" &&
+	ok "the Flate page is pixel-identical to its master" ||
+	not_ok "the Flate page is pixel-identical to its master"
+run "$BIN" "${C[@]}" extract "$CASE7" "$T/anh-x"
+cmp -s "$T/anh-x/anh/0001.tif" "$T/tint.tif" && cmp -s "$T/anh-x/anh/0002.pnm" "$T/soft.pgm" &&
+	cmp -s "$T/anh-x/anh/0003.png" "$DATA/text_vi.png" &&
+	ok "the masters stay byte-identical" || not_ok "the masters stay byte-identical"
+expect_eq "pdftotext reads the text layer over the JPEG page" \
+	"$(pdftotext -f 1 -l 1 "$T/anh.pdf" - | tr -s ' \n' ' ' | grep -c "NGUYỄN")" 1
 
 # --- encryption at rest ----------------------------------------------------------
 mkdir -p "$T/keys"
