@@ -11,6 +11,7 @@
 #include <fnmatch.h>
 #include <libgen.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,43 @@
 static char key_path[PATH_MAX]; /* "" = no key configured */
 static char types[512];         /* patterns, ", " separated */
 static char *password;          /* owned: the key, once read */
+
+/* sohoad sets these from several threads (the stages at each pack and
+ * reload, the web pages, batches) while others read bundles with the key:
+ * a setter that changes nothing writes nothing, a key once read is never
+ * freed while the process runs (a changed key file retires it to this
+ * list: a reader may still hold it), and the lazy read is locked. */
+static pthread_mutex_t key_lock = PTHREAD_MUTEX_INITIALIZER;
+struct retired {
+	struct retired *next;
+	char *key;
+};
+static struct retired *retired_keys;
+
+/* With key_lock held: forget the key read so far (see key_lock). */
+static void retire_key(void)
+{
+	struct retired *r;
+
+	if (!password)
+		return;
+	if ((r = malloc(sizeof(*r)))) {
+		r->key = password;
+		r->next = retired_keys;
+		retired_keys = r;
+	} /* else leak it: freeing could pull it from under a reader */
+	password = NULL;
+}
+
+/* With key_lock held: the new settings, unless they are the same. */
+static void set_locked(const char *path, const char *patterns)
+{
+	if (strcmp(path, key_path) == 0 && strcmp(patterns, types) == 0)
+		return;
+	retire_key();
+	snprintf(key_path, sizeof(key_path), "%s", path);
+	snprintf(types, sizeof(types), "%s", patterns);
+}
 
 /* realpath of an existing file or of its folder. */
 static int real_of(char out[PATH_MAX], const char *path)
@@ -55,26 +93,30 @@ int sohoa_archive_set_encryption(const char *key_file, const char *patterns,
                                  const char *root)
 {
 	char rk[PATH_MAX], rr[PATH_MAX];
+	const char *use = "";
 	size_t rl;
+	int rc = SOHOA_OK;
 
-	free(password);
-	password = NULL;
-	key_path[0] = '\0';
-	snprintf(types, sizeof(types), "%s", patterns ? patterns : "");
+	if (!patterns)
+		patterns = "";
 	if (!key_file || !*key_file)
-		return SOHOA_OK;
-	if (strlen(key_file) >= sizeof(key_path))
-		return sohoa_error_set(SOHOA_EINVALID, "key path too long");
+		use = ""; /* encryption off */
+	else if (strlen(key_file) >= sizeof(key_path))
+		rc = sohoa_error_set(SOHOA_EINVALID, "key path too long");
 	/* the key must not travel with the data it protects */
-	if (root && *root && real_of(rk, key_file) == 0 &&
-	    real_of(rr, root) == 0 && (rl = strlen(rr)) > 0 &&
-	    strncmp(rk, rr, rl) == 0 && (rk[rl] == '/' || rk[rl] == '\0'))
-		return sohoa_error_set(SOHOA_EINVALID,
-		                       "key file %s is inside the archive root "
-		                       "%s; keep it apart from the data",
-		                       key_file, root);
-	strcpy(key_path, key_file);
-	return SOHOA_OK;
+	else if (root && *root && real_of(rk, key_file) == 0 &&
+	         real_of(rr, root) == 0 && (rl = strlen(rr)) > 0 &&
+	         strncmp(rk, rr, rl) == 0 && (rk[rl] == '/' || rk[rl] == '\0'))
+		rc = sohoa_error_set(SOHOA_EINVALID,
+		                     "key file %s is inside the archive root "
+		                     "%s; keep it apart from the data",
+		                     key_file, root);
+	else
+		use = key_file;
+	pthread_mutex_lock(&key_lock);
+	set_locked(use, patterns);
+	pthread_mutex_unlock(&key_lock);
+	return rc;
 }
 
 int sohoa_archive__encrypts(const char *document_type)
@@ -93,7 +135,7 @@ int sohoa_archive__encrypts(const char *document_type)
 	return 0;
 }
 
-int sohoa_archive__key(const char **out)
+static int key_locked(const char **out)
 {
 	char *text = NULL;
 	size_t n = 0;
@@ -131,6 +173,16 @@ int sohoa_archive__key(const char **out)
 	password = text;
 	*out = password;
 	return SOHOA_OK;
+}
+
+int sohoa_archive__key(const char **out)
+{
+	int rc;
+
+	pthread_mutex_lock(&key_lock);
+	rc = key_locked(out);
+	pthread_mutex_unlock(&key_lock);
+	return rc;
 }
 
 void sohoa_archive__key_apply(zip_t *za)

@@ -87,6 +87,12 @@ int sohoa_archive_set_signer(const char *cert_path, const char *key_path)
 	sohoa_archive__signer *s = NULL;
 	int rc;
 
+	/* sohoad calls this again at each pack and reload while other
+	 * threads sign or verify: the same paths again change nothing */
+	if (cert_path && key_path && *cert_path && *key_path &&
+	    strcmp(cert_path, signer_cert) == 0 &&
+	    strcmp(key_path, signer_key) == 0)
+		return SOHOA_OK;
 	signer_cert[0] = signer_key[0] = '\0';
 	if ((!cert_path || !*cert_path) && (!key_path || !*key_path))
 		return SOHOA_OK;
@@ -108,6 +114,9 @@ int sohoa_archive_set_signer(const char *cert_path, const char *key_path)
 
 int sohoa_archive_set_trust(const char *ca_file, int require)
 {
+	if (ca_file && *ca_file && strcmp(ca_file, trust_ca) == 0 &&
+	    require == trust_require)
+		return SOHOA_OK; /* as for the signer: nothing changes */
 	trust_ca[0] = '\0';
 	trust_require = require;
 	if (!ca_file || !*ca_file)
