@@ -153,13 +153,14 @@ static const struct cli_command commands[] = {
      "\n"
      "example: sohoa ocr --json receipt.png\n"},
     {"verify", cmd_verify, "check case bundles",
-     "usage: sohoa verify BUNDLE... | --all\n"
+     "usage: sohoa verify [--json] BUNDLE... | --all\n"
      "\n"
      "Checks zip integrity, every manifest line, Payload-Oxum, the\n"
-     "metadata and the signature (against [archive] trust_ca; says who\n"
-     "signed and when; an unsigned bundle is a note, or a failure with\n"
-     "[archive] require_signature = true).  Exit 0 only when\n"
-     "everything holds.\n"
+     "metadata and the signature of every revision (against [archive]\n"
+     "trust_ca; says who signed and when; an unsigned bundle is a note,\n"
+     "or a failure with [archive] require_signature = true).  Exit 0\n"
+     "only when everything holds.  --json: one JSON object per bundle\n"
+     "(docs/bundle-format.md).\n"
      "\n"
      "example: sohoa verify --all\n"},
     {"show", cmd_show, "print a case: components, pages, revisions",
