@@ -60,6 +60,8 @@ struct sohoa_web_server {
 	sohoa_users *users;
 	sohoa_audit *audit;
 	int tls;
+	int loopback;      /* listening on a loopback address */
+	char **host_names; /* [web] host_names, NULL-terminated (owned) */
 	unsigned port;
 	char url[300];
 	char *cert, *key;     /* TLS PEM, kept while the daemon runs */
@@ -746,6 +748,62 @@ static int same_origin(struct MHD_Connection *conn)
 	return strcasecmp(sep + 3, host) == 0;
 }
 
+/* DNS rebinding: a page of another site whose name an attacker points
+ * at 127.0.0.1 would reach a loopback listener with the browser's
+ * cookies for that name, so the Host header must name this server: on a
+ * loopback address only 127.0.0.1, localhost or [::1] with the bound
+ * port; any [web] host_names (under TLS, whose certificate names the
+ * server anyway; none listed: any name).  1 when it does. */
+static int host_ok(const sohoa_web_server *srv, const char *host)
+{
+	static const char *const loop[] = {"127.0.0.1", "localhost", "::1"};
+	char name[256];
+	const char *end, *colon;
+	unsigned long port;
+	size_t n;
+
+	if (!host || !host[0])
+		return 0;
+	if (host[0] == '[') { /* [v6]:port */
+		if (!(end = strchr(host, ']')))
+			return 0;
+		n = (size_t)(end - host - 1);
+		if (n >= sizeof(name))
+			return 0;
+		memcpy(name, host + 1, n);
+		colon = end[1] == ':' ? end + 1 : end[1] ? host : NULL;
+		if (colon == host)
+			return 0; /* "]" followed by something else */
+	} else {
+		colon = strchr(host, ':');
+		n = colon ? (size_t)(colon - host) : strlen(host);
+		if (n >= sizeof(name) || (colon && strchr(colon + 1, ':')))
+			return 0;
+		memcpy(name, host, n);
+	}
+	name[n] = '\0';
+	if (colon) {
+		if (!colon[1] || strlen(colon + 1) > 5 ||
+		    strspn(colon + 1, "0123456789") != strlen(colon + 1))
+			return 0;
+		port = strtoul(colon + 1, NULL, 10);
+	} else {
+		port = srv->tls ? 443 : 80;
+	}
+	if (srv->tls && !srv->host_names)
+		return 1; /* TLS and no list: the certificate decides */
+	if (port != srv->port)
+		return 0;
+	for (size_t i = 0; srv->loopback && i < sizeof(loop) / sizeof(*loop);
+	     i++)
+		if (!strcasecmp(name, loop[i]))
+			return 1;
+	for (char **h = srv->host_names; h && *h; h++)
+		if (!strcasecmp(name, *h))
+			return 1;
+	return 0;
+}
+
 static int path_match(const sohoa_web_route *r, const char *path,
                       size_t *prefix)
 {
@@ -858,6 +916,13 @@ static enum MHD_Result dispatch(sohoa_web_server *srv,
 	if (!get && strcmp(method, "POST") && strcmp(method, "DELETE") &&
 	    strcmp(method, "PUT"))
 		return send_error(srv, conn, 405, "method not allowed");
+	if (!host_ok(srv, MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	                                              "Host")))
+		return send_error(
+		    srv, conn, 421,
+		    "the Host header does not name this server: "
+		    "use its address as sohoad logs it (web pages "
+		    "at ...), or add the name to [web] host_names");
 	if (!path_ok(url))
 		return send_error(srv, conn, 400,
 		                  "bad path: no '.', '..', '//', '\\' or "
@@ -1163,6 +1228,34 @@ int sohoa_web_check_listen(const sohoa_config *cfg)
 	return SOHOA_OK;
 }
 
+/* "a.example, b.example" -> {"a.example", "b.example", NULL}; *out NULL
+ * when there is none. */
+static int split_names(char ***out, const char *list)
+{
+	const char *sep = ", \t";
+	char **v = NULL;
+	size_t n = 0;
+
+	*out = NULL;
+	for (const char *p = list ? list : ""; *(p += strspn(p, sep));) {
+		size_t len = strcspn(p, sep);
+		char **nv = realloc(v, (n + 2) * sizeof(*v));
+
+		if (nv)
+			v = nv;
+		if (!nv || !(v[n] = strndup(p, len))) {
+			for (size_t i = 0; i < n; i++)
+				free(v[i]);
+			free(v);
+			return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+		}
+		v[++n] = NULL;
+		p += len;
+	}
+	*out = v;
+	return SOHOA_OK;
+}
+
 int sohoa_web_start(sohoa_web_server **out, const sohoa_web_options *opts)
 {
 	sohoa_web_server *srv;
@@ -1188,6 +1281,13 @@ int sohoa_web_start(sohoa_web_server **out, const sohoa_web_options *opts)
 	srv->audit = opts->audit;
 	srv->idle =
 	    60.0 * sohoa_config_get_int(opts->cfg, "web.session_minutes");
+	srv->loopback = la.loopback;
+	if ((rc = split_names(&srv->host_names,
+	                      sohoa_config_get(opts->cfg, "web.host_names"))) !=
+	    SOHOA_OK) {
+		sohoa_web_stop(srv);
+		return rc;
+	}
 	cert = sohoa_config_get(opts->cfg, "web.tls_cert");
 	key = sohoa_config_get(opts->cfg, "web.tls_key");
 	if (cert[0]) {
@@ -1266,5 +1366,8 @@ void sohoa_web_stop(sohoa_web_server *srv)
 		free(srv->key);
 	}
 	free(srv->cert);
+	for (char **h = srv->host_names; h && *h; h++)
+		free(*h);
+	free(srv->host_names);
 	free(srv);
 }
