@@ -469,41 +469,44 @@ static struct failure *failure_find(sohoa_web_server *srv, const char *key,
 	return &srv->failures[i];
 }
 
-static int limited(sohoa_web_server *srv, const char *ukey, const char *akey)
+/* Check and count an attempt in one step: 1 (nothing counted) when the
+ * user name or the address is over its limit; else the attempt counts
+ * as a failure until succeeded() takes it back.  Checking first and
+ * counting after the slow password hash would let a burst of parallel
+ * requests all pass the check before any of them is counted. */
+static int attempt(sohoa_web_server *srv, const char *ukey, const char *akey)
 {
 	double now = now_s();
-	struct failure *f;
+	struct failure *u, *a;
 	int over = 0;
 
 	pthread_mutex_lock(&srv->lock);
-	if ((f = failure_find(srv, ukey, now, 0)) && f->count >= FAIL_USER)
+	if ((u = failure_find(srv, ukey, now, 0)) && u->count >= FAIL_USER)
 		over = 1;
-	if ((f = failure_find(srv, akey, now, 0)) && f->count >= FAIL_ADDR)
+	if ((a = failure_find(srv, akey, now, 0)) && a->count >= FAIL_ADDR)
 		over = 1;
+	if (!over) {
+		if ((u = failure_find(srv, ukey, now, 1)))
+			u->count++;
+		if ((a = failure_find(srv, akey, now, 1)))
+			a->count++;
+	}
 	pthread_mutex_unlock(&srv->lock);
 	return over;
 }
 
-static void failed(sohoa_web_server *srv, const char *ukey, const char *akey)
+/* The right password: the user's failures are forgotten, and this
+ * attempt no longer counts against the address. */
+static void succeeded(sohoa_web_server *srv, const char *ukey, const char *akey)
 {
+	struct failure *f;
 	double now = now_s();
-	struct failure *f;
 
 	pthread_mutex_lock(&srv->lock);
-	if ((f = failure_find(srv, ukey, now, 1)))
-		f->count++;
-	if ((f = failure_find(srv, akey, now, 1)))
-		f->count++;
-	pthread_mutex_unlock(&srv->lock);
-}
-
-static void succeeded(sohoa_web_server *srv, const char *ukey)
-{
-	struct failure *f;
-
-	pthread_mutex_lock(&srv->lock);
-	if ((f = failure_find(srv, ukey, now_s(), 0)))
+	if ((f = failure_find(srv, ukey, now, 0)))
 		f->count = 0;
+	if ((f = failure_find(srv, akey, now, 0)) && f->count > 0)
+		f->count--;
 	pthread_mutex_unlock(&srv->lock);
 }
 
@@ -578,7 +581,7 @@ static enum MHD_Result do_login(sohoa_web_server *srv,
 	         sohoa_user_name_valid(user) ? user : "?");
 	snprintf(ukey, sizeof(ukey), "u:%s", who);
 	snprintf(akey, sizeof(akey), "a:%s", addr);
-	if (limited(srv, ukey, akey)) {
+	if (attempt(srv, ukey, akey)) {
 		json_decref(body);
 		if (srv->audit)
 			sohoa_audit_log(srv->audit, who, "login_failed", "",
@@ -591,7 +594,6 @@ static enum MHD_Result do_login(sohoa_web_server *srv,
 		char detail[120];
 
 		json_decref(body);
-		failed(srv, ukey, akey);
 		snprintf(detail, sizeof(detail), "from %s", addr);
 		if (srv->audit)
 			sohoa_audit_log(srv->audit, who, "login_failed", "",
@@ -602,7 +604,7 @@ static enum MHD_Result do_login(sohoa_web_server *srv,
 		                  "wrong user name or password");
 	}
 	json_decref(body);
-	succeeded(srv, ukey);
+	succeeded(srv, ukey, akey);
 	if (session_new(srv, who, role, &s) != SOHOA_OK)
 		return send_error(srv, conn, 503,
 		                  "too many sessions; try again later");
