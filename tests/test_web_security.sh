@@ -258,6 +258,15 @@ expect_eq "then even the right password gets 429" "$code" 429
 login minh "$ARCH_PW" "$T/none.jar"
 expect_eq "another user from the same address still logs in" "$code" 200
 
+# a burst of parallel wrong passwords for one name: each attempt is
+# counted before its slow hash, so no more than 5 get to try
+seq 24 | xargs -P 24 -I{} curl -s -o /dev/null -w '%{http_code}\n' -H 'Content-Type: application/json' \
+	--data '{"user":"ghost-burst","password":"wrong-password"}' "$U/api/login" >"$T/burst"
+expect_eq "24 parallel wrong logins for one name: 5 tried (401), the rest refused (429)" \
+	"$(sort "$T/burst" | uniq -c | awk '{printf "%s:%s ", $2, $1}')" "401:5 429:19 "
+login minh "$ARCH_PW" "$T/none.jar"
+expect_eq "right logins do not count against the address (minh still logs in)" "$code" 200
+
 # --- the audit trail ----------------------------------------------------------------------
 web_stop
 run "$BIN" "${C[@]}" audit show --json
