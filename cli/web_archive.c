@@ -1244,7 +1244,18 @@ static int h_review(sohoa_web_request *req, sohoa_web_response *resp,
 	}
 	rc = render_jpeg(resp, pages[k - 1], max_w, max_h);
 	cli_free_list(pages, n);
-	return rc == SOHOA_OK ? SOHOA_OK : fail(resp, rc, NULL);
+	if (rc != SOHOA_OK)
+		return fail(resp, rc, NULL);
+	/* pages no case holds yet may be identity cards too: every view is
+	 * logged, as the pages of a case */
+	{
+		char detail[300];
+
+		snprintf(detail, sizeof(detail), "review item %s p%d (%s)",
+		         item, k, max_w == THUMB_W ? "thumb" : "view");
+		audit(req, resp, "page_view", "", detail);
+	}
+	return SOHOA_OK;
 }
 
 /* ---- status ------------------------------------------------------------- */

@@ -195,6 +195,8 @@ for a in search page_view pdf_download page_export review_file; do
 	check "the audit trail has $a" 'grep -q "\"action\": *\"$a\"" "$T/data/audit.log"'
 done
 check "the review filing is logged with the user and case" 'grep "\"review_file\"" "$T/data/audit.log" | grep -q "\"luu\"" && grep "\"review_file\"" "$T/data/audit.log" | grep -q "$CASE"'
+check "a review page shown is logged as a page view (it may be an ID card)" \
+	'grep "\"page_view\"" "$T/data/audit.log" | grep -q "review item $ITEM p1 (thumb)"'
 check "sohoad logged no handler error" '! grep -q "<3>" "$T/sohoad.log"'
 
 # ---- the key gone: the encrypted case says so -----------------------------
