@@ -546,6 +546,7 @@ int sohoa_archive_case_component_zip(void **out, size_t *len,
 		if ((rc = sohoa_archive__hash_init(&h)) == SOHOA_OK) {
 			sohoa_archive__hash_update(&h, data, dlen);
 			rc = sohoa_archive__hash_final(&h, hex256, hex512);
+			sohoa_archive__hash_dispose(&h);
 		}
 		if (rc) {
 			free(data);

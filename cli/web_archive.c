@@ -505,8 +505,8 @@ static int case_json(sohoa_web_request *req, sohoa_web_response *resp,
 
 		if (sohoa_archive_case_page(&pi, oc->c, i) != SOHOA_OK)
 			memset(&pi, 0, sizeof(pi));
-
-		if (is_id_card(type))
+		/* a locked page shows no fields */
+		if (is_id_card(type) && !pi.locked)
 			id_pages++;
 		json_object_set_new(x, "component",
 		                    json_string(str(pg, "component")));
