@@ -29,7 +29,10 @@ try {
 		check('one component is marked locked', (await page.locator('#components .lt-locked').count()) === 1);
 		const ncomp = await page.locator('#components tbody tr').count();
 		const npages = await page.locator('#strip a').count();
-		check('the others keep their zip button', ncomp >= 3 && (await page.locator('#components a.zip').count()) === ncomp - 1);
+		check('the others keep their PDF; no zip while the bundle cannot be verified',
+			ncomp >= 3 && (await page.locator('#components a.pdf').count()) === ncomp - 1 &&
+			(await page.locator('#components a.zip').count()) === 0 &&
+			(await page.locator('#components .zip-off').count()) === ncomp - 1);
 		check('the strip shows the locked page without its image',
 			(await page.locator('#strip .lt-locked-thumb').count()) === 1 && (await page.locator('#strip img').count()) === npages - 1);
 		await page.locator('#strip a').nth(1).click();

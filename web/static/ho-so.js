@@ -88,7 +88,7 @@
 		$('page-locked').textContent = p.locked && data.locked ? data.locked.explanation : '';
 		if (p.locked) img.removeAttribute('src');
 		else img.src = pageImg(data.case, p.folder, p.page, 'view');
-		$('master').hidden = !!p.locked;
+		$('master').hidden = !!p.locked || !data.verification.ok;
 		$('where').textContent = `${p.component} — trang ${p.page} (${cur + 1}/${data.pages.length})`;
 		$('master').href = `/api/cases/${enc(data.case)}/extract/${enc(p.folder)}/${p.page}`;
 		$('page-info').textContent = [typeName(p.document_type), kindName(p.kind),
@@ -118,7 +118,11 @@
 					? el('a', { class: 'button pdf', href: `/api/cases/${enc(d.case)}/pdf/${enc(c.folder)}`, download: '' }, 'Tải PDF')
 					: el('span', { class: 'muted', text: 'không có PDF' }),
 				' ',
-				el('a', { class: 'button zip', href: `/api/cases/${enc(d.case)}/zip/${enc(c.folder)}`, download: '' }, 'Tải ảnh gốc (.zip)')]))));
+				// masters leave only a bundle that verifies (the server refuses the rest)
+				d.verification.ok
+					? el('a', { class: 'button zip', href: `/api/cases/${enc(d.case)}/zip/${enc(c.folder)}`, download: '' }, 'Tải ảnh gốc (.zip)')
+					: el('span', { class: 'muted zip-off', title: 'Chỉ tải được ảnh gốc khi hồ sơ kiểm tra toàn vẹn đạt',
+						text: 'Tải ảnh gốc: cần kiểm tra toàn vẹn đạt' })]))));
 		// encrypted pages whose key file is missing: shown locked, the rest as usual
 		$('locked').replaceChildren(...(d.locked
 			? [el('p', { class: 'error', text: d.locked.explanation })]
