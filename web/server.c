@@ -71,6 +71,8 @@ struct sohoa_web_server {
 	size_t nsessions;
 	struct failure failures[FAILURES_MAX];
 	size_t nfailures;
+	pthread_cond_t hash_free; /* a password check ended */
+	int hashing;              /* password checks running */
 };
 
 struct sohoa_web_request {
@@ -562,6 +564,7 @@ static enum MHD_Result do_login(sohoa_web_server *srv,
 	struct session s;
 	sohoa_role role;
 	enum MHD_Result ret;
+	int rc;
 
 	if (!is_json(conn) || !up->len)
 		return send_error(srv, conn, 415,
@@ -589,8 +592,21 @@ static enum MHD_Result do_login(sohoa_web_server *srv,
 		return send_error(srv, conn, 429,
 		                  "too many failed logins; wait 5 minutes");
 	}
-	if (!srv->users || sohoa_users_refresh(srv->users) != SOHOA_OK ||
-	    sohoa_users_check(srv->users, user, password, &role) != SOHOA_OK) {
+	/* scrypt takes 32 MiB for its time: a burst of logins (one thread
+	 * each) waits here rather than taking gigabytes */
+	pthread_mutex_lock(&srv->lock);
+	while (srv->hashing >= HASHES_MAX)
+		pthread_cond_wait(&srv->hash_free, &srv->lock);
+	srv->hashing++;
+	pthread_mutex_unlock(&srv->lock);
+	rc = srv->users && sohoa_users_refresh(srv->users) == SOHOA_OK
+	         ? sohoa_users_check(srv->users, user, password, &role)
+	         : SOHOA_EENV;
+	pthread_mutex_lock(&srv->lock);
+	srv->hashing--;
+	pthread_cond_signal(&srv->hash_free);
+	pthread_mutex_unlock(&srv->lock);
+	if (rc != SOHOA_OK) {
 		char detail[120];
 
 		json_decref(body);
@@ -1275,6 +1291,7 @@ int sohoa_web_start(sohoa_web_server **out, const sohoa_web_options *opts)
 	if (!(srv = calloc(1, sizeof(*srv))))
 		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
 	pthread_mutex_init(&srv->lock, NULL);
+	pthread_cond_init(&srv->hash_free, NULL);
 	srv->cfg = opts->cfg;
 	srv->routes = opts->routes;
 	srv->nroutes = opts->nroutes;
@@ -1363,6 +1380,7 @@ void sohoa_web_stop(sohoa_web_server *srv)
 		free(s);
 	}
 	pthread_mutex_destroy(&srv->lock);
+	pthread_cond_destroy(&srv->hash_free);
 	if (srv->key) {
 		OPENSSL_cleanse(srv->key, strlen(srv->key));
 		free(srv->key);
