@@ -281,6 +281,16 @@ expect_eq "36 parallel logins from 3 addresses are all answered (401)" "$(grep -
 grow=$((($(hwm) - hwm0) / 1024))
 check "... while sohoad's peak memory grows by less than 600 MiB (${grow} MiB; 36 at once: over 1 GiB)" \
 	'[ "$grow" -lt 600 ]'
+# one account cannot fill the session table (then nobody logs in for
+# hours): its 21st session ends its least recently used one
+login hoa "$ADMIN_PW" "$T/s1.jar"
+for i in $(seq 20); do login hoa "$ADMIN_PW" "$T/s-$i.jar"; done
+req -b "$T/s1.jar" "$U/api/me"
+expect_eq "20 logins later the account's oldest session has ended (401)" "$code" 401
+req -b "$T/s-20.jar" "$U/api/me"
+expect_eq "... its newest works" "$code" 200
+req -b "$T/arch.jar" "$U/api/me"
+expect_eq "... and another user's session is untouched" "$code" 200
 
 # --- the audit trail ----------------------------------------------------------------------
 web_stop

@@ -24,13 +24,15 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#define BODY_MAX     (1024 * 1024) /* 413 above */
-#define SESSIONS_MAX 2000
-#define FAIL_USER    5    /* failed logins for one user name ... */
-#define FAIL_ADDR    20   /* ... or from one address (an office NAT) ... */
-#define FAIL_WINDOW  300  /* ... in this many seconds -> 429 */
-#define FAILURES_MAX 4096 /* entries kept for the rate limit */
-#define COOKIE       "sohoa_session"
+#define BODY_MAX      (1024 * 1024) /* 413 above */
+#define SESSIONS_MAX  2000
+#define SESSIONS_USER 20   /* per user: a new login ends the oldest beyond */
+#define FAIL_USER     5    /* failed logins for one user name ... */
+#define FAIL_ADDR     20   /* ... or from one address (an office NAT) ... */
+#define FAIL_WINDOW   300  /* ... in this many seconds -> 429 */
+#define FAILURES_MAX  4096 /* entries kept for the rate limit */
+#define HASHES_MAX    4    /* password checks at once (32 MiB of scrypt each) */
+#define COOKIE        "sohoa_session"
 
 #define CSP                                                                    \
 	"default-src 'self'; img-src 'self' blob: data:; object-src 'none'; "  \
@@ -407,6 +409,30 @@ static void session_drop(sohoa_web_server *srv, const char *id)
 	pthread_mutex_unlock(&srv->lock);
 }
 
+/* One user may not fill the session table (SESSIONS_MAX, then nobody
+ * logs in for hours): beyond SESSIONS_USER - 1 of theirs, the least
+ * recently used ends.  Called with the lock held. */
+static void drop_oldest_of(sohoa_web_server *srv, const char *user)
+{
+	struct session **oldest = NULL;
+	size_t n = 0;
+
+	for (struct session **pp = &srv->sessions; *pp; pp = &(*pp)->next)
+		if (!strcmp((*pp)->user, user)) {
+			n++;
+			if (!oldest || (*pp)->last < (*oldest)->last)
+				oldest = pp;
+		}
+	if (n >= SESSIONS_USER) {
+		struct session *s = *oldest;
+
+		*oldest = s->next;
+		OPENSSL_cleanse(s, sizeof(*s));
+		free(s);
+		srv->nsessions--;
+	}
+}
+
 static int session_new(sohoa_web_server *srv, const char *user, sohoa_role role,
                        struct session *out)
 {
@@ -426,6 +452,7 @@ static int session_new(sohoa_web_server *srv, const char *user, sohoa_role role,
 	s->last = now_s();
 	pthread_mutex_lock(&srv->lock);
 	prune_sessions(srv, s->last);
+	drop_oldest_of(srv, user);
 	if (srv->nsessions >= SESSIONS_MAX) {
 		pthread_mutex_unlock(&srv->lock);
 		free(s);
