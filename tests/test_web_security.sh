@@ -266,6 +266,31 @@ expect_eq "24 parallel wrong logins for one name: 5 tried (401), the rest refuse
 	"$(sort "$T/burst" | uniq -c | awk '{printf "%s:%s ", $2, $1}')" "401:5 429:19 "
 login minh "$ARCH_PW" "$T/none.jar"
 expect_eq "right logins do not count against the address (minh still logs in)" "$code" 200
+# 36 parallel logins from three addresses: scrypt takes 32 MiB each, so
+# sohoad checks a few at a time instead of growing by a gigabyte
+hwm() { awk '/^VmHWM/ {print $2}' "/proc/$dpid/status"; }
+hwm0=$(hwm)
+for a in 2 3 4; do
+	for i in $(seq 12); do
+		curl -s -o /dev/null -w '%{http_code}\n' --interface "127.0.0.$a" -H 'Content-Type: application/json' \
+			--data "{\"user\":\"many-$a-$i\",\"password\":\"wrong-password\"}" "$U/api/login" >>"$T/many" &
+	done
+done
+for p in $(jobs -p); do [ "$p" = "$dpid" ] || [ "$p" = "$idle_pid" ] || wait "$p"; done
+expect_eq "36 parallel logins from 3 addresses are all answered (401)" "$(grep -c '^401$' "$T/many")" 36
+grow=$((($(hwm) - hwm0) / 1024))
+check "... while sohoad's peak memory grows by less than 600 MiB (${grow} MiB; 36 at once: over 1 GiB)" \
+	'[ "$grow" -lt 600 ]'
+# one account cannot fill the session table (then nobody logs in for
+# hours): its 21st session ends its least recently used one
+login hoa "$ADMIN_PW" "$T/s1.jar"
+for i in $(seq 20); do login hoa "$ADMIN_PW" "$T/s-$i.jar"; done
+req -b "$T/s1.jar" "$U/api/me"
+expect_eq "20 logins later the account's oldest session has ended (401)" "$code" 401
+req -b "$T/s-20.jar" "$U/api/me"
+expect_eq "... its newest works" "$code" 200
+req -b "$T/arch.jar" "$U/api/me"
+expect_eq "... and another user's session is untouched" "$code" 200
 
 # --- the audit trail ----------------------------------------------------------------------
 web_stop

@@ -24,13 +24,15 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#define BODY_MAX     (1024 * 1024) /* 413 above */
-#define SESSIONS_MAX 2000
-#define FAIL_USER    5    /* failed logins for one user name ... */
-#define FAIL_ADDR    20   /* ... or from one address (an office NAT) ... */
-#define FAIL_WINDOW  300  /* ... in this many seconds -> 429 */
-#define FAILURES_MAX 4096 /* entries kept for the rate limit */
-#define COOKIE       "sohoa_session"
+#define BODY_MAX      (1024 * 1024) /* 413 above */
+#define SESSIONS_MAX  2000
+#define SESSIONS_USER 20   /* per user: a new login ends the oldest beyond */
+#define FAIL_USER     5    /* failed logins for one user name ... */
+#define FAIL_ADDR     20   /* ... or from one address (an office NAT) ... */
+#define FAIL_WINDOW   300  /* ... in this many seconds -> 429 */
+#define FAILURES_MAX  4096 /* entries kept for the rate limit */
+#define HASHES_MAX    4    /* password checks at once (32 MiB of scrypt each) */
+#define COOKIE        "sohoa_session"
 
 #define CSP                                                                    \
 	"default-src 'self'; img-src 'self' blob: data:; object-src 'none'; "  \
@@ -71,6 +73,8 @@ struct sohoa_web_server {
 	size_t nsessions;
 	struct failure failures[FAILURES_MAX];
 	size_t nfailures;
+	pthread_cond_t hash_free; /* a password check ended */
+	int hashing;              /* password checks running */
 };
 
 struct sohoa_web_request {
@@ -405,6 +409,30 @@ static void session_drop(sohoa_web_server *srv, const char *id)
 	pthread_mutex_unlock(&srv->lock);
 }
 
+/* One user may not fill the session table (SESSIONS_MAX, then nobody
+ * logs in for hours): beyond SESSIONS_USER - 1 of theirs, the least
+ * recently used ends.  Called with the lock held. */
+static void drop_oldest_of(sohoa_web_server *srv, const char *user)
+{
+	struct session **oldest = NULL;
+	size_t n = 0;
+
+	for (struct session **pp = &srv->sessions; *pp; pp = &(*pp)->next)
+		if (!strcmp((*pp)->user, user)) {
+			n++;
+			if (!oldest || (*pp)->last < (*oldest)->last)
+				oldest = pp;
+		}
+	if (n >= SESSIONS_USER) {
+		struct session *s = *oldest;
+
+		*oldest = s->next;
+		OPENSSL_cleanse(s, sizeof(*s));
+		free(s);
+		srv->nsessions--;
+	}
+}
+
 static int session_new(sohoa_web_server *srv, const char *user, sohoa_role role,
                        struct session *out)
 {
@@ -424,6 +452,7 @@ static int session_new(sohoa_web_server *srv, const char *user, sohoa_role role,
 	s->last = now_s();
 	pthread_mutex_lock(&srv->lock);
 	prune_sessions(srv, s->last);
+	drop_oldest_of(srv, user);
 	if (srv->nsessions >= SESSIONS_MAX) {
 		pthread_mutex_unlock(&srv->lock);
 		free(s);
@@ -562,6 +591,7 @@ static enum MHD_Result do_login(sohoa_web_server *srv,
 	struct session s;
 	sohoa_role role;
 	enum MHD_Result ret;
+	int rc;
 
 	if (!is_json(conn) || !up->len)
 		return send_error(srv, conn, 415,
@@ -589,8 +619,21 @@ static enum MHD_Result do_login(sohoa_web_server *srv,
 		return send_error(srv, conn, 429,
 		                  "too many failed logins; wait 5 minutes");
 	}
-	if (!srv->users || sohoa_users_refresh(srv->users) != SOHOA_OK ||
-	    sohoa_users_check(srv->users, user, password, &role) != SOHOA_OK) {
+	/* scrypt takes 32 MiB for its time: a burst of logins (one thread
+	 * each) waits here rather than taking gigabytes */
+	pthread_mutex_lock(&srv->lock);
+	while (srv->hashing >= HASHES_MAX)
+		pthread_cond_wait(&srv->hash_free, &srv->lock);
+	srv->hashing++;
+	pthread_mutex_unlock(&srv->lock);
+	rc = srv->users && sohoa_users_refresh(srv->users) == SOHOA_OK
+	         ? sohoa_users_check(srv->users, user, password, &role)
+	         : SOHOA_EENV;
+	pthread_mutex_lock(&srv->lock);
+	srv->hashing--;
+	pthread_cond_signal(&srv->hash_free);
+	pthread_mutex_unlock(&srv->lock);
+	if (rc != SOHOA_OK) {
 		char detail[120];
 
 		json_decref(body);
@@ -1275,6 +1318,7 @@ int sohoa_web_start(sohoa_web_server **out, const sohoa_web_options *opts)
 	if (!(srv = calloc(1, sizeof(*srv))))
 		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
 	pthread_mutex_init(&srv->lock, NULL);
+	pthread_cond_init(&srv->hash_free, NULL);
 	srv->cfg = opts->cfg;
 	srv->routes = opts->routes;
 	srv->nroutes = opts->nroutes;
@@ -1363,6 +1407,7 @@ void sohoa_web_stop(sohoa_web_server *srv)
 		free(s);
 	}
 	pthread_mutex_destroy(&srv->lock);
+	pthread_cond_destroy(&srv->hash_free);
 	if (srv->key) {
 		OPENSSL_cleanse(srv->key, strlen(srv->key));
 		free(srv->key);
