@@ -147,12 +147,22 @@ typedef struct sohoa_archive_page_info {
 	const char *document_type; /* from the analysis, or "other" */
 	const char *capture_time;  /* ISO 8601 */
 	const char *analysis_json; /* the analysis object as text, or NULL */
+	/* sohoa_archive_case_open_locked only: why the page cannot be read
+	 * (stored encrypted and the key is missing or wrong, naming the key
+	 * file), or NULL.  A locked page has no text and its analysis is
+	 * what metadata.json keeps (nothing personal). */
+	const char *locked;
 } sohoa_archive_page_info;
 
 /* Open a bundle for reading (metadata and texts loaded).  *out owned:
  * sohoa_archive_case_free().  SOHOA_ENOTFOUND, or SOHOA_EINVALID when it is
  * not a sohoa bundle. */
 int sohoa_archive_case_open(sohoa_archive_case **out, const char *bundle_path);
+/* The same, but a page stored encrypted whose key is not at hand is
+ * loaded locked (sohoa_archive_page_info.locked) instead of failing the
+ * whole case: for views that show what can be shown. */
+int sohoa_archive_case_open_locked(sohoa_archive_case **out,
+                                   const char *bundle_path);
 void sohoa_archive_case_free(sohoa_archive_case *c);
 
 const char *sohoa_archive_case_number(const sohoa_archive_case *c);
@@ -166,5 +176,26 @@ const char *sohoa_archive_case_metadata(const sohoa_archive_case *c);
 /* Copy a zip entry of an opened bundle to a file, byte-identical. */
 int sohoa_archive_case_extract(const sohoa_archive_case *c, const char *entry,
                                const char *dest_path);
+
+/* Read a zip entry (full name or path inside the bag folder) of an
+ * opened bundle into memory, byte-identical, decrypted when stored
+ * encrypted: nothing is written to disk.  *out owned (free()), with a NUL
+ * after its *len bytes.  SOHOA_ENOTFOUND (no such entry), SOHOA_EENV (an
+ * encrypted entry and no key, naming the key file). */
+int sohoa_archive_case_read(void **out, size_t *len,
+                            const sohoa_archive_case *c, const char *entry);
+
+/* The masters of one component (its name, as in sohoa_archive_page_info)
+ * as a zip made in memory: each page's master byte-identical under its
+ * name in the bundle (0001.tif ...), and manifest.json {case, component,
+ * folder, revision (of the bundle), files: [{name, page, bytes, sha256,
+ * page_revision}]}.  Nothing is written to disk.  *out owned (free());
+ * *npages (may be NULL) the masters in it.  The bundle is not verified
+ * here: callers that export call sohoa_archive_verify first.
+ * SOHOA_ENOTFOUND when the case has no such component, SOHOA_EENV as
+ * sohoa_archive_case_read. */
+int sohoa_archive_case_component_zip(void **out, size_t *len, size_t *npages,
+                                     const sohoa_archive_case *c,
+                                     const char *component);
 
 #endif /* SOHOA_ARCHIVE_H */

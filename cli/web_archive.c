@@ -130,42 +130,12 @@ static int is_id_card(const char *document_type)
 	return document_type && strncmp(document_type, "id_card", 7) == 0;
 }
 
-/* Copy a zip entry of the case to a private temp file.  *path_out owned;
- * the caller unlinks it. */
-static int entry_to_temp(char **path_out, const sohoa_archive_case *c,
-                         const char *entry)
+/* Render an image (owned, may be NULL) as a JPEG fitting max_w x max_h
+ * (never enlarged): bilevel and palette pages become grey or colour
+ * first, so a reduced page stays readable. */
+static int render_pix(sohoa_web_response *resp, PIX *p, int max_w, int max_h)
 {
-	const char *tmp = getenv("TMPDIR");
-	char *path = NULL;
-	int fd, rc;
-
-	*path_out = NULL;
-	if ((rc = sohoa_asprintf(&path, "%s/sohoa-web-XXXXXX",
-	                         tmp && *tmp ? tmp : "/tmp")))
-		return rc;
-	if ((fd = mkstemp(path)) < 0) {
-		rc = sohoa_error_set(SOHOA_EENV, "cannot make a temp file: %s",
-		                     strerror(errno));
-		free(path);
-		return rc;
-	}
-	close(fd);
-	if ((rc = sohoa_archive_case_extract(c, entry, path))) {
-		unlink(path);
-		free(path);
-		return rc;
-	}
-	*path_out = path;
-	return SOHOA_OK;
-}
-
-/* Render an image file as a JPEG fitting max_w x max_h (never enlarged):
- * bilevel and palette pages become grey or colour first, so a reduced
- * page stays readable. */
-static int render_jpeg(sohoa_web_response *resp, const char *path, int max_w,
-                       int max_h)
-{
-	PIX *p = pixRead(path), *p8 = NULL, *q = NULL;
+	PIX *p8 = NULL, *q = NULL;
 	l_uint8 *data = NULL;
 	size_t size = 0;
 	int rc = SOHOA_OK, w, h, d;
@@ -233,15 +203,22 @@ static int size_param(sohoa_web_request *req, int *max_w, int *max_h)
 	return SOHOA_OK;
 }
 
-/* A whole file as the body.  *path is read, not removed. */
-static int file_body(sohoa_web_response *resp, const char *path,
-                     const char *content_type)
+static int render_jpeg(sohoa_web_response *resp, const char *path, int max_w,
+                       int max_h)
 {
-	char *data = NULL;
+	return render_pix(resp, pixRead(path), max_w, max_h);
+}
+
+/* A zip entry of the case as the body, read into memory: an encrypted
+ * page is decrypted there and never touches the disk. */
+static int entry_body(sohoa_web_response *resp, const sohoa_archive_case *c,
+                      const char *entry, const char *content_type)
+{
+	void *data = NULL;
 	size_t len = 0;
 	int rc;
 
-	if ((rc = sohoa_fs_read_all(&data, &len, path)))
+	if ((rc = sohoa_archive_case_read(&data, &len, c, entry)))
 		return rc;
 	resp->body = data;
 	resp->body_len = len;
@@ -270,9 +247,10 @@ static const char *content_type_of(const char *name)
 
 struct open_case {
 	char number[SOHOA_CASE_MAX];
-	char *bundle;          /* owned */
-	sohoa_archive_case *c; /* owned */
-	json_t *meta;          /* owned: metadata.json */
+	const sohoa_config *cfg; /* borrowed */
+	char *bundle;            /* owned */
+	sohoa_archive_case *c;   /* owned */
+	json_t *meta;            /* owned: metadata.json */
 };
 
 static void case_close(struct open_case *oc)
@@ -292,6 +270,7 @@ static int case_open(struct open_case *oc, const struct cli_web *w,
 	int rc;
 
 	memset(oc, 0, sizeof(*oc));
+	oc->cfg = w->cfg;
 	if (sohoa_case_normalize(oc->number, arg) != SOHOA_OK)
 		return sohoa_error_set(SOHOA_ENOTFOUND,
 		                       "'%.80s' is not a case number (%s)", arg,
@@ -308,7 +287,8 @@ static int case_open(struct open_case *oc, const struct cli_web *w,
 		case_close(oc);
 		return rc;
 	}
-	if ((rc = sohoa_archive_case_open(&oc->c, oc->bundle))) {
+	/* pages encrypted with a key not at hand are shown locked */
+	if ((rc = sohoa_archive_case_open_locked(&oc->c, oc->bundle))) {
 		case_close(oc);
 		return rc;
 	}
@@ -319,6 +299,55 @@ static int case_open(struct open_case *oc, const struct cli_web *w,
 		case_close(oc);
 	}
 	return rc;
+}
+
+/* Why an encrypted page cannot be shown, for the staff (Vietnamese):
+ * `why` is the archive's message (English, naming the key file).
+ * *out owned. */
+static char *key_explanation(const struct open_case *oc, const char *why)
+{
+	const char *key = sohoa_config_get(oc->cfg, "archive.encrypt_key");
+	char *out = NULL;
+
+	if (!key || !*key)
+		sohoa_asprintf(
+		    &out, "%s",
+		    "Trang được lưu mã hóa nhưng khóa giải mã chưa "
+		    "được cấu hình ([archive] encrypt_key) nên không "
+		    "xem được. Hãy báo quản trị viên hệ thống.");
+	else if (why && strstr(why, "does not open"))
+		sohoa_asprintf(
+		    &out,
+		    "Trang được lưu mã hóa và khóa giải mã trong tệp "
+		    "%s không mở được (sai khóa). Hãy báo quản trị "
+		    "viên hệ thống.",
+		    key);
+	else
+		sohoa_asprintf(&out,
+		               "Trang được lưu mã hóa nhưng không đọc được tệp "
+		               "khóa %s nên không xem được. Hãy báo quản trị "
+		               "viên hệ thống.",
+		               key);
+	return out;
+}
+
+/* 503 for a locked page: the archive's message, the key file and the
+ * explanation for the page. */
+static int locked_error(sohoa_web_response *resp, const struct open_case *oc,
+                        const char *why)
+{
+	const char *key = sohoa_config_get(oc->cfg, "archive.encrypt_key");
+	char *vi = key_explanation(oc, why);
+
+	sohoa_web_error(resp, 503, NULL, "%s", why);
+	if (resp->json) {
+		json_object_set_new(resp->json, "key_file",
+		                    json_string(key ? key : ""));
+		json_object_set_new(resp->json, "explanation",
+		                    json_string(vi ? vi : ""));
+	}
+	free(vi);
+	return SOHOA_OK;
 }
 
 /* The component whose folder is `folder` (borrowed), or NULL. */
@@ -419,8 +448,23 @@ static json_t *verification_json(const char *bundle)
 	     line = strtok_r(NULL, "\n", &save))
 		json_array_append_new(problems, json_string(line));
 	free(report);
-	return json_pack("{s:b, s:o}", "ok", rc == SOHOA_OK, "problems",
+	/* checked: false when it could not be read through (no key, I/O),
+	 * which is no finding about the bundle */
+	return json_pack("{s:b, s:b, s:o}", "ok", rc == SOHOA_OK, "checked",
+	                 rc == SOHOA_OK || rc == SOHOA_EINVALID, "problems",
 	                 problems);
+}
+
+/* The first locked page of component `name`, or NULL. */
+static const char *locked_reason(const struct open_case *oc, const char *name)
+{
+	sohoa_archive_page_info pi;
+
+	for (size_t i = 0; i < sohoa_archive_case_npages(oc->c); i++)
+		if (sohoa_archive_case_page(&pi, oc->c, i) == SOHOA_OK &&
+		    pi.locked && !strcmp(pi.component, name))
+			return pi.locked;
+	return NULL;
 }
 
 /* GET /api/cases/CASE */
@@ -431,6 +475,7 @@ static int case_json(sohoa_web_request *req, sohoa_web_response *resp,
 	json_t *comp, *pg;
 	size_t i, id_pages = 0;
 	char detail[64];
+	const char *why = NULL;
 
 	json_object_set_new(o, "case", json_string(oc->number));
 	json_object_set(o, "procedure_code",
@@ -440,11 +485,13 @@ static int case_json(sohoa_web_request *req, sohoa_web_response *resp,
 		json_array_append_new(
 		    comps,
 		    json_pack(
-		        "{s:s, s:s, s:s, s:I, s:b}", "name", str(comp, "name"),
-		        "kind", str(comp, "kind"), "folder",
+		        "{s:s, s:s, s:s, s:I, s:b, s:b}", "name",
+		        str(comp, "name"), "kind", str(comp, "kind"), "folder",
 		        str(comp, "folder"), "pages",
 		        json_integer_value(json_object_get(comp, "pages")),
-		        "pdf", json_is_string(json_object_get(comp, "pdf"))));
+		        "pdf", json_is_string(json_object_get(comp, "pdf")),
+		        "locked",
+		        locked_reason(oc, str(comp, "name")) != NULL));
 	}
 	json_object_set_new(o, "components", comps);
 	json_array_foreach(json_object_get(oc->meta, "pages"), i, pg)
@@ -454,8 +501,12 @@ static int case_json(sohoa_web_request *req, sohoa_web_response *resp,
 		    json_string_value(json_object_get(an, "document_type"));
 		const char *folder = folder_of(oc, str(pg, "component"));
 		json_t *x = json_object();
+		sohoa_archive_page_info pi;
 
-		if (is_id_card(type))
+		if (sohoa_archive_case_page(&pi, oc->c, i) != SOHOA_OK)
+			memset(&pi, 0, sizeof(pi));
+		/* a locked page shows no fields */
+		if (is_id_card(type) && !pi.locked)
 			id_pages++;
 		json_object_set_new(x, "component",
 		                    json_string(str(pg, "component")));
@@ -483,7 +534,24 @@ static int case_json(sohoa_web_request *req, sohoa_web_response *resp,
 		json_object_set(x, "revision", json_object_get(pg, "revision"));
 		json_object_set_new(x, "fields",
 		                    cli_case_page_fields(oc->c, oc->meta, i));
+		json_object_set_new(x, "locked", json_boolean(pi.locked));
+		if (pi.locked && !why)
+			why = pi.locked;
 		json_array_append_new(pages, x);
+	}
+	/* encrypted pages whose key is missing: everything else is shown */
+	if (why) {
+		const char *key =
+		    sohoa_config_get(oc->cfg, "archive.encrypt_key");
+		char *vi = key_explanation(oc, why);
+
+		json_object_set_new(o, "locked",
+		                    json_pack("{s:s, s:s, s:s}", "key_file",
+		                              key ? key : "", "problem", why,
+		                              "explanation", vi ? vi : ""));
+		free(vi);
+	} else {
+		json_object_set_new(o, "locked", json_null());
 	}
 	json_object_set_new(o, "pages", pages);
 	json_object_set(o, "revisions", json_object_get(oc->meta, "revisions"));
@@ -589,13 +657,15 @@ static void thumb_put(const char *key, const void *jpeg, size_t len)
 	pthread_mutex_unlock(&thumb_lock);
 }
 
-/* GET /api/cases/CASE/pages/FOLDER/N?size=thumb|view */
+/* GET /api/cases/CASE/pages/FOLDER/N?size=thumb|view.  The master is
+ * read into memory and decoded there (an encrypted page never touches
+ * the disk in plain). */
 static int case_page_image(sohoa_web_request *req, sohoa_web_response *resp,
                            const struct open_case *oc, const char *folder,
                            const char *n)
 {
 	sohoa_archive_page_info pi;
-	char *tmp = NULL, *key = NULL, detail[300];
+	char *key = NULL, detail[300];
 	size_t index;
 	int rc, max_w, max_h;
 
@@ -603,19 +673,26 @@ static int case_page_image(sohoa_web_request *req, sohoa_web_response *resp,
 		return fail(resp, rc, "size");
 	if ((rc = case_page(&index, &pi, oc, folder, n)))
 		return fail(resp, rc, NULL);
+	if (pi.locked)
+		return locked_error(resp, oc, pi.locked);
 	if (max_w == THUMB_W &&
 	    !json_is_true(json_object_get(
 	        json_array_get(json_object_get(oc->meta, "pages"), index),
 	        "encrypted")))
 		key = thumb_key(oc->bundle, pi.entry);
 	if (!key || !thumb_get(resp, key)) {
-		if ((rc = entry_to_temp(&tmp, oc->c, pi.entry))) {
+		void *data = NULL;
+		size_t len = 0;
+
+		if ((rc = sohoa_archive_case_read(&data, &len, oc->c,
+		                                  pi.entry))) {
 			free(key);
-			return fail(resp, rc, NULL);
+			return rc == SOHOA_EENV
+			           ? locked_error(resp, oc, sohoa_error_last())
+			           : fail(resp, rc, NULL);
 		}
-		rc = render_jpeg(resp, tmp, max_w, max_h);
-		unlink(tmp);
-		free(tmp);
+		rc = render_pix(resp, pixReadMem(data, len), max_w, max_h);
+		free(data);
 		if (rc != SOHOA_OK) {
 			free(key);
 			return fail(resp, rc, NULL);
@@ -638,7 +715,8 @@ static int case_pdf(sohoa_web_request *req, sohoa_web_response *resp,
                     const struct open_case *oc, const char *folder)
 {
 	json_t *comp = case_component(oc, folder);
-	char *entry = NULL, *tmp = NULL, detail[300];
+	char *entry = NULL, detail[300];
+	const char *why;
 	int rc;
 
 	if (!comp) {
@@ -653,17 +731,16 @@ static int case_pdf(sohoa_web_request *req, sohoa_web_response *resp,
 		    "component '%s' of case %s has no PDF "
 		    "(a page is not an image Leptonica reads)",
 		    str(comp, "name"), oc->number);
+	if ((why = locked_reason(oc, str(comp, "name"))))
+		return locked_error(resp, oc, why);
 	if ((rc = bag_entry(&entry, oc, str(comp, "pdf"))) ||
-	    (rc = entry_to_temp(&tmp, oc->c, entry))) {
+	    (rc = entry_body(resp, oc->c, entry, "application/pdf"))) {
 		free(entry);
-		return fail(resp, rc, NULL);
+		return rc == SOHOA_EENV
+		           ? locked_error(resp, oc, sohoa_error_last())
+		           : fail(resp, rc, NULL);
 	}
-	rc = file_body(resp, tmp, "application/pdf");
-	unlink(tmp);
-	free(tmp);
 	free(entry);
-	if (rc != SOHOA_OK)
-		return fail(resp, rc, NULL);
 	sohoa_asprintf(&resp->disposition, "attachment; filename=\"%s-%s.pdf\"",
 	               oc->number, folder);
 	snprintf(detail, sizeof(detail), "%.200s", str(comp, "name"));
@@ -671,15 +748,34 @@ static int case_pdf(sohoa_web_request *req, sohoa_web_response *resp,
 	return SOHOA_OK;
 }
 
-/* GET /api/cases/CASE/extract/FOLDER/N: the master, byte-identical, from
- * a bundle that verifies (a damaged one is not exported, as `sohoa
- * extract`). */
+/* Exports come only from a bundle that verifies (a damaged one is not
+ * exported, as `sohoa extract`): SOHOA_OK, or the answer is set. */
+static int verified(sohoa_web_response *resp, const struct open_case *oc)
+{
+	char *report = NULL;
+	int rc = sohoa_archive_verify(oc->bundle, &report);
+
+	if (rc != SOHOA_OK) {
+		if (rc == SOHOA_EINVALID)
+			sohoa_error_set(rc,
+			                "%s fails verification, nothing "
+			                "exported: %.300s",
+			                oc->number, report ? report : "");
+		free(report);
+		fail(resp, rc == SOHOA_EINVALID ? SOHOA_EIO : rc, NULL);
+		return rc;
+	}
+	free(report);
+	return SOHOA_OK;
+}
+
+/* GET /api/cases/CASE/extract/FOLDER/N: the master, byte-identical. */
 static int case_extract(sohoa_web_request *req, sohoa_web_response *resp,
                         const struct open_case *oc, const char *folder,
                         const char *n)
 {
 	sohoa_archive_page_info pi;
-	char *tmp = NULL, *report = NULL, detail[300];
+	char detail[300];
 	const char *name;
 	size_t index;
 	int rc;
@@ -691,24 +787,15 @@ static int case_extract(sohoa_web_request *req, sohoa_web_response *resp,
 		                       oc->number, folder);
 	if ((rc = case_page(&index, &pi, oc, folder, n)))
 		return fail(resp, rc, NULL);
-	if ((rc = sohoa_archive_verify(oc->bundle, &report)) != SOHOA_OK) {
-		if (rc == SOHOA_EINVALID)
-			sohoa_error_set(rc,
-			                "%s fails verification, nothing "
-			                "exported: %.300s",
-			                oc->number, report ? report : "");
-		free(report);
-		return fail(resp, rc == SOHOA_EINVALID ? SOHOA_EIO : rc, NULL);
-	}
-	free(report);
-	if ((rc = entry_to_temp(&tmp, oc->c, pi.entry)))
-		return fail(resp, rc, NULL);
+	if (pi.locked)
+		return locked_error(resp, oc, pi.locked);
+	if (verified(resp, oc) != SOHOA_OK)
+		return SOHOA_OK;
 	name = strrchr(pi.entry, '/') + 1;
-	rc = file_body(resp, tmp, content_type_of(name));
-	unlink(tmp);
-	free(tmp);
-	if (rc != SOHOA_OK)
-		return fail(resp, rc, NULL);
+	if ((rc = entry_body(resp, oc->c, pi.entry, content_type_of(name))))
+		return rc == SOHOA_EENV
+		           ? locked_error(resp, oc, sohoa_error_last())
+		           : fail(resp, rc, NULL);
 	sohoa_asprintf(&resp->disposition, "attachment; filename=\"%s.%s.%s\"",
 	               oc->number, folder, name);
 	snprintf(detail, sizeof(detail), "%.200s p%d %s master", pi.component,
@@ -717,7 +804,47 @@ static int case_extract(sohoa_web_request *req, sohoa_web_response *resp,
 	return SOHOA_OK;
 }
 
-/* GET /api/cases/CASE[/pages/FOLDER/N | /pdf/FOLDER | /extract/FOLDER/N] */
+/* GET /api/cases/CASE/zip/FOLDER: every master of the component,
+ * byte-identical, with manifest.json (sha256 of each), as one zip made in
+ * memory. */
+static int case_zip(sohoa_web_request *req, sohoa_web_response *resp,
+                    const struct open_case *oc, const char *folder)
+{
+	json_t *comp = case_component(oc, folder);
+	char detail[300];
+	const char *why;
+	void *zip = NULL;
+	size_t len = 0, npages = 0;
+	int rc;
+
+	if (!comp) {
+		sohoa_error_set(SOHOA_ENOTFOUND,
+		                "case %s has no component in folder '%.80s'",
+		                oc->number, folder);
+		return fail(resp, SOHOA_ENOTFOUND, NULL);
+	}
+	if ((why = locked_reason(oc, str(comp, "name"))))
+		return locked_error(resp, oc, why);
+	if (verified(resp, oc) != SOHOA_OK)
+		return SOHOA_OK;
+	if ((rc = sohoa_archive_case_component_zip(&zip, &len, &npages, oc->c,
+	                                           str(comp, "name"))))
+		return rc == SOHOA_EENV
+		           ? locked_error(resp, oc, sohoa_error_last())
+		           : fail(resp, rc, NULL);
+	resp->body = zip;
+	resp->body_len = len;
+	resp->content_type = "application/zip";
+	sohoa_asprintf(&resp->disposition, "attachment; filename=\"%s-%s.zip\"",
+	               oc->number, folder);
+	snprintf(detail, sizeof(detail), "%.200s: %zu page%s, zip of masters",
+	         str(comp, "name"), npages, npages == 1 ? "" : "s");
+	audit(req, resp, "page_export", oc->number, detail);
+	return SOHOA_OK;
+}
+
+/* GET /api/cases/CASE[/pages/FOLDER/N | /pdf/FOLDER | /zip/FOLDER |
+ * /extract/FOLDER/N] */
 static int h_cases(sohoa_web_request *req, sohoa_web_response *resp,
                    void *payload)
 {
@@ -742,6 +869,7 @@ static int h_cases(sohoa_web_request *req, sohoa_web_response *resp,
 	}
 	if (!(np == 1 || (np == 4 && !strcmp(part[1], "pages")) ||
 	      (np == 3 && !strcmp(part[1], "pdf")) ||
+	      (np == 3 && !strcmp(part[1], "zip")) ||
 	      ((np == 3 || np == 4) && !strcmp(part[1], "extract"))))
 		return sohoa_web_error(resp, 404, NULL, "no such resource");
 	if ((rc = case_open(&oc, w, part[0])))
@@ -752,6 +880,8 @@ static int h_cases(sohoa_web_request *req, sohoa_web_response *resp,
 		rc = case_page_image(req, resp, &oc, part[2], part[3]);
 	else if (!strcmp(part[1], "pdf"))
 		rc = case_pdf(req, resp, &oc, part[2]);
+	else if (!strcmp(part[1], "zip"))
+		rc = case_zip(req, resp, &oc, part[2]);
 	else
 		rc = case_extract(req, resp, &oc, part[2], part[3]);
 	case_close(&oc);
@@ -1244,7 +1374,18 @@ static int h_review(sohoa_web_request *req, sohoa_web_response *resp,
 	}
 	rc = render_jpeg(resp, pages[k - 1], max_w, max_h);
 	cli_free_list(pages, n);
-	return rc == SOHOA_OK ? SOHOA_OK : fail(resp, rc, NULL);
+	if (rc != SOHOA_OK)
+		return fail(resp, rc, NULL);
+	/* pages no case holds yet may be identity cards too: every view is
+	 * logged, as the pages of a case */
+	{
+		char detail[300];
+
+		snprintf(detail, sizeof(detail), "review item %s p%d (%s)",
+		         item, k, max_w == THUMB_W ? "thumb" : "view");
+		audit(req, resp, "page_view", "", detail);
+	}
+	return SOHOA_OK;
 }
 
 /* ---- status ------------------------------------------------------------- */

@@ -10,13 +10,17 @@
  * records (scan/scan.h, drafts); the masters are never changed, and a
  * removed page stays in the job folder until the job leaves the spool
  * after filing.  Handlers hold no state but the short list of committed
- * drafts (to say where they were filed once the spool job is gone).
+ * drafts (to say where they were filed once the spool job is gone), kept
+ * on disk too: a small record per committed draft in desk-filed/ beside
+ * the spool folder, written atomically at the commit, pruned after
+ * FILED_KEEP_DAYS, so the answer outlives a restart of sohoad.
  */
 #define _GNU_SOURCE /* pipe2 */
 #include "web_int.h"
 
 #include "archive/archive.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -354,6 +358,124 @@ static void remember_committed(const struct committed *c)
 	pthread_mutex_unlock(&committed_lock);
 }
 
+/* ---- the records of committed drafts on disk ----------------------------- */
+
+#define FILED_KEEP_DAYS 30
+
+/* "<folder of the spool>/desk-filed".  *out owned. */
+static int filed_dir(char **out, const struct cli_web *w)
+{
+	const char *spool = sohoa_config_get(w->cfg, "spool.path");
+	size_t n = strlen(spool);
+
+	while (n > 1 && spool[n - 1] == '/') /* "a/spool/" is "a/spool" */
+		n--;
+	while (n > 0 && spool[n - 1] != '/')
+		n--;
+	/* n: the length of "a/" (0 for a spool named without a folder) */
+	if (n == 0)
+		return sohoa_asprintf(out, "desk-filed");
+	return sohoa_asprintf(out, "%.*sdesk-filed", (int)n, spool);
+}
+
+/* Remove records older than FILED_KEEP_DAYS. */
+static void prune_filed(const char *dir)
+{
+	time_t limit = time(NULL) - (time_t)FILED_KEEP_DAYS * 86400;
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		char *path = NULL;
+		struct stat st;
+
+		if (e->d_name[0] == '.' || n < 6 ||
+		    strcmp(e->d_name + n - 5, ".json") ||
+		    sohoa_asprintf(&path, "%s/%s", dir, e->d_name) != SOHOA_OK)
+			continue;
+		if (stat(path, &st) == 0 && st.st_mtime < limit &&
+		    unlink(path) != 0)
+			sohoa_log(SOHOA_LOG_WARN, "cannot remove %s: %s", path,
+			          strerror(errno));
+		free(path);
+	}
+	closedir(d);
+}
+
+/* Keep the record of a committed draft on disk (atomic write). */
+static int store_committed(const struct cli_web *w, const struct committed *c)
+{
+	char *dir = NULL, *path = NULL, *text = NULL, now[21], *bundle = NULL;
+	json_t *o;
+	int rc;
+
+	sohoa_time_iso8601(now);
+	if ((rc = filed_dir(&dir, w)) ||
+	    (rc = sohoa_archive_bundle_path(
+	         &bundle, sohoa_config_get(w->cfg, "archive.root"),
+	         c->case_no)) ||
+	    (rc = sohoa_asprintf(&path, "%s/%s.json", dir, c->id)))
+		goto done;
+	o = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s}", "job", c->id,
+	              "case", c->case_no, "component", c->component, "pages",
+	              (json_int_t)c->pages, "first_capture_time", c->first_time,
+	              "by", c->by, "committed_at", now, "bundle",
+	              strrchr(bundle, '/') ? strrchr(bundle, '/') + 1 : bundle);
+	text = o ? json_dumps(o, JSON_INDENT(1) | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(o);
+	if (!text) {
+		rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((rc = sohoa_fs_mkdirs(dir)) ||
+	    (rc = sohoa_fs_write_atomic(path, text, strlen(text))))
+		goto done;
+	prune_filed(dir);
+done:
+	free(text);
+	free(path);
+	free(bundle);
+	free(dir);
+	return rc;
+}
+
+/* The record of committed draft `id` (a job folder name) from disk. */
+static int load_committed(struct committed *out, const struct cli_web *w,
+                          const char *id)
+{
+	char *dir = NULL, *path = NULL;
+	json_t *o = NULL;
+	int found = 0;
+
+	if (filed_dir(&dir, w) == SOHOA_OK &&
+	    sohoa_asprintf(&path, "%s/%s.json", dir, id) == SOHOA_OK &&
+	    (o = json_load_file(path, 0, NULL)) && jstr(o, "case") &&
+	    jstr(o, "component")) {
+		memset(out, 0, sizeof(*out));
+		snprintf(out->id, sizeof(out->id), "%s", id);
+		snprintf(out->case_no, sizeof(out->case_no), "%s",
+		         jstr(o, "case"));
+		snprintf(out->component, sizeof(out->component), "%s",
+		         jstr(o, "component"));
+		snprintf(out->first_time, sizeof(out->first_time), "%s",
+		         jstr(o, "first_capture_time")
+		             ? jstr(o, "first_capture_time")
+		             : "");
+		snprintf(out->by, sizeof(out->by), "%s",
+		         jstr(o, "by") ? jstr(o, "by") : "");
+		out->pages =
+		    (size_t)json_integer_value(json_object_get(o, "pages"));
+		found = 1;
+	}
+	json_decref(o);
+	free(path);
+	free(dir);
+	return found;
+}
+
 /* A job id from a URL: a folder name in the spool, nothing more. */
 static int job_dir(char **dir, const struct cli_web *w, const char *id,
                    size_t len)
@@ -451,7 +573,7 @@ static json_t *filed_info(const struct cli_web *w, const struct committed *c)
 	if (sohoa_archive_bundle_path(&bundle,
 	                              sohoa_config_get(w->cfg, "archive.root"),
 	                              c->case_no) != SOHOA_OK ||
-	    sohoa_archive_case_open(&ac, bundle) != SOHOA_OK ||
+	    sohoa_archive_case_open_locked(&ac, bundle) != SOHOA_OK ||
 	    !(meta = json_loads(sohoa_archive_case_metadata(ac), 0, NULL)))
 		goto done;
 	pages = json_object_get(meta, "pages");
@@ -521,7 +643,7 @@ static int get_job(sohoa_web_response *resp, const struct cli_web *w,
 	if (rc == SOHOA_ENOTFOUND || (rc && access(dir, F_OK) != 0)) {
 		json_t *filed;
 
-		if (!find_committed(&c, id))
+		if (!find_committed(&c, id) && !load_committed(&c, w, id))
 			return sohoa_web_error(resp, 404, NULL,
 			                       "Không có hồ sơ nháp %s", id);
 		if (!(filed = filed_info(w, &c)))
@@ -955,7 +1077,8 @@ static int post_discard(sohoa_web_response *resp, sohoa_scan_job *sj)
 
 /* POST .../commit: release the draft to the packer. */
 static int post_commit(sohoa_web_request *req, sohoa_web_response *resp,
-                       sohoa_scan_job *sj, const char *user)
+                       const struct cli_web *w, sohoa_scan_job *sj,
+                       const char *user)
 {
 	const sohoa_scan_job_params *p = sohoa_scan_job_get_params(sj);
 	sohoa_scan_view_page *v = NULL;
@@ -986,18 +1109,26 @@ static int post_commit(sohoa_web_request *req, sohoa_web_response *resp,
 	snprintf(c.component, sizeof(c.component), "%s", p->component);
 	snprintf(c.by, sizeof(c.by), "%s", user);
 	if (sohoa_scan_job_view(sj, &v, &n) == SOHOA_OK) {
-		for (size_t i = 0; i < n; i++)
-			c.pages += !v[i].removed;
-		if (n && !v[0].removed)
-			snprintf(
-			    c.first_time, sizeof(c.first_time), "%s",
-			    sohoa_scan_job_page(sj, v[0].page)->capture_time
-			        ? sohoa_scan_job_page(sj, v[0].page)
-			              ->capture_time
-			        : "");
+		for (size_t i = 0; i < n; i++) {
+			const sohoa_scan_page *pg;
+
+			if (v[i].removed)
+				continue;
+			/* the first page kept: where the draft begins */
+			pg = sohoa_scan_job_page(sj, v[i].page);
+			if (!c.pages++ && pg && pg->capture_time)
+				snprintf(c.first_time, sizeof(c.first_time),
+				         "%s", pg->capture_time);
+		}
 	}
 	free(v);
 	remember_committed(&c);
+	/* committed already: a record not written is logged, not undone (the
+	 * answer is then lost at the next restart only) */
+	if (store_committed(w, &c) != SOHOA_OK)
+		sohoa_log(SOHOA_LOG_ERROR,
+		          "draft %s: the record of its commit is not kept: %s",
+		          c.id, sohoa_error_last());
 	snprintf(detail, sizeof(detail), "job %s: %zu page%s of \"%s\"", c.id,
 	         c.pages, c.pages == 1 ? "" : "s", c.component);
 	if (sohoa_web_audit(req))
@@ -1125,7 +1256,7 @@ static int h_job_post(sohoa_web_request *req, sohoa_web_response *resp,
 	else if (!strcmp(slash, "/discard"))
 		rc = post_discard(resp, sj);
 	else
-		rc = post_commit(req, resp, sj, user);
+		rc = post_commit(req, resp, w, sj, user);
 	sohoa_scan_job_free(sj);
 	return rc;
 }

@@ -73,6 +73,7 @@ static const struct keydef keys[] = {
     {"web.users", K_FILE, "sohoa-data/users.json", 0, 0, NULL},
     {"web.tls_cert", K_OPTFILE, "", 0, 0, NULL},
     {"web.tls_key", K_OPTFILE, "", 0, 0, NULL},
+    {"web.host_names", K_STR, "", 0, 0, NULL},
     {"web.session_minutes", K_INT, "480", 1, 10080, NULL},
     {"web.procedures", K_OPTFILE, "", 0, 0, NULL},
     {"audit.path", K_FILE, "sohoa-data/audit.log", 0, 0, NULL},

@@ -1190,8 +1190,139 @@ static void id_cards_are_encrypted(void **state)
 	free(report);
 	assert_int_equal(sohoa_archive_case_open(&c, fx->bundle), SOHOA_EENV);
 	assert_null(c);
+
+	/* open_locked shows what is not encrypted, the rest locked */
+	{
+		void *data = (void *)1;
+		size_t dlen = 1, n = 9;
+		char *want;
+
+		assert_int_equal(sohoa_archive_case_open_locked(&c, fx->bundle),
+		                 SOHOA_OK);
+		assert_int_equal(sohoa_archive_case_page(&pi, c, 0), SOHOA_OK);
+		assert_non_null(pi.locked);
+		assert_non_null(strstr(pi.locked, "/nonexistent/k"));
+		assert_string_equal(pi.text, "");
+		assert_null(strstr(pi.analysis_json, "042190001234"));
+		assert_string_equal(pi.document_type, "id_card_front");
+		assert_int_equal(
+		    sohoa_archive_case_read(&data, &dlen, c, pi.entry),
+		    SOHOA_EENV);
+		assert_null(data);
+		assert_non_null(strstr(sohoa_error_last(), "/nonexistent/k"));
+		assert_int_equal(sohoa_archive_case_page(&pi, c, 1), SOHOA_OK);
+		assert_null(pi.locked);
+		assert_string_equal(pi.text, b.texts[1]);
+		assert_int_equal(
+		    sohoa_archive_case_read(&data, &dlen, c, pi.entry),
+		    SOHOA_OK);
+		want = slurp(b.paths[1], &n);
+		assert_non_null(want);
+		assert_int_equal(dlen, n);
+		assert_memory_equal(data, want, n);
+		free(want);
+		free(data);
+		assert_int_equal(sohoa_archive_case_component_zip(
+		                     &data, &dlen, &n, c, "CCCD"),
+		                 SOHOA_EENV);
+		assert_null(data);
+		sohoa_archive_case_free(c);
+		c = NULL;
+	}
 	assert_int_equal(sohoa_archive_set_encryption(NULL, NULL, NULL),
 	                 SOHOA_OK);
+}
+
+/* A component's masters as a zip made in memory: byte-identical, with a
+ * manifest; entries are read into memory the same. */
+static void component_zip_holds_masters(void **state)
+{
+	struct fixture *fx = *state;
+	struct batch a, b;
+	sohoa_archive_case *c = NULL;
+	sohoa_archive_page_info pi;
+	char zpath[200], *man_text = NULL;
+	void *data = NULL;
+	size_t len = 0, n = 0, i;
+	zip_t *za;
+	json_t *man, *f;
+
+	make_batch(&a, fx, "Tờ khai", "component", 3, 4);
+	append_ok(fx, &a, 1);
+	make_batch(&b, fx, "Kết quả", "result", 1, 5);
+	append_ok(fx, &b, 0);
+	assert_int_equal(sohoa_archive_case_open(&c, fx->bundle), SOHOA_OK);
+
+	/* one entry into memory: the master as given */
+	assert_int_equal(sohoa_archive_case_page(&pi, c, 1), SOHOA_OK);
+	assert_int_equal(sohoa_archive_case_read(&data, &len, c, pi.entry),
+	                 SOHOA_OK);
+	{
+		size_t wn = 0;
+		char *want = slurp(a.paths[1], &wn);
+
+		assert_non_null(want);
+		assert_int_equal(len, wn);
+		assert_memory_equal(data, want, wn);
+		free(want);
+	}
+	free(data);
+	assert_int_equal(sohoa_archive_case_read(&data, &len, c, "data/nope"),
+	                 SOHOA_ENOTFOUND);
+
+	assert_int_equal(
+	    sohoa_archive_case_component_zip(&data, &len, &n, c, "Tờ khai"),
+	    SOHOA_OK);
+	assert_int_equal(n, 3);
+	snprintf(zpath, sizeof(zpath), "%s/export.zip", fx->dir);
+	write_bytes(zpath, data, len);
+	free(data);
+	za = zip_open(zpath, ZIP_RDONLY | ZIP_CHECKCONS, NULL);
+	assert_non_null(za);
+	assert_int_equal(zip_get_num_entries(za, 0), 4);
+	zip_discard(za);
+	man_text = zip_entry(zpath, "manifest.json", &len);
+	assert_non_null(man_text);
+	man = json_loads(man_text, 0, NULL);
+	assert_non_null(man);
+	assert_string_equal(json_string_value(json_object_get(man, "case")),
+	                    CASE);
+	assert_string_equal(
+	    json_string_value(json_object_get(man, "component")), "Tờ khai");
+	assert_int_equal(json_integer_value(json_object_get(man, "revision")),
+	                 2);
+	assert_int_equal(json_array_size(json_object_get(man, "files")), 3);
+	json_array_foreach(json_object_get(man, "files"), i, f)
+	{
+		const char *name =
+		    json_string_value(json_object_get(f, "name"));
+		size_t wn = 0;
+		char *want = slurp(a.paths[i], &wn), *got;
+
+		assert_non_null(name);
+		assert_int_equal(json_integer_value(json_object_get(f, "page")),
+		                 (json_int_t)i + 1);
+		assert_int_equal(
+		    strlen(json_string_value(json_object_get(f, "sha256"))),
+		    64);
+		assert_int_equal(
+		    json_integer_value(json_object_get(f, "bytes")),
+		    (json_int_t)wn);
+		got = zip_entry(zpath, name, &len);
+		assert_non_null(got);
+		assert_int_equal(len, wn);
+		assert_memory_equal(got, want, wn);
+		free(got);
+		free(want);
+	}
+	json_decref(man);
+	free(man_text);
+
+	assert_int_equal(
+	    sohoa_archive_case_component_zip(&data, &len, &n, c, "Không có"),
+	    SOHOA_ENOTFOUND);
+	assert_null(data);
+	sohoa_archive_case_free(c);
 }
 
 /* Without a key configured nothing is encrypted, whatever the types say:
@@ -1300,6 +1431,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(every_revision_signature_is_kept,
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(no_key_means_no_encryption, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(component_zip_holds_masters, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(id_cards_are_encrypted, setup,
 	                                    teardown),

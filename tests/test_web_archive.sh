@@ -53,6 +53,9 @@ expect_in "sohoa search marks the match in [ ] off a terminal" "$out" "[Phạm] 
 expect_in "and keeps the page's own brackets" "$out" "[ngoặc] của"
 results_before=$(unzip -Z1 "$T/data/archive/$CASE.zip" | grep -c '/data/ket-qua/[0-9]*\.png$')
 
+# sohoad's temp files go here: rendering an ID card must add none
+mkdir -p "$T/tmp"
+export TMPDIR="$T/tmp"
 web_user luu archivist 'mat-khau-luu-tru-1'
 web_user tiepnhan front_desk 'mat-khau-tiep-nhan-1'
 web_start || { not_ok "sohoad starts with its web pages"; cat "$T/sohoad.log"; finish; exit; }
@@ -103,7 +106,7 @@ expect_eq "a type filter that is not one is 400" "$(get '/api/search?q=lien&type
 expect_eq "per_page over 100 is 400" "$(get '/api/search?q=lien&per_page=1000')" 400
 
 expect_eq "the case answers" "$(get "/api/cases/$CASE")" 200
-check "the case has its three components and verifies" 'jq -e "(.components | length) == 3 and .verification.ok == true" "$T/body" >/dev/null'
+check "the case has its three components and verifies" 'jq -e "(.components | length) == 3 and .verification.ok == true and .verification.checked == true" "$T/body" >/dev/null'
 CFOLDER=$(jq -r '.components[2].folder' "$T/body")
 check "the ID card page is encrypted, its fields read with the key" 'jq -e "[.pages[] | select(.encrypted)] | length == 1 and (.[0].fields.full_name.value | length > 0)" "$T/body" >/dev/null'
 IDFOLDER=$(jq -r '[.pages[] | select(.encrypted)][0].folder' "$T/body")
@@ -123,6 +126,36 @@ run "$BIN" "${C[@]}" extract "$CASE" "$T/x"
 first_master=$(find "$T/x/$FOLDER" -name '0001.*' | head -1)
 expect_eq "the master downloads" "$(get "/api/cases/$CASE/extract/$FOLDER/1")" 200
 check "the master is byte-identical" 'cmp -s "$T/body" "$first_master"'
+
+# a whole component's masters: one zip (libzip), byte-identical, with a
+# manifest of sha256 per file
+# zip_ok FOLDER NAME: the zip of FOLDER's masters matches `sohoa extract`
+zip_ok() {
+	local d="$T/zip-$1" name=$2 f n=0 bad=0
+	rm -rf "$d"; mkdir -p "$d"
+	expect_eq "the masters of $2 download as a zip" "$(get "/api/cases/$CASE/zip/$1")$(head -c 2 "$T/body")" 200PK
+	cp "$T/body" "$d.zip"
+	run unzip -t "$d.zip"
+	expect_rc "unzip -t passes on the zip of $2" 0
+	(cd "$d" && unzip -q "$d.zip")
+	for f in "$T/x/$1"/[0-9][0-9][0-9][0-9].*; do
+		case "$f" in *.txt | *.hocr | *.json | *.pdf) continue ;; esac
+		n=$((n + 1))
+		cmp -s "$f" "$d/$(basename "$f")" || bad=$((bad + 1))
+	done
+	check "every master of $2 in the zip is byte-identical to sohoa extract ($n)" '[ "$n" -ge 1 ] && [ "$bad" = 0 ]'
+	expect_eq "the zip holds the masters and the manifest only" "$(ls "$d" | wc -l)" $((n + 1))
+	check "the manifest names case, component and revision" 'jq -e --arg c "$CASE" --arg n "$name" ".case == \$c and .component == \$n and .revision >= 1 and (.files | length) == $n" "$d/manifest.json" >/dev/null'
+	bad=0
+	for f in $(jq -r '.files[] | .name + "=" + .sha256' "$d/manifest.json"); do
+		[ "$(sha256sum "$d/${f%%=*}" | cut -d' ' -f1)" = "${f#*=}" ] || bad=$((bad + 1))
+	done
+	expect_eq "the manifest's sha256 of each file holds" "$bad" 0
+	check "the export is audited with the component and page count" 'grep "\"page_export\"" "$T/data/audit.log" | grep -q "$name: $n page.*zip of masters"'
+}
+zip_ok "$FOLDER" "Đơn đề nghị"
+zip_ok "$IDFOLDER" "Căn cước"
+expect_eq "no zip of a component that is not there" "$(get "/api/cases/$CASE/zip/nope")" 404
 
 # names that try to leave the archive: never a file outside.  Encoded
 # '/' and '..' are refused by the server before any route (400, H3's
@@ -166,7 +199,10 @@ check "the item has its reason in Vietnamese" 'jq -e --arg i "$ITEM" ".items[] |
 expect_eq "a review page is a JPEG" "$(get "/api/review/$ITEM/pages/1?size=thumb")$(head -c 2 "$T/body" | od -An -tx1 | tr -d ' ')" 200ffd8
 expect_eq "status answers with queues" "$(jget /api/status '.daemon and (.queues | type == "object") and (.review_items == 1)')" true
 
+before_tmp=$(ls -A "$T/tmp" | sort)
 expect_eq "the encrypted page renders with the key" "$(get "/api/cases/$CASE/pages/$IDFOLDER/1?size=view")" 200
+expect_eq "its thumbnail too" "$(get "/api/cases/$CASE/pages/$IDFOLDER/1?size=thumb")" 200
+expect_eq "nothing new in TMPDIR after rendering the ID card" "$(ls -A "$T/tmp" | sort)" "$before_tmp"
 
 # ---- the browser ------------------------------------------------------------
 export SOHOA_CASE=$CASE SOHOA_ITEM=$ITEM
@@ -195,20 +231,55 @@ for a in search page_view pdf_download page_export review_file; do
 	check "the audit trail has $a" 'grep -q "\"action\": *\"$a\"" "$T/data/audit.log"'
 done
 check "the review filing is logged with the user and case" 'grep "\"review_file\"" "$T/data/audit.log" | grep -q "\"luu\"" && grep "\"review_file\"" "$T/data/audit.log" | grep -q "$CASE"'
+check "a review page shown is logged as a page view (it may be an ID card)" \
+	'grep "\"page_view\"" "$T/data/audit.log" | grep -q "review item $ITEM p1 (thumb)"'
 check "sohoad logged no handler error" '! grep -q "<3>" "$T/sohoad.log"'
 
-# ---- the key gone: the encrypted case says so -----------------------------
-mv "$T/keys/case.key" "$T/keys/elsewhere.key"
+# ---- no temp file: TMPDIR a folder that does not exist ---------------------
+# a render that wrote the plain ID card to a temp file would fail here
 mv "$T/sohoad.log" "$T/sohoad-1.log" # web_start reads the new address
+TMPDIR="$T/no-such-tmp" web_start || not_ok "sohoad starts with a TMPDIR that does not exist"
+U=$SOHOA_WEB_URL
+expect_eq "the archivist logs in again" "$(login luu 'mat-khau-luu-tru-1' "$T/a.jar")" 200
+expect_eq "the ID card renders without any temp file" "$(get "/api/cases/$CASE/pages/$IDFOLDER/1?size=view")" 200
+expect_eq "its PDF downloads without any temp file" "$(get "/api/cases/$CASE/pdf/$IDFOLDER")" 200
+expect_eq "its master downloads without any temp file" "$(get "/api/cases/$CASE/extract/$IDFOLDER/1")" 200
+check "no TMPDIR was made" '[ ! -e "$T/no-such-tmp" ]'
+web_stop
+
+# ---- the key gone: the rest of the case is shown, the ID card locked -------
+mv "$T/keys/case.key" "$T/keys/elsewhere.key"
+mv "$T/sohoad.log" "$T/sohoad-2.log"
 web_start || not_ok "sohoad starts again"
 U=$SOHOA_WEB_URL
 expect_eq "the archivist logs in again" "$(login luu 'mat-khau-luu-tru-1' "$T/a.jar")" 200
 code=$(get "/api/cases/$CASE/pages/$IDFOLDER/1?size=view")
 check "without the key the encrypted page is 503 ($code)" '[ "$code" = 503 ]'
 expect_in "the answer names the missing key file" "$(jq -r .error "$T/body")" "case.key"
-# opening a bundle reads every page's text, the encrypted ones too
-code=$(get "/api/cases/$CASE")
-check "without the key the case is 503 naming the key file ($code)" '[ "$code" = 503 ] && grep -q "case.key" "$T/body"'
+expect_in "and says it in Vietnamese for the page" "$(jq -r .explanation "$T/body")" "không đọc được tệp khóa"
+expect_eq "the case still answers without the key" "$(get "/api/cases/$CASE")" 200
+cp "$T/body" "$T/locked.json"
+check "only the ID-card page and its component are locked" 'jq -e "([.pages[] | select(.locked)] | length) == 1 and ([.pages[] | select(.locked) | .document_type | startswith(\"id_card\")] == [true]) and ([.components[] | select(.locked)] | length) == 1 and ([.components[] | select(.locked | not)] | length) == 3" "$T/locked.json" >/dev/null'
+check "the locked page shows no personal fields" 'jq -e "[.pages[] | select(.locked) | .fields] == [{}]" "$T/locked.json" >/dev/null'
+check "the API names the missing key file" 'jq -e ".locked.key_file | endswith(\"case.key\")" "$T/locked.json" >/dev/null && jq -r .locked.problem "$T/locked.json" | grep -q "keys/case.key"'
+expect_in "the case explains the lock in Vietnamese" "$(jq -r .locked.explanation "$T/locked.json")" "không đọc được tệp khóa"
+check "its integrity is not checked without the key, not failed" 'jq -e ".verification.ok == false and .verification.checked == false" "$T/locked.json" >/dev/null'
+expect_eq "the form's page still renders" "$(get "/api/cases/$CASE/pages/$FOLDER/1?size=view")" 200
+expect_eq "the ID card's PDF is 503" "$(get "/api/cases/$CASE/pdf/$IDFOLDER")" 503
+expect_eq "the ID card's zip is 503" "$(get "/api/cases/$CASE/zip/$IDFOLDER")" 503
+export SOHOA_LOCKED=1
+web_node archive.mjs
+unset SOHOA_LOCKED
 web_stop
-check "no sanitizer report from sohoad" '! grep -q "Sanitizer\|runtime error" "$T/sohoad-1.log" "$T/sohoad.log"'
+
+# ---- no key configured at all --------------------------------------------------
+sed -i '/^encrypt_key = /d' "$T/sohoa.conf"
+mv "$T/sohoad.log" "$T/sohoad-3.log"
+web_start || not_ok "sohoad starts without a key configured"
+U=$SOHOA_WEB_URL
+expect_eq "the archivist logs in again" "$(login luu 'mat-khau-luu-tru-1' "$T/a.jar")" 200
+expect_eq "the case answers with no key configured" "$(jget "/api/cases/$CASE" '[.pages[] | select(.locked)] | length')" 1
+expect_in "it says no key is configured" "$(jq -r .locked.explanation "$T/body")" "khóa giải mã chưa được cấu hình"
+web_stop
+check "no sanitizer report from sohoad" '! grep -q "Sanitizer\|runtime error" "$T"/sohoad*.log'
 finish

@@ -224,13 +224,36 @@ printf '{"rec":"state","state":"capturing","time":"2025-10-09T08:00:00Z"}\n' \
 	>>"$T/data/spool/$J2/journal.jsonl"
 api GET "/api/desk/job/$J2"
 expect_eq "the draft shows the cut-short scan" "$(jq -r .state "$T/body")/$(jq -r .busy "$T/body")" capturing/false
+# an old record of a committed draft: pruned when the next one is kept
+mkdir -p "$T/data/desk-filed"
+printf '{"job":"scan-old","case":"%s","component":"x","pages":1}\n' "$CASE" >"$T/data/desk-filed/scan-old.json"
+touch -d '40 days ago' "$T/data/desk-filed/scan-old.json"
 api POST "/api/desk/job/$J2/commit"
 expect_eq "the draft is committed over the API with what it holds" "$code" 200
+REC="$T/data/desk-filed/$J2.json"
+check "the commit is recorded on disk beside the spool" 'jq -e --arg c "$CASE2" ".case == \$c and .pages >= 1 and (.committed_at | length) == 20 and (.bundle | endswith(\".zip\"))" "$REC" >/dev/null'
+check "records older than 30 days are pruned" '[ ! -e "$T/data/desk-filed/scan-old.json" ]'
+check "one record per committed draft, no temp file left" '[ -z "$(ls -A "$T/data/desk-filed" | grep -v "\.json$")" ] && [ "$(ls "$T/data/desk-filed" | wc -l)" -ge 2 ]'
 for _ in $(seq 300); do [ -s "$T/data/archive/$CASE2.zip" ] && [ -z "$(ls "$T/data/spool")" ] && break; sleep 0.2; done
 run "$BIN" "${C[@]}" verify "$T/data/archive/$CASE2.zip"
 expect_rc "then it is filed and verifies" 0
 api POST "/api/desk/job/$J2/view" '{"pages":[]}'
 [ "$code" -ge 400 ] && ok "a filed draft no longer changes ($code)" || not_ok "a filed draft no longer changes ($code)"
+api GET "/api/desk/job/$J2"
+expect_eq "the filed draft says where it went" "$code $(jq -r .filed.case "$T/body")" "200 $CASE2"
+filed_before=$(jq -c .filed "$T/body")
+
+# --- a restart keeps the answer for the committed draft ---------------------
+web_stop
+web_start || not_ok "sohoad starts a third time"
+U=$SOHOA_WEB_URL
+login lan "$DESK_PW"
+api GET "/api/desk/job/$J2"
+expect_eq "after a restart the committed draft still answers" "$code" 200
+expect_eq "with the same case, component, bundle, revision and pages" "$(jq -c .filed "$T/body")" "$filed_before"
+check "the answer names the revision it became" 'jq -e ".filed.revision >= 1 and .committed == true" "$T/body" >/dev/null'
+api GET "/api/desk/job/scan-0-0-0"
+expect_eq "a draft never committed is still 404" "$code" 404
 
 
 for s in tiep-nhan-ma-sai tiep-nhan-ban-nhap tiep-nhan-da-luu; do

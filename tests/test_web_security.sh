@@ -115,6 +115,24 @@ expect_in "a stylesheet is served as text/css" "$(cat "$T/hdr")" "Content-Type: 
 req "$U/static/app.js"
 expect_in "a script is served as text/javascript" "$(cat "$T/hdr")" "Content-Type: text/javascript"
 
+# --- Host: DNS rebinding against the loopback listener --------------------------
+P=${U##*:}
+for h in "127.0.0.1:$P" "localhost:$P" "LOCALHOST:$P" "[::1]:$P"; do
+	req -H "Host: $h" "$U/dang-nhap"
+	expect_eq "Host $h is this server (200)" "$code" 200
+done
+for h in "evil.example:$P" "evil.example" "127.0.0.1" "127.0.0.1:$((P == 1 ? 2 : P - 1))" \
+	"127.0.0.2:$P" "localhost.:$P" "localhost.evil.example:$P" "127.0.0.1:$P@evil.example" \
+	"[::1]" "[::1]x:$P"; do
+	req -H "Host: $h" "$U/dang-nhap"
+	expect_eq "Host $h is refused (421)" "$code" 421
+done
+req -H "Host: evil.example:$P" "$U/api/me"
+expect_in "... saying what to do" "$(jq -r .error "$T/body")" "[web] host_names"
+expect_in "... with the security headers on the error too" "$(cat "$T/hdr")" "X-Frame-Options: DENY"
+req -H 'Host:' -0 "$U/healthz"
+expect_eq "an HTTP/1.0 request without Host is refused (421)" "$code" 421
+
 # --- forged sessions ----------------------------------------------------------
 forged=$(openssl rand -hex 32)
 for c in "sohoa_session=$forged" "sohoa_session=" "sohoa_session=../../etc/passwd" \
@@ -240,6 +258,40 @@ expect_eq "then even the right password gets 429" "$code" 429
 login minh "$ARCH_PW" "$T/none.jar"
 expect_eq "another user from the same address still logs in" "$code" 200
 
+# a burst of parallel wrong passwords for one name: each attempt is
+# counted before its slow hash, so no more than 5 get to try
+seq 24 | xargs -P 24 -I{} curl -s -o /dev/null -w '%{http_code}\n' -H 'Content-Type: application/json' \
+	--data '{"user":"ghost-burst","password":"wrong-password"}' "$U/api/login" >"$T/burst"
+expect_eq "24 parallel wrong logins for one name: 5 tried (401), the rest refused (429)" \
+	"$(sort "$T/burst" | uniq -c | awk '{printf "%s:%s ", $2, $1}')" "401:5 429:19 "
+login minh "$ARCH_PW" "$T/none.jar"
+expect_eq "right logins do not count against the address (minh still logs in)" "$code" 200
+# 36 parallel logins from three addresses: scrypt takes 32 MiB each, so
+# sohoad checks a few at a time instead of growing by a gigabyte
+hwm() { awk '/^VmHWM/ {print $2}' "/proc/$dpid/status"; }
+hwm0=$(hwm)
+for a in 2 3 4; do
+	for i in $(seq 12); do
+		curl -s -o /dev/null -w '%{http_code}\n' --interface "127.0.0.$a" -H 'Content-Type: application/json' \
+			--data "{\"user\":\"many-$a-$i\",\"password\":\"wrong-password\"}" "$U/api/login" >>"$T/many" &
+	done
+done
+for p in $(jobs -p); do [ "$p" = "$dpid" ] || [ "$p" = "$idle_pid" ] || wait "$p"; done
+expect_eq "36 parallel logins from 3 addresses are all answered (401)" "$(grep -c '^401$' "$T/many")" 36
+grow=$((($(hwm) - hwm0) / 1024))
+check "... while sohoad's peak memory grows by less than 600 MiB (${grow} MiB; 36 at once: over 1 GiB)" \
+	'[ "$grow" -lt 600 ]'
+# one account cannot fill the session table (then nobody logs in for
+# hours): its 21st session ends its least recently used one
+login hoa "$ADMIN_PW" "$T/s1.jar"
+for i in $(seq 20); do login hoa "$ADMIN_PW" "$T/s-$i.jar"; done
+req -b "$T/s1.jar" "$U/api/me"
+expect_eq "20 logins later the account's oldest session has ended (401)" "$code" 401
+req -b "$T/s-20.jar" "$U/api/me"
+expect_eq "... its newest works" "$code" 200
+req -b "$T/arch.jar" "$U/api/me"
+expect_eq "... and another user's session is untouched" "$code" 200
+
 # --- the audit trail ----------------------------------------------------------------------
 web_stop
 run "$BIN" "${C[@]}" audit show --json
@@ -292,10 +344,24 @@ expect_in "the log gives an https address" "$SOHOA_WEB_URL" "https://127.0.0.1:"
 U=$SOHOA_WEB_URL
 req -k "$U/healthz"
 expect_eq "GET /healthz over TLS" "$code" 200
+req -k -H "Host: sohoa.example:${U##*:}" "$U/healthz"
+expect_eq "under TLS without [web] host_names any name is taken (the certificate names the server)" "$code" 200
 req -k -c "$T/tls.jar" -H 'Content-Type: application/json' \
 	--data "$(jq -cn --arg p "$ARCH_PW" '{user: "minh", password: $p}')" "$U/api/login"
 expect_eq "login over TLS" "$code" 200
 expect_in "the cookie is Secure under TLS" "$(cat "$T/hdr")" "Path=/; Secure"
+web_stop
+printf 'host_names = sohoa.example, Sohoa.Local\n' >>"$T/sohoa.conf"
+web_start || not_ok "sohoad starts with TLS and [web] host_names"
+U=$SOHOA_WEB_URL
+for h in "sohoa.example:${U##*:}" "sohoa.local:${U##*:}" "127.0.0.1:${U##*:}"; do
+	req -k -H "Host: $h" "$U/healthz"
+	expect_eq "under TLS with [web] host_names, Host $h is taken" "$code" 200
+done
+for h in "evil.example:${U##*:}" "sohoa.example:1"; do
+	req -k -H "Host: $h" "$U/healthz"
+	expect_eq "under TLS with [web] host_names, Host $h is refused (421)" "$code" 421
+done
 web_stop
 
 # --- the idle session of the second sohoad -------------------------------------------------

@@ -24,13 +24,15 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#define BODY_MAX     (1024 * 1024) /* 413 above */
-#define SESSIONS_MAX 2000
-#define FAIL_USER    5    /* failed logins for one user name ... */
-#define FAIL_ADDR    20   /* ... or from one address (an office NAT) ... */
-#define FAIL_WINDOW  300  /* ... in this many seconds -> 429 */
-#define FAILURES_MAX 4096 /* entries kept for the rate limit */
-#define COOKIE       "sohoa_session"
+#define BODY_MAX      (1024 * 1024) /* 413 above */
+#define SESSIONS_MAX  2000
+#define SESSIONS_USER 20   /* per user: a new login ends the oldest beyond */
+#define FAIL_USER     5    /* failed logins for one user name ... */
+#define FAIL_ADDR     20   /* ... or from one address (an office NAT) ... */
+#define FAIL_WINDOW   300  /* ... in this many seconds -> 429 */
+#define FAILURES_MAX  4096 /* entries kept for the rate limit */
+#define HASHES_MAX    4    /* password checks at once (32 MiB of scrypt each) */
+#define COOKIE        "sohoa_session"
 
 #define CSP                                                                    \
 	"default-src 'self'; img-src 'self' blob: data:; object-src 'none'; "  \
@@ -60,6 +62,8 @@ struct sohoa_web_server {
 	sohoa_users *users;
 	sohoa_audit *audit;
 	int tls;
+	int loopback;      /* listening on a loopback address */
+	char **host_names; /* [web] host_names, NULL-terminated (owned) */
 	unsigned port;
 	char url[300];
 	char *cert, *key;     /* TLS PEM, kept while the daemon runs */
@@ -69,6 +73,8 @@ struct sohoa_web_server {
 	size_t nsessions;
 	struct failure failures[FAILURES_MAX];
 	size_t nfailures;
+	pthread_cond_t hash_free; /* a password check ended */
+	int hashing;              /* password checks running */
 };
 
 struct sohoa_web_request {
@@ -403,6 +409,30 @@ static void session_drop(sohoa_web_server *srv, const char *id)
 	pthread_mutex_unlock(&srv->lock);
 }
 
+/* One user may not fill the session table (SESSIONS_MAX, then nobody
+ * logs in for hours): beyond SESSIONS_USER - 1 of theirs, the least
+ * recently used ends.  Called with the lock held. */
+static void drop_oldest_of(sohoa_web_server *srv, const char *user)
+{
+	struct session **oldest = NULL;
+	size_t n = 0;
+
+	for (struct session **pp = &srv->sessions; *pp; pp = &(*pp)->next)
+		if (!strcmp((*pp)->user, user)) {
+			n++;
+			if (!oldest || (*pp)->last < (*oldest)->last)
+				oldest = pp;
+		}
+	if (n >= SESSIONS_USER) {
+		struct session *s = *oldest;
+
+		*oldest = s->next;
+		OPENSSL_cleanse(s, sizeof(*s));
+		free(s);
+		srv->nsessions--;
+	}
+}
+
 static int session_new(sohoa_web_server *srv, const char *user, sohoa_role role,
                        struct session *out)
 {
@@ -422,6 +452,7 @@ static int session_new(sohoa_web_server *srv, const char *user, sohoa_role role,
 	s->last = now_s();
 	pthread_mutex_lock(&srv->lock);
 	prune_sessions(srv, s->last);
+	drop_oldest_of(srv, user);
 	if (srv->nsessions >= SESSIONS_MAX) {
 		pthread_mutex_unlock(&srv->lock);
 		free(s);
@@ -467,41 +498,44 @@ static struct failure *failure_find(sohoa_web_server *srv, const char *key,
 	return &srv->failures[i];
 }
 
-static int limited(sohoa_web_server *srv, const char *ukey, const char *akey)
+/* Check and count an attempt in one step: 1 (nothing counted) when the
+ * user name or the address is over its limit; else the attempt counts
+ * as a failure until succeeded() takes it back.  Checking first and
+ * counting after the slow password hash would let a burst of parallel
+ * requests all pass the check before any of them is counted. */
+static int attempt(sohoa_web_server *srv, const char *ukey, const char *akey)
 {
 	double now = now_s();
-	struct failure *f;
+	struct failure *u, *a;
 	int over = 0;
 
 	pthread_mutex_lock(&srv->lock);
-	if ((f = failure_find(srv, ukey, now, 0)) && f->count >= FAIL_USER)
+	if ((u = failure_find(srv, ukey, now, 0)) && u->count >= FAIL_USER)
 		over = 1;
-	if ((f = failure_find(srv, akey, now, 0)) && f->count >= FAIL_ADDR)
+	if ((a = failure_find(srv, akey, now, 0)) && a->count >= FAIL_ADDR)
 		over = 1;
+	if (!over) {
+		if ((u = failure_find(srv, ukey, now, 1)))
+			u->count++;
+		if ((a = failure_find(srv, akey, now, 1)))
+			a->count++;
+	}
 	pthread_mutex_unlock(&srv->lock);
 	return over;
 }
 
-static void failed(sohoa_web_server *srv, const char *ukey, const char *akey)
+/* The right password: the user's failures are forgotten, and this
+ * attempt no longer counts against the address. */
+static void succeeded(sohoa_web_server *srv, const char *ukey, const char *akey)
 {
+	struct failure *f;
 	double now = now_s();
-	struct failure *f;
 
 	pthread_mutex_lock(&srv->lock);
-	if ((f = failure_find(srv, ukey, now, 1)))
-		f->count++;
-	if ((f = failure_find(srv, akey, now, 1)))
-		f->count++;
-	pthread_mutex_unlock(&srv->lock);
-}
-
-static void succeeded(sohoa_web_server *srv, const char *ukey)
-{
-	struct failure *f;
-
-	pthread_mutex_lock(&srv->lock);
-	if ((f = failure_find(srv, ukey, now_s(), 0)))
+	if ((f = failure_find(srv, ukey, now, 0)))
 		f->count = 0;
+	if ((f = failure_find(srv, akey, now, 0)) && f->count > 0)
+		f->count--;
 	pthread_mutex_unlock(&srv->lock);
 }
 
@@ -557,6 +591,7 @@ static enum MHD_Result do_login(sohoa_web_server *srv,
 	struct session s;
 	sohoa_role role;
 	enum MHD_Result ret;
+	int rc;
 
 	if (!is_json(conn) || !up->len)
 		return send_error(srv, conn, 415,
@@ -576,7 +611,7 @@ static enum MHD_Result do_login(sohoa_web_server *srv,
 	         sohoa_user_name_valid(user) ? user : "?");
 	snprintf(ukey, sizeof(ukey), "u:%s", who);
 	snprintf(akey, sizeof(akey), "a:%s", addr);
-	if (limited(srv, ukey, akey)) {
+	if (attempt(srv, ukey, akey)) {
 		json_decref(body);
 		if (srv->audit)
 			sohoa_audit_log(srv->audit, who, "login_failed", "",
@@ -584,12 +619,24 @@ static enum MHD_Result do_login(sohoa_web_server *srv,
 		return send_error(srv, conn, 429,
 		                  "too many failed logins; wait 5 minutes");
 	}
-	if (!srv->users || sohoa_users_refresh(srv->users) != SOHOA_OK ||
-	    sohoa_users_check(srv->users, user, password, &role) != SOHOA_OK) {
+	/* scrypt takes 32 MiB for its time: a burst of logins (one thread
+	 * each) waits here rather than taking gigabytes */
+	pthread_mutex_lock(&srv->lock);
+	while (srv->hashing >= HASHES_MAX)
+		pthread_cond_wait(&srv->hash_free, &srv->lock);
+	srv->hashing++;
+	pthread_mutex_unlock(&srv->lock);
+	rc = srv->users && sohoa_users_refresh(srv->users) == SOHOA_OK
+	         ? sohoa_users_check(srv->users, user, password, &role)
+	         : SOHOA_EENV;
+	pthread_mutex_lock(&srv->lock);
+	srv->hashing--;
+	pthread_cond_signal(&srv->hash_free);
+	pthread_mutex_unlock(&srv->lock);
+	if (rc != SOHOA_OK) {
 		char detail[120];
 
 		json_decref(body);
-		failed(srv, ukey, akey);
 		snprintf(detail, sizeof(detail), "from %s", addr);
 		if (srv->audit)
 			sohoa_audit_log(srv->audit, who, "login_failed", "",
@@ -600,7 +647,7 @@ static enum MHD_Result do_login(sohoa_web_server *srv,
 		                  "wrong user name or password");
 	}
 	json_decref(body);
-	succeeded(srv, ukey);
+	succeeded(srv, ukey, akey);
 	if (session_new(srv, who, role, &s) != SOHOA_OK)
 		return send_error(srv, conn, 503,
 		                  "too many sessions; try again later");
@@ -746,6 +793,62 @@ static int same_origin(struct MHD_Connection *conn)
 	return strcasecmp(sep + 3, host) == 0;
 }
 
+/* DNS rebinding: a page of another site whose name an attacker points
+ * at 127.0.0.1 would reach a loopback listener with the browser's
+ * cookies for that name, so the Host header must name this server: on a
+ * loopback address only 127.0.0.1, localhost or [::1] with the bound
+ * port; any [web] host_names (under TLS, whose certificate names the
+ * server anyway; none listed: any name).  1 when it does. */
+static int host_ok(const sohoa_web_server *srv, const char *host)
+{
+	static const char *const loop[] = {"127.0.0.1", "localhost", "::1"};
+	char name[256];
+	const char *end, *colon;
+	unsigned long port;
+	size_t n;
+
+	if (!host || !host[0])
+		return 0;
+	if (host[0] == '[') { /* [v6]:port */
+		if (!(end = strchr(host, ']')))
+			return 0;
+		n = (size_t)(end - host - 1);
+		if (n >= sizeof(name))
+			return 0;
+		memcpy(name, host + 1, n);
+		colon = end[1] == ':' ? end + 1 : end[1] ? host : NULL;
+		if (colon == host)
+			return 0; /* "]" followed by something else */
+	} else {
+		colon = strchr(host, ':');
+		n = colon ? (size_t)(colon - host) : strlen(host);
+		if (n >= sizeof(name) || (colon && strchr(colon + 1, ':')))
+			return 0;
+		memcpy(name, host, n);
+	}
+	name[n] = '\0';
+	if (colon) {
+		if (!colon[1] || strlen(colon + 1) > 5 ||
+		    strspn(colon + 1, "0123456789") != strlen(colon + 1))
+			return 0;
+		port = strtoul(colon + 1, NULL, 10);
+	} else {
+		port = srv->tls ? 443 : 80;
+	}
+	if (srv->tls && !srv->host_names)
+		return 1; /* TLS and no list: the certificate decides */
+	if (port != srv->port)
+		return 0;
+	for (size_t i = 0; srv->loopback && i < sizeof(loop) / sizeof(*loop);
+	     i++)
+		if (!strcasecmp(name, loop[i]))
+			return 1;
+	for (char **h = srv->host_names; h && *h; h++)
+		if (!strcasecmp(name, *h))
+			return 1;
+	return 0;
+}
+
 static int path_match(const sohoa_web_route *r, const char *path,
                       size_t *prefix)
 {
@@ -858,6 +961,13 @@ static enum MHD_Result dispatch(sohoa_web_server *srv,
 	if (!get && strcmp(method, "POST") && strcmp(method, "DELETE") &&
 	    strcmp(method, "PUT"))
 		return send_error(srv, conn, 405, "method not allowed");
+	if (!host_ok(srv, MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	                                              "Host")))
+		return send_error(
+		    srv, conn, 421,
+		    "the Host header does not name this server: "
+		    "use its address as sohoad logs it (web pages "
+		    "at ...), or add the name to [web] host_names");
 	if (!path_ok(url))
 		return send_error(srv, conn, 400,
 		                  "bad path: no '.', '..', '//', '\\' or "
@@ -1163,6 +1273,34 @@ int sohoa_web_check_listen(const sohoa_config *cfg)
 	return SOHOA_OK;
 }
 
+/* "a.example, b.example" -> {"a.example", "b.example", NULL}; *out NULL
+ * when there is none. */
+static int split_names(char ***out, const char *list)
+{
+	const char *sep = ", \t";
+	char **v = NULL;
+	size_t n = 0;
+
+	*out = NULL;
+	for (const char *p = list ? list : ""; *(p += strspn(p, sep));) {
+		size_t len = strcspn(p, sep);
+		char **nv = realloc(v, (n + 2) * sizeof(*v));
+
+		if (nv)
+			v = nv;
+		if (!nv || !(v[n] = strndup(p, len))) {
+			for (size_t i = 0; i < n; i++)
+				free(v[i]);
+			free(v);
+			return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+		}
+		v[++n] = NULL;
+		p += len;
+	}
+	*out = v;
+	return SOHOA_OK;
+}
+
 int sohoa_web_start(sohoa_web_server **out, const sohoa_web_options *opts)
 {
 	sohoa_web_server *srv;
@@ -1180,6 +1318,7 @@ int sohoa_web_start(sohoa_web_server **out, const sohoa_web_options *opts)
 	if (!(srv = calloc(1, sizeof(*srv))))
 		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
 	pthread_mutex_init(&srv->lock, NULL);
+	pthread_cond_init(&srv->hash_free, NULL);
 	srv->cfg = opts->cfg;
 	srv->routes = opts->routes;
 	srv->nroutes = opts->nroutes;
@@ -1188,6 +1327,13 @@ int sohoa_web_start(sohoa_web_server **out, const sohoa_web_options *opts)
 	srv->audit = opts->audit;
 	srv->idle =
 	    60.0 * sohoa_config_get_int(opts->cfg, "web.session_minutes");
+	srv->loopback = la.loopback;
+	if ((rc = split_names(&srv->host_names,
+	                      sohoa_config_get(opts->cfg, "web.host_names"))) !=
+	    SOHOA_OK) {
+		sohoa_web_stop(srv);
+		return rc;
+	}
 	cert = sohoa_config_get(opts->cfg, "web.tls_cert");
 	key = sohoa_config_get(opts->cfg, "web.tls_key");
 	if (cert[0]) {
@@ -1261,10 +1407,14 @@ void sohoa_web_stop(sohoa_web_server *srv)
 		free(s);
 	}
 	pthread_mutex_destroy(&srv->lock);
+	pthread_cond_destroy(&srv->hash_free);
 	if (srv->key) {
 		OPENSSL_cleanse(srv->key, strlen(srv->key));
 		free(srv->key);
 	}
 	free(srv->cert);
+	for (char **h = srv->host_names; h && *h; h++)
+		free(*h);
+	free(srv->host_names);
 	free(srv);
 }

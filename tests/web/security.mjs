@@ -92,6 +92,20 @@ try {
 	const me = await page.evaluate(async () => (await fetch('/api/me')).status);
 	check('after Đăng xuất the session is gone (401)', me === 401, String(me));
 
+	// ?next= leads to a page of this site only, also when the URL parser
+	// would make another site of it (tabs and newlines are dropped)
+	for (const next of ['/\t/example.invalid/x', '/\n/example.invalid/x', '//example.invalid/x',
+		'/\\example.invalid/x', 'https://example.invalid/x']) {
+		await page.goto(`${BASE}/dang-nhap?next=${encodeURIComponent(next)}`);
+		await page.fill('input[name=user]', ARCH);
+		await page.fill('input[name=password]', ARCH_PW);
+		await Promise.all([page.waitForURL((u) => u.pathname !== '/dang-nhap', { timeout: 15000 }).catch(() => {}),
+			page.press('input[name=password]', 'Enter')]);
+		check(`?next=${JSON.stringify(next)} stays on this site`, page.url().startsWith(`${BASE}/`), page.url());
+		await page.evaluate(() => window.sohoa && window.sohoa.logout()).catch(() => {});
+		await page.waitForURL((u) => u.pathname === '/dang-nhap', { timeout: 15000 }).catch(() => {});
+	}
+
 	// a front-desk user: refused the archive pages and the user list
 	await login(page, DESK, DESK_PW);
 	await page.waitForURL((u) => u.pathname !== '/dang-nhap', { timeout: 15000 }).catch(() => {});

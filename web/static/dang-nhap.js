@@ -11,13 +11,20 @@
 		error.hidden = false;
 	}
 
-	// only a local path: never "//host" or "https://..."
+	// only a page of this site: never "//host", "https://...", nor what
+	// the URL parser turns into them ("/\t/host": tabs and newlines are
+	// dropped), so the address is resolved first and its origin compared
 	function nextPage() {
 		const next = new URLSearchParams(location.search).get('next');
-		if (next && next.startsWith('/') && !next.startsWith('//') &&
-			!next.includes('\\') && !next.startsWith('/dang-nhap'))
-			return next;
-		return '/';
+		let url;
+		if (!next || !next.startsWith('/')) return '/';
+		try {
+			url = new URL(next, location.origin);
+		} catch (e) {
+			return '/';
+		}
+		if (url.origin !== location.origin || url.pathname.startsWith('/dang-nhap')) return '/';
+		return url.pathname + url.search + url.hash;
 	}
 
 	form.addEventListener('submit', async (ev) => {

@@ -23,13 +23,16 @@
 		const v = d.verification, s = d.signature;
 		const out = [v.ok
 			? el('span', { class: 'badge ok', text: '✔ Toàn vẹn: đạt' })
-			: el('span', { class: 'badge bad', text: '✘ Toàn vẹn: KHÔNG đạt' })];
+			: v.checked === false
+				? el('span', { class: 'badge warn', text: 'Toàn vẹn: chưa kiểm tra được' })
+				: el('span', { class: 'badge bad', text: '✘ Toàn vẹn: KHÔNG đạt' })];
 		if (!s.present) out.push(el('span', { class: 'badge', text: 'Chưa có chữ ký số' }));
 		else if (s.valid && s.trusted) out.push(el('span', { class: 'badge ok', text: `✔ Chữ ký số hợp lệ: ${s.signer}` }));
 		else if (s.valid) out.push(el('span', { class: 'badge warn', text: `Chữ ký số đúng nhưng chưa được tin cậy: ${s.signer}` }));
 		else out.push(el('span', { class: 'badge bad', text: 'Chữ ký số không hợp lệ' }));
 		const box = [el('div', {}, out)];
-		if (!v.ok) box.push(el('ul', { class: 'error' }, v.problems.map((p) => el('li', { text: p }))));
+		// a bundle that cannot be checked (the key is missing): the lock note says why
+		if (!v.ok && v.checked !== false) box.push(el('ul', { class: 'error' }, v.problems.map((p) => el('li', { text: p }))));
 		return box;
 	}
 
@@ -80,7 +83,12 @@
 		const img = $('view');
 		img.alt = `${p.component}, trang ${p.page}`;
 		img.onload = applyView;
-		img.src = pageImg(data.case, p.folder, p.page, 'view');
+		img.hidden = !!p.locked;
+		$('page-locked').hidden = !p.locked;
+		$('page-locked').textContent = p.locked && data.locked ? data.locked.explanation : '';
+		if (p.locked) img.removeAttribute('src');
+		else img.src = pageImg(data.case, p.folder, p.page, 'view');
+		$('master').hidden = !!p.locked || !data.verification.ok;
 		$('where').textContent = `${p.component} — trang ${p.page} (${cur + 1}/${data.pages.length})`;
 		$('master').href = `/api/cases/${enc(data.case)}/extract/${enc(p.folder)}/${p.page}`;
 		$('page-info').textContent = [typeName(p.document_type), kindName(p.kind),
@@ -104,12 +112,27 @@
 		$('procedure').textContent = d.procedure_code ? `Mã thủ tục: ${d.procedure_code}` : '';
 		$('components').tBodies[0].replaceChildren(...d.components.map((c) => el('tr', {},
 			el('td', { text: c.name }), el('td', { text: kindName(c.kind) }), el('td', { text: c.pages }),
-			el('td', {}, c.pdf
-				? el('a', { class: 'button pdf', href: `/api/cases/${enc(d.case)}/pdf/${enc(c.folder)}`, download: '' }, 'Tải PDF')
-				: el('span', { class: 'muted', text: 'không có PDF' })))));
+			el('td', {}, c.locked
+				? el('span', { class: 'badge warn lt-locked', text: 'Đã khóa (thiếu khóa giải mã)' })
+				: [c.pdf
+					? el('a', { class: 'button pdf', href: `/api/cases/${enc(d.case)}/pdf/${enc(c.folder)}`, download: '' }, 'Tải PDF')
+					: el('span', { class: 'muted', text: 'không có PDF' }),
+				' ',
+				// masters leave only a bundle that verifies (the server refuses the rest)
+				d.verification.ok
+					? el('a', { class: 'button zip', href: `/api/cases/${enc(d.case)}/zip/${enc(c.folder)}`, download: '' }, 'Tải ảnh gốc (.zip)')
+					: el('span', { class: 'muted zip-off', title: 'Chỉ tải được ảnh gốc khi hồ sơ kiểm tra toàn vẹn đạt',
+						text: 'Tải ảnh gốc: cần kiểm tra toàn vẹn đạt' })]))));
+		// encrypted pages whose key file is missing: shown locked, the rest as usual
+		$('locked').replaceChildren(...(d.locked
+			? [el('p', { class: 'error', text: d.locked.explanation })]
+			: []));
+		$('locked').hidden = !d.locked;
 		$('strip').replaceChildren(...d.pages.map((p, i) => el('a', { href: '#', title: `${p.component} — trang ${p.page}`,
 			onclick: (e) => { e.preventDefault(); show(i); } },
-		el('img', { src: pageImg(d.case, p.folder, p.page, 'thumb'), alt: `${p.component} trang ${p.page}`, loading: 'lazy' }),
+		p.locked
+			? el('span', { class: 'lt-locked-thumb', text: 'Đã khóa', title: 'Trang lưu mã hóa, chưa có khóa giải mã' })
+			: el('img', { src: pageImg(d.case, p.folder, p.page, 'thumb'), alt: `${p.component} trang ${p.page}`, loading: 'lazy' }),
 		el('span', { text: `${p.page}` }))));
 		$('revisions').tBodies[0].replaceChildren(...(d.revisions || []).map((r) => el('tr', {},
 			el('td', { text: r.number }), el('td', { text: when(r.time) }),
