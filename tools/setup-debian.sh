@@ -21,11 +21,12 @@ PACKAGES=(
 	netpbm                                    # demo/tests: PNG -> PNM for the pnm backend
 	valgrind clang-format                     # CI: memcheck and formatting
 	qpdf poppler-utils                        # tests: check component PDFs, extract their text
-	openssl python3 iproute2 jq               # tests: throwaway CA, bag rewriting, saned's netns, JSON
+	openssl python3 iproute2 jq              # tests: throwaway CA, bag rewriting, saned's netns, JSON
 	python3-pil python3-qrcode bc time        # bench/ and sample generators (tools/gen_*.py)
 	python3-jsonschema                        # tests: metadata.json against docs/metadata.schema.json
 	fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf # the page generators draw with these
 	chromium nodejs npm                       # tests: the web pages in a real browser (tests/web)
+	curl                                      # tests: the web API over HTTP
 )
 
 missing=()
