@@ -198,6 +198,9 @@ expect_eq "a wrong password: 401" "$code" 401
 login nobody-here "$ARCH_PW" "$T/none.jar"
 expect_eq "an unknown user: the same 401" "$code" 401
 expect_eq "... and the same answer" "$(jq -r .error "$T/body")" "wrong user name or password"
+# a password typed into the name field: not an account, not written down
+login 'Mat-Khau-Go-Nham-77' "$ARCH_PW" "$T/none.jar"
+expect_eq "a password typed as the user name: 401" "$code" 401
 req -H 'Content-Type: application/json' -H 'Origin: http://evil.example' \
 	--data "$(jq -cn --arg p "$ARCH_PW" '{user: "minh", password: $p}')" "$U/api/login"
 expect_eq "a login from another origin is refused, even with the right password" "$code" 403
@@ -299,6 +302,11 @@ for a in login login_failed logout user_add user_passwd user_del; do
 	n=$(jq --arg a "$a" '[.[] | select(.action == $a)] | length' "$T/out")
 	[ "${n:-0}" -ge 1 ] && ok "the audit trail holds $a ($n)" || not_ok "the audit trail holds $a"
 done
+grep -q 'Mat-Khau-Go-Nham' "$T/data/audit.log" "$T/sohoad.log" &&
+	not_ok "a name that is no account is in neither the audit trail nor the log" ||
+	ok "a name that is no account is in neither the audit trail nor the log"
+expect_eq "... its failure is audited as user '-', saying so" \
+	"$(jq '[.[] | select(.action == "login_failed" and .user == "-" and (.detail | test("not an account")))] | length >= 1' "$T/out")" true
 expect_eq "the wrong password for minh is audited with its user" \
 	"$(jq '[.[] | select(.action == "login_failed" and .user == "minh")] | length >= 1' "$T/out")" true
 run "$BIN" "${C[@]}" audit show --user lan --since 2000-01-01

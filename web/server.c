@@ -581,6 +581,16 @@ static int is_json(struct MHD_Connection *conn)
 	       (ct[16] == '\0' || ct[16] == ';' || ct[16] == ' ');
 }
 
+/* 1 when `name` is an account (the user name of a failed login is
+ * written down only then). */
+static int account(sohoa_web_server *srv, const char *name)
+{
+	sohoa_role role;
+
+	return srv->users &&
+	       sohoa_users_role(srv->users, name, &role) == SOHOA_OK;
+}
+
 static enum MHD_Result do_login(sohoa_web_server *srv,
                                 struct MHD_Connection *conn,
                                 const struct upload *up, const char *addr)
@@ -612,10 +622,16 @@ static enum MHD_Result do_login(sohoa_web_server *srv,
 	snprintf(ukey, sizeof(ukey), "u:%s", who);
 	snprintf(akey, sizeof(akey), "a:%s", addr);
 	if (attempt(srv, ukey, akey)) {
+		char detail[160];
+
 		json_decref(body);
+		snprintf(detail, sizeof(detail),
+		         "from %s; too many attempts, refused%s", addr,
+		         account(srv, who) ? "" : "; not an account");
 		if (srv->audit)
-			sohoa_audit_log(srv->audit, who, "login_failed", "",
-			                "too many attempts; refused");
+			sohoa_audit_log(srv->audit,
+			                account(srv, who) ? who : "-",
+			                "login_failed", "", detail);
 		return send_error(srv, conn, 429,
 		                  "too many failed logins; wait 5 minutes");
 	}
@@ -637,7 +653,12 @@ static enum MHD_Result do_login(sohoa_web_server *srv,
 		char detail[120];
 
 		json_decref(body);
-		snprintf(detail, sizeof(detail), "from %s", addr);
+		/* a name that is no account is not written down: it may be
+		 * a password typed into the wrong field */
+		if (!account(srv, who))
+			snprintf(who, sizeof(who), "-");
+		snprintf(detail, sizeof(detail), "from %s%s", addr,
+		         strcmp(who, "-") ? "" : "; not an account");
 		if (srv->audit)
 			sohoa_audit_log(srv->audit, who, "login_failed", "",
 			                detail);
