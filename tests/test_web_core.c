@@ -550,6 +550,42 @@ static void audit_missing_log(void **state)
 	assert_non_null(strstr(sohoa_error_last(), f->audit));
 }
 
+/* ---- login rate limit ---------------------------------------------------- */
+
+/* A full table and a flood of new names: the locked-out name stays (it
+ * was the oldest entry, and the oldest used to be replaced), entries
+ * whose window is over go first, then the ones with fewest failures. */
+static void rate_limit_keeps_locked_names(void **state)
+{
+	enum { N = 64 };
+	struct sohoa_failure *f = calloc(N, sizeof(*f));
+	double now = 1000.0, window = 300.0;
+	size_t v;
+
+	(void)state;
+	assert_non_null(f);
+	snprintf(f[0].key, sizeof(f[0].key), "u:minh");
+	f[0].count = 5; /* locked out, the oldest entry */
+	f[0].first = now - 200;
+	for (size_t i = 1; i < N; i++) {
+		snprintf(f[i].key, sizeof(f[i].key), "u:flood-%zu", i);
+		f[i].count = 1 + (int)(i % 3 == 0);
+		f[i].first = now - 100 + (double)i;
+	}
+	v = sohoa_failure_victim(f, N, now, window);
+	assert_int_not_equal(v, 0);
+	assert_int_equal(f[v].count, 1);
+	assert_string_equal(f[v].key, "u:flood-1"); /* oldest of the fewest */
+	/* every flood entry at the limit too: then the oldest goes */
+	for (size_t i = 1; i < N; i++)
+		f[i].count = 5;
+	assert_int_equal(sohoa_failure_victim(f, N, now, window), 0);
+	/* an entry whose window is over goes before any other */
+	f[N - 7].first = now - window - 1;
+	assert_int_equal(sohoa_failure_victim(f, N, now, window), N - 7);
+	free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -579,6 +615,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(audit_odd_text, setup, teardown),
 	    cmocka_unit_test_setup_teardown(audit_threads, setup, teardown),
 	    cmocka_unit_test_setup_teardown(audit_missing_log, setup, teardown),
+	    cmocka_unit_test(rate_limit_keeps_locked_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -47,12 +47,6 @@ struct session {
 	struct session *next;
 };
 
-struct failure {
-	char key[80]; /* "u:NAME" or "a:ADDRESS" */
-	int count;
-	double first;
-};
-
 struct sohoa_web_server {
 	struct MHD_Daemon *d;
 	const sohoa_config *cfg;
@@ -71,7 +65,7 @@ struct sohoa_web_server {
 	pthread_mutex_t lock; /* sessions and failures */
 	struct session *sessions;
 	size_t nsessions;
-	struct failure failures[FAILURES_MAX];
+	struct sohoa_failure failures[FAILURES_MAX];
 	size_t nfailures;
 	pthread_cond_t hash_free; /* a password check ended */
 	int hashing;              /* password checks running */
@@ -468,13 +462,28 @@ static int session_new(sohoa_web_server *srv, const char *user, sohoa_role role,
 
 /* ---- login rate limit ---------------------------------------------------- */
 
-static struct failure *failure_find(sohoa_web_server *srv, const char *key,
-                                    double now, int add)
+size_t sohoa_failure_victim(const struct sohoa_failure *f, size_t n, double now,
+                            double window)
 {
-	size_t i, oldest = 0;
+	size_t v = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (now - f[i].first > window)
+			return i; /* its window is over: nothing lost */
+		if (f[i].count < f[v].count ||
+		    (f[i].count == f[v].count && f[i].first < f[v].first))
+			v = i;
+	}
+	return v;
+}
+
+static struct sohoa_failure *failure_find(sohoa_web_server *srv,
+                                          const char *key, double now, int add)
+{
+	size_t i;
 
 	for (i = 0; i < srv->nfailures; i++) {
-		struct failure *f = &srv->failures[i];
+		struct sohoa_failure *f = &srv->failures[i];
 
 		if (!strcmp(f->key, key)) {
 			if (now - f->first > FAIL_WINDOW) {
@@ -483,15 +492,14 @@ static struct failure *failure_find(sohoa_web_server *srv, const char *key,
 			}
 			return f;
 		}
-		if (f->first < srv->failures[oldest].first)
-			oldest = i;
 	}
 	if (!add)
 		return NULL;
 	if (srv->nfailures < FAILURES_MAX)
 		i = srv->nfailures++;
 	else
-		i = oldest;
+		i = sohoa_failure_victim(srv->failures, srv->nfailures, now,
+		                         FAIL_WINDOW);
 	snprintf(srv->failures[i].key, sizeof(srv->failures[i].key), "%s", key);
 	srv->failures[i].count = 0;
 	srv->failures[i].first = now;
@@ -506,7 +514,7 @@ static struct failure *failure_find(sohoa_web_server *srv, const char *key,
 static int attempt(sohoa_web_server *srv, const char *ukey, const char *akey)
 {
 	double now = now_s();
-	struct failure *u, *a;
+	struct sohoa_failure *u, *a;
 	int over = 0;
 
 	pthread_mutex_lock(&srv->lock);
@@ -528,7 +536,7 @@ static int attempt(sohoa_web_server *srv, const char *ukey, const char *akey)
  * attempt no longer counts against the address. */
 static void succeeded(sohoa_web_server *srv, const char *ukey, const char *akey)
 {
-	struct failure *f;
+	struct sohoa_failure *f;
 	double now = now_s();
 
 	pthread_mutex_lock(&srv->lock);
