@@ -75,6 +75,21 @@ curl -s -o /dev/null -c "$T2/jar" -H 'Content-Type: application/json' \
 idle_t0=$(date +%s)
 expect_eq "a session is valid right after login" \
 	"$(curl -s -o /dev/null -w '%{http_code}' -b "$T2/jar" "$U2/api/me")" 200
+# a slow client: 64 connections from one address that never finish their
+# request take that address's share (64 of 200 threads) and no more;
+# they are closed after 30 s of silence (checked at the end)
+P2=${U2##*:}
+slow_fds=()
+for _ in $(seq 64); do
+	exec {fd}<>"/dev/tcp/127.0.0.1/$P2"
+	printf 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:%s\r\n' "$P2" >&"$fd"
+	slow_fds+=("$fd")
+done
+sleep 0.5
+expect_eq "64 unfinished requests from one address: its 65th connection is refused" \
+	"$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$U2/healthz")" 000
+expect_eq "... while another address is served" \
+	"$(curl -s -m 5 -o /dev/null -w '%{http_code}' --interface 127.0.0.2 "$U2/healthz")" 200
 
 web_start || not_ok "sohoad starts and logs its web address"
 U=$SOHOA_WEB_URL
@@ -375,6 +390,9 @@ web_stop
 # --- the idle session of the second sohoad -------------------------------------------------
 left=$((idle_t0 + 62 - $(date +%s)))
 [ "$left" -gt 0 ] && sleep "$left"
+expect_eq "the slow connections were closed after 30 s of silence: the address is served again" \
+	"$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$U2/healthz")" 200
+for fd in "${slow_fds[@]}"; do exec {fd}>&-; done
 expect_eq "a session unused for [web] session_minutes ends (401)" \
 	"$(curl -s -o /dev/null -w '%{http_code}' -b "$T2/jar" "$U2/api/me")" 401
 kill -TERM "$idle_pid"

@@ -31,6 +31,7 @@
 #define FAIL_ADDR     20   /* ... or from one address (an office NAT) ... */
 #define FAIL_WINDOW   300  /* ... in this many seconds -> 429 */
 #define FAILURES_MAX  4096 /* entries kept for the rate limit */
+#define IDLE_SECONDS  30   /* a connection silent this long is closed */
 #define HASHES_MAX    4    /* password checks at once (32 MiB of scrypt each) */
 #define COOKIE        "sohoa_session"
 
@@ -1390,7 +1391,7 @@ int sohoa_web_start(sohoa_web_server **out, const sohoa_web_options *opts)
 	    (struct sockaddr *)&la.sa, MHD_OPTION_NOTIFY_COMPLETED,
 	    on_completed, srv, MHD_OPTION_CONNECTION_LIMIT, (unsigned)200,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)64,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_SECONDS,
 	    srv->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, srv->cert,
 	    MHD_OPTION_HTTPS_MEM_KEY, srv->key, MHD_OPTION_END);
 	if (!srv->d) {
