@@ -202,6 +202,38 @@ static void users_add_check_passwd_del(void **state)
 	sohoa_users_free(u);
 }
 
+/* The stamp a session keeps: the same until the password changes, and
+ * seen by a second handle on the file (the CLI changes it). */
+static void users_stamp_changes_with_password(void **state)
+{
+	struct fx *f = *state;
+	sohoa_users *u = NULL, *cli = NULL;
+	sohoa_role role;
+	char s1[SOHOA_USER_STAMP], s2[SOHOA_USER_STAMP], s3[SOHOA_USER_STAMP];
+
+	assert_int_equal(sohoa_users_open(&u, f->users, 1), SOHOA_OK);
+	assert_int_equal(
+	    sohoa_users_add(u, "minh", SOHOA_ROLE_ARCHIVIST, "kho-luu-tru-9"),
+	    SOHOA_OK);
+	assert_int_equal(sohoa_users_stamp(u, "minh", &role, s1), SOHOA_OK);
+	assert_int_equal(role, SOHOA_ROLE_ARCHIVIST);
+	assert_int_equal(strlen(s1), SOHOA_USER_STAMP - 1);
+	assert_int_equal(sohoa_users_stamp(u, "minh", &role, s2), SOHOA_OK);
+	assert_string_equal(s1, s2);
+	assert_int_equal(sohoa_users_stamp(u, "ghost", &role, s3),
+	                 SOHOA_ENOTFOUND);
+	assert_int_equal(role, SOHOA_ROLE_NONE);
+	/* the same password again is a new salt, so a new stamp too */
+	assert_int_equal(sohoa_users_open(&cli, f->users, 0), SOHOA_OK);
+	assert_int_equal(sohoa_users_passwd(cli, "minh", "kho-luu-tru-9"),
+	                 SOHOA_OK);
+	sohoa_users_free(cli);
+	assert_int_equal(sohoa_users_refresh(u), SOHOA_OK);
+	assert_int_equal(sohoa_users_stamp(u, "minh", &role, s3), SOHOA_OK);
+	assert_string_not_equal(s1, s3);
+	sohoa_users_free(u);
+}
+
 static void users_file_damaged(void **state)
 {
 	struct fx *f = *state;
@@ -594,6 +626,8 @@ int main(void)
 	    cmocka_unit_test(password_hash_is_salted_and_checked),
 	    cmocka_unit_test_setup_teardown(users_add_check_passwd_del, setup,
 	                                    teardown),
+	    cmocka_unit_test_setup_teardown(users_stamp_changes_with_password,
+	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(users_file_damaged, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(audit_chain_verifies, setup,

@@ -253,6 +253,8 @@ expect_eq "... and the API says 401" "$code" 401
 web_user lan front_desk "$DESK_PW"
 run bash -c "printf 'neues-passwort-1\n' | '$BIN' --config '$T/sohoa.conf' user passwd minh --password-stdin"
 expect_rc "user passwd changes a password" 0
+req -b "$T/arch.jar" "$U/api/me"
+expect_eq "a session made before the password change ends at once (401)" "$code" 401
 login minh "$ARCH_PW" "$T/none.jar"
 expect_eq "the old password no longer logs in" "$code" 401
 login minh neues-passwort-1 "$T/none.jar"
@@ -301,13 +303,14 @@ check "... while sohoad's peak memory grows by less than 600 MiB (${grow} MiB; 3
 	'[ "$grow" -lt 600 ]'
 # one account cannot fill the session table (then nobody logs in for
 # hours): its 21st session ends its least recently used one
+login minh "$ARCH_PW" "$T/m.jar"
 login hoa "$ADMIN_PW" "$T/s1.jar"
 for i in $(seq 20); do login hoa "$ADMIN_PW" "$T/s-$i.jar"; done
 req -b "$T/s1.jar" "$U/api/me"
 expect_eq "20 logins later the account's oldest session has ended (401)" "$code" 401
 req -b "$T/s-20.jar" "$U/api/me"
 expect_eq "... its newest works" "$code" 200
-req -b "$T/arch.jar" "$U/api/me"
+req -b "$T/m.jar" "$U/api/me"
 expect_eq "... and another user's session is untouched" "$code" 200
 
 # --- the audit trail ----------------------------------------------------------------------

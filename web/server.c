@@ -44,6 +44,7 @@ struct session {
 	char csrf[65];
 	char user[65];
 	sohoa_role role;
+	char stamp[SOHOA_USER_STAMP]; /* of the password at login */
 	double last; /* monotonic seconds of the last request */
 	struct session *next;
 };
@@ -429,7 +430,7 @@ static void drop_oldest_of(sohoa_web_server *srv, const char *user)
 }
 
 static int session_new(sohoa_web_server *srv, const char *user, sohoa_role role,
-                       struct session *out)
+                       const char *stamp, struct session *out)
 {
 	struct session *s = calloc(1, sizeof(*s));
 	size_t len = strlen(user);
@@ -444,6 +445,7 @@ static int session_new(sohoa_web_server *srv, const char *user, sohoa_role role,
 	}
 	memcpy(s->user, user, len + 1);
 	s->role = role;
+	snprintf(s->stamp, sizeof(s->stamp), "%s", stamp);
 	s->last = now_s();
 	pthread_mutex_lock(&srv->lock);
 	prune_sessions(srv, s->last);
@@ -607,6 +609,7 @@ static enum MHD_Result do_login(sohoa_web_server *srv,
 	json_t *body, *out;
 	const char *user, *password;
 	char ukey[100], akey[100], cookie[200], who[80];
+	char stamp[SOHOA_USER_STAMP];
 	struct session s;
 	sohoa_role role;
 	enum MHD_Result ret;
@@ -651,8 +654,12 @@ static enum MHD_Result do_login(sohoa_web_server *srv,
 		pthread_cond_wait(&srv->hash_free, &srv->lock);
 	srv->hashing++;
 	pthread_mutex_unlock(&srv->lock);
+	/* the stamp before the check: a password changed meanwhile ends
+	 * the new session at once rather than keep it */
+	stamp[0] = '\0';
 	rc = srv->users && sohoa_users_refresh(srv->users) == SOHOA_OK
-	         ? sohoa_users_check(srv->users, user, password, &role)
+	         ? (sohoa_users_stamp(srv->users, who, &role, stamp),
+	            sohoa_users_check(srv->users, user, password, &role))
 	         : SOHOA_EENV;
 	pthread_mutex_lock(&srv->lock);
 	srv->hashing--;
@@ -678,7 +685,7 @@ static enum MHD_Result do_login(sohoa_web_server *srv,
 	}
 	json_decref(body);
 	succeeded(srv, ukey, akey);
-	if (session_new(srv, who, role, &s) != SOHOA_OK)
+	if (session_new(srv, who, role, stamp, &s) != SOHOA_OK)
 		return send_error(srv, conn, 503,
 		                  "too many sessions; try again later");
 	if (srv->audit) {
@@ -1051,12 +1058,14 @@ static enum MHD_Result dispatch(sohoa_web_server *srv,
 		           : to_login(srv, conn, url);
 	if (srv->users) {
 		sohoa_role now_role;
+		char stamp[SOHOA_USER_STAMP];
 
 		sohoa_users_refresh(srv->users);
-		if (sohoa_users_role(srv->users, s.user, &now_role) !=
+		if (sohoa_users_stamp(srv->users, s.user, &now_role, stamp) !=
 		        SOHOA_OK ||
-		    now_role != s.role) {
-			/* deleted, or given another role: log in again */
+		    now_role != s.role || strcmp(stamp, s.stamp)) {
+			/* deleted, given another role or another password:
+			 * log in again */
 			session_drop(srv, s.id);
 			return api || !get
 			           ? send_error(srv, conn, 401,
