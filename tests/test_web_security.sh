@@ -204,6 +204,21 @@ expect_eq "a 2 MiB login body: 413" "$code" 413
 req -b "$T/admin.jar" -H "X-CSRF-Token: $ADMIN_CSRF" -H 'Content-Type: application/json' \
 	-H 'Transfer-Encoding: chunked' --data-binary @"$T/big" "$U/api/logout"
 expect_eq "a 2 MiB chunked body (no Content-Length): 413" "$code" 413
+# without a session a body is not read at all: a slow 512 KiB upload is
+# answered (401) at once instead of after the 25 s it takes to send
+head -c $((512 * 1024)) /dev/zero | tr '\0' 'a' >"$T/half"
+t0=$(date +%s)
+req -m 15 -H 'Expect:' --limit-rate 20k -H 'Content-Type: application/json' --data-binary @"$T/half" "$U/api/search"
+expect_eq "a slow 512 KiB POST without a session: 401 before its body is sent" "$code" 401
+check "... within 5 s ($(($(date +%s) - t0)) s)" '[ $(($(date +%s) - t0)) -le 5 ]'
+req -b "$T/admin.jar" -H "X-CSRF-Token: $ADMIN_CSRF" -H 'Content-Type: application/json' \
+	--data-binary @"$T/half" "$U/api/users"
+expect_eq "with a session the same body is read (405: /api/users is GET only)" "$code" 405
+head -c $((64 * 1024)) /dev/zero | tr '\0' 'a' >"$T/64k"
+req -H 'Content-Type: application/json' --data-binary @"$T/64k" "$U/api/login"
+expect_eq "a 64 KiB login body: 413 (16 KiB at most)" "$code" 413
+req -H 'Content-Type: application/json' -H 'Transfer-Encoding: chunked' --data-binary @"$T/64k" "$U/api/login"
+expect_eq "... chunked too" "$code" 413
 req -b "$T/admin.jar" "$U/api/me"
 expect_eq "the server still answers after them" "$code" 200
 

@@ -24,16 +24,17 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#define BODY_MAX      (1024 * 1024) /* 413 above */
-#define SESSIONS_MAX  2000
-#define SESSIONS_USER 20   /* per user: a new login ends the oldest beyond */
-#define FAIL_USER     5    /* failed logins for one user name ... */
-#define FAIL_ADDR     20   /* ... or from one address (an office NAT) ... */
-#define FAIL_WINDOW   300  /* ... in this many seconds -> 429 */
-#define FAILURES_MAX  4096 /* entries kept for the rate limit */
-#define IDLE_SECONDS  30   /* a connection silent this long is closed */
-#define HASHES_MAX    4    /* password checks at once (32 MiB of scrypt each) */
-#define COOKIE        "sohoa_session"
+#define BODY_MAX       (1024 * 1024) /* 413 above */
+#define LOGIN_BODY_MAX (16 * 1024)   /* for POST /api/login */
+#define SESSIONS_MAX   2000
+#define SESSIONS_USER  20   /* per user: a new login ends the oldest beyond */
+#define FAIL_USER      5    /* failed logins for one user name ... */
+#define FAIL_ADDR      20   /* ... or from one address (an office NAT) ... */
+#define FAIL_WINDOW    300  /* ... in this many seconds -> 429 */
+#define FAILURES_MAX   4096 /* entries kept for the rate limit */
+#define IDLE_SECONDS   30   /* a connection silent this long is closed */
+#define HASHES_MAX     4 /* password checks at once (32 MiB of scrypt each) */
+#define COOKIE         "sohoa_session"
 
 #define CSP                                                                    \
 	"default-src 'self'; img-src 'self' blob: data:; object-src 'none'; "  \
@@ -91,6 +92,7 @@ struct sohoa_web_request {
 struct upload {
 	char *body;
 	size_t len, cap;
+	size_t max; /* BODY_MAX, LOGIN_BODY_MAX for /api/login */
 	int too_big;
 };
 
@@ -1011,7 +1013,10 @@ static enum MHD_Result dispatch(sohoa_web_server *srv,
 		                  "control characters");
 	if (up->too_big)
 		return send_error(srv, conn, 413,
-		                  "request body too large (1 MiB at most)");
+		                  up->max == BODY_MAX
+		                      ? "request body too large (1 MiB at most)"
+		                      : "request body too large (16 KiB at "
+		                        "most for a login)");
 	if (!strcmp(url, "/healthz"))
 		return get ? send_buf(srv, conn, 200,
 		                      "text/plain; charset=utf-8", "ok\n", 3, 0,
@@ -1139,20 +1144,37 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		const char *cl = MHD_lookup_connection_value(
 		    conn, MHD_HEADER_KIND, "Content-Length");
 
+		struct session s;
+
 		if (!(up = calloc(1, sizeof(*up))))
 			return MHD_NO;
 		*con_cls = up;
-		if (cl && strtoull(cl, NULL, 10) > BODY_MAX) {
-			/* answer now, without reading the body */
+		up->max = strcmp(url, "/api/login") ? BODY_MAX : LOGIN_BODY_MAX;
+		/* a body is read only for a request that may send one: from
+		 * this server's name, logged in (or logging in), and not too
+		 * big; the others are answered now, their body unread, so
+		 * nobody makes sohoad hold megabytes without a session */
+		if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
+			if (!host_ok(srv, MHD_lookup_connection_value(
+			                      conn, MHD_HEADER_KIND, "Host")))
+				return dispatch(srv, conn, url, method, up);
+			if (strcmp(url, "/api/login") &&
+			    !session_get(srv,
+			                 MHD_lookup_connection_value(
+			                     conn, MHD_COOKIE_KIND, COOKIE),
+			                 &s))
+				return send_error(
+				    srv, conn, 401,
+				    "log in first (POST /api/login)");
+		}
+		if (cl && strtoull(cl, NULL, 10) > up->max) {
 			up->too_big = 1;
-			return send_error(srv, conn, 413,
-			                  "request body too large (1 MiB at "
-			                  "most)");
+			return dispatch(srv, conn, url, method, up);
 		}
 		return MHD_YES;
 	}
 	if (*data_size) {
-		if (!up->too_big && up->len + *data_size > BODY_MAX) {
+		if (!up->too_big && up->len + *data_size > up->max) {
 			up->too_big = 1;
 			free(up->body);
 			up->body = NULL;
