@@ -202,6 +202,38 @@ static void users_add_check_passwd_del(void **state)
 	sohoa_users_free(u);
 }
 
+/* The stamp a session keeps: the same until the password changes, and
+ * seen by a second handle on the file (the CLI changes it). */
+static void users_stamp_changes_with_password(void **state)
+{
+	struct fx *f = *state;
+	sohoa_users *u = NULL, *cli = NULL;
+	sohoa_role role;
+	char s1[SOHOA_USER_STAMP], s2[SOHOA_USER_STAMP], s3[SOHOA_USER_STAMP];
+
+	assert_int_equal(sohoa_users_open(&u, f->users, 1), SOHOA_OK);
+	assert_int_equal(
+	    sohoa_users_add(u, "minh", SOHOA_ROLE_ARCHIVIST, "kho-luu-tru-9"),
+	    SOHOA_OK);
+	assert_int_equal(sohoa_users_stamp(u, "minh", &role, s1), SOHOA_OK);
+	assert_int_equal(role, SOHOA_ROLE_ARCHIVIST);
+	assert_int_equal(strlen(s1), SOHOA_USER_STAMP - 1);
+	assert_int_equal(sohoa_users_stamp(u, "minh", &role, s2), SOHOA_OK);
+	assert_string_equal(s1, s2);
+	assert_int_equal(sohoa_users_stamp(u, "ghost", &role, s3),
+	                 SOHOA_ENOTFOUND);
+	assert_int_equal(role, SOHOA_ROLE_NONE);
+	/* the same password again is a new salt, so a new stamp too */
+	assert_int_equal(sohoa_users_open(&cli, f->users, 0), SOHOA_OK);
+	assert_int_equal(sohoa_users_passwd(cli, "minh", "kho-luu-tru-9"),
+	                 SOHOA_OK);
+	sohoa_users_free(cli);
+	assert_int_equal(sohoa_users_refresh(u), SOHOA_OK);
+	assert_int_equal(sohoa_users_stamp(u, "minh", &role, s3), SOHOA_OK);
+	assert_string_not_equal(s1, s3);
+	sohoa_users_free(u);
+}
+
 static void users_file_damaged(void **state)
 {
 	struct fx *f = *state;
@@ -550,6 +582,42 @@ static void audit_missing_log(void **state)
 	assert_non_null(strstr(sohoa_error_last(), f->audit));
 }
 
+/* ---- login rate limit ---------------------------------------------------- */
+
+/* A full table and a flood of new names: the locked-out name stays (it
+ * was the oldest entry, and the oldest used to be replaced), entries
+ * whose window is over go first, then the ones with fewest failures. */
+static void rate_limit_keeps_locked_names(void **state)
+{
+	enum { N = 64 };
+	struct sohoa_failure *f = calloc(N, sizeof(*f));
+	double now = 1000.0, window = 300.0;
+	size_t v;
+
+	(void)state;
+	assert_non_null(f);
+	snprintf(f[0].key, sizeof(f[0].key), "u:minh");
+	f[0].count = 5; /* locked out, the oldest entry */
+	f[0].first = now - 200;
+	for (size_t i = 1; i < N; i++) {
+		snprintf(f[i].key, sizeof(f[i].key), "u:flood-%zu", i);
+		f[i].count = 1 + (int)(i % 3 == 0);
+		f[i].first = now - 100 + (double)i;
+	}
+	v = sohoa_failure_victim(f, N, now, window);
+	assert_int_not_equal(v, 0);
+	assert_int_equal(f[v].count, 1);
+	assert_string_equal(f[v].key, "u:flood-1"); /* oldest of the fewest */
+	/* every flood entry at the limit too: then the oldest goes */
+	for (size_t i = 1; i < N; i++)
+		f[i].count = 5;
+	assert_int_equal(sohoa_failure_victim(f, N, now, window), 0);
+	/* an entry whose window is over goes before any other */
+	f[N - 7].first = now - window - 1;
+	assert_int_equal(sohoa_failure_victim(f, N, now, window), N - 7);
+	free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -558,6 +626,8 @@ int main(void)
 	    cmocka_unit_test(password_hash_is_salted_and_checked),
 	    cmocka_unit_test_setup_teardown(users_add_check_passwd_del, setup,
 	                                    teardown),
+	    cmocka_unit_test_setup_teardown(users_stamp_changes_with_password,
+	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(users_file_damaged, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(audit_chain_verifies, setup,
@@ -579,6 +649,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(audit_odd_text, setup, teardown),
 	    cmocka_unit_test_setup_teardown(audit_threads, setup, teardown),
 	    cmocka_unit_test_setup_teardown(audit_missing_log, setup, teardown),
+	    cmocka_unit_test(rate_limit_keeps_locked_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

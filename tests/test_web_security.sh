@@ -75,6 +75,21 @@ curl -s -o /dev/null -c "$T2/jar" -H 'Content-Type: application/json' \
 idle_t0=$(date +%s)
 expect_eq "a session is valid right after login" \
 	"$(curl -s -o /dev/null -w '%{http_code}' -b "$T2/jar" "$U2/api/me")" 200
+# a slow client: 64 connections from one address that never finish their
+# request take that address's share (64 of 200 threads) and no more;
+# they are closed after 30 s of silence (checked at the end)
+P2=${U2##*:}
+slow_fds=()
+for _ in $(seq 64); do
+	exec {fd}<>"/dev/tcp/127.0.0.1/$P2"
+	printf 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:%s\r\n' "$P2" >&"$fd"
+	slow_fds+=("$fd")
+done
+sleep 0.5
+expect_eq "64 unfinished requests from one address: its 65th connection is refused" \
+	"$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$U2/healthz")" 000
+expect_eq "... while another address is served" \
+	"$(curl -s -m 5 -o /dev/null -w '%{http_code}' --interface 127.0.0.2 "$U2/healthz")" 200
 
 web_start || not_ok "sohoad starts and logs its web address"
 U=$SOHOA_WEB_URL
@@ -189,6 +204,21 @@ expect_eq "a 2 MiB login body: 413" "$code" 413
 req -b "$T/admin.jar" -H "X-CSRF-Token: $ADMIN_CSRF" -H 'Content-Type: application/json' \
 	-H 'Transfer-Encoding: chunked' --data-binary @"$T/big" "$U/api/logout"
 expect_eq "a 2 MiB chunked body (no Content-Length): 413" "$code" 413
+# without a session a body is not read at all: a slow 512 KiB upload is
+# answered (401) at once instead of after the 25 s it takes to send
+head -c $((512 * 1024)) /dev/zero | tr '\0' 'a' >"$T/half"
+t0=$(date +%s)
+req -m 15 -H 'Expect:' --limit-rate 20k -H 'Content-Type: application/json' --data-binary @"$T/half" "$U/api/search"
+expect_eq "a slow 512 KiB POST without a session: 401 before its body is sent" "$code" 401
+check "... within 5 s ($(($(date +%s) - t0)) s)" '[ $(($(date +%s) - t0)) -le 5 ]'
+req -b "$T/admin.jar" -H "X-CSRF-Token: $ADMIN_CSRF" -H 'Content-Type: application/json' \
+	--data-binary @"$T/half" "$U/api/users"
+expect_eq "with a session the same body is read (405: /api/users is GET only)" "$code" 405
+head -c $((64 * 1024)) /dev/zero | tr '\0' 'a' >"$T/64k"
+req -H 'Content-Type: application/json' --data-binary @"$T/64k" "$U/api/login"
+expect_eq "a 64 KiB login body: 413 (16 KiB at most)" "$code" 413
+req -H 'Content-Type: application/json' -H 'Transfer-Encoding: chunked' --data-binary @"$T/64k" "$U/api/login"
+expect_eq "... chunked too" "$code" 413
 req -b "$T/admin.jar" "$U/api/me"
 expect_eq "the server still answers after them" "$code" 200
 
@@ -198,6 +228,9 @@ expect_eq "a wrong password: 401" "$code" 401
 login nobody-here "$ARCH_PW" "$T/none.jar"
 expect_eq "an unknown user: the same 401" "$code" 401
 expect_eq "... and the same answer" "$(jq -r .error "$T/body")" "wrong user name or password"
+# a password typed into the name field: not an account, not written down
+login 'Mat-Khau-Go-Nham-77' "$ARCH_PW" "$T/none.jar"
+expect_eq "a password typed as the user name: 401" "$code" 401
 req -H 'Content-Type: application/json' -H 'Origin: http://evil.example' \
 	--data "$(jq -cn --arg p "$ARCH_PW" '{user: "minh", password: $p}')" "$U/api/login"
 expect_eq "a login from another origin is refused, even with the right password" "$code" 403
@@ -235,6 +268,8 @@ expect_eq "... and the API says 401" "$code" 401
 web_user lan front_desk "$DESK_PW"
 run bash -c "printf 'neues-passwort-1\n' | '$BIN' --config '$T/sohoa.conf' user passwd minh --password-stdin"
 expect_rc "user passwd changes a password" 0
+req -b "$T/arch.jar" "$U/api/me"
+expect_eq "a session made before the password change ends at once (401)" "$code" 401
 login minh "$ARCH_PW" "$T/none.jar"
 expect_eq "the old password no longer logs in" "$code" 401
 login minh neues-passwort-1 "$T/none.jar"
@@ -283,13 +318,14 @@ check "... while sohoad's peak memory grows by less than 600 MiB (${grow} MiB; 3
 	'[ "$grow" -lt 600 ]'
 # one account cannot fill the session table (then nobody logs in for
 # hours): its 21st session ends its least recently used one
+login minh "$ARCH_PW" "$T/m.jar"
 login hoa "$ADMIN_PW" "$T/s1.jar"
 for i in $(seq 20); do login hoa "$ADMIN_PW" "$T/s-$i.jar"; done
 req -b "$T/s1.jar" "$U/api/me"
 expect_eq "20 logins later the account's oldest session has ended (401)" "$code" 401
 req -b "$T/s-20.jar" "$U/api/me"
 expect_eq "... its newest works" "$code" 200
-req -b "$T/arch.jar" "$U/api/me"
+req -b "$T/m.jar" "$U/api/me"
 expect_eq "... and another user's session is untouched" "$code" 200
 
 # --- the audit trail ----------------------------------------------------------------------
@@ -299,6 +335,11 @@ for a in login login_failed logout user_add user_passwd user_del; do
 	n=$(jq --arg a "$a" '[.[] | select(.action == $a)] | length' "$T/out")
 	[ "${n:-0}" -ge 1 ] && ok "the audit trail holds $a ($n)" || not_ok "the audit trail holds $a"
 done
+grep -q 'Mat-Khau-Go-Nham' "$T/data/audit.log" "$T/sohoad.log" &&
+	not_ok "a name that is no account is in neither the audit trail nor the log" ||
+	ok "a name that is no account is in neither the audit trail nor the log"
+expect_eq "... its failure is audited as user '-', saying so" \
+	"$(jq '[.[] | select(.action == "login_failed" and .user == "-" and (.detail | test("not an account")))] | length >= 1' "$T/out")" true
 expect_eq "the wrong password for minh is audited with its user" \
 	"$(jq '[.[] | select(.action == "login_failed" and .user == "minh")] | length >= 1' "$T/out")" true
 run "$BIN" "${C[@]}" audit show --user lan --since 2000-01-01
@@ -367,6 +408,9 @@ web_stop
 # --- the idle session of the second sohoad -------------------------------------------------
 left=$((idle_t0 + 62 - $(date +%s)))
 [ "$left" -gt 0 ] && sleep "$left"
+expect_eq "the slow connections were closed after 30 s of silence: the address is served again" \
+	"$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$U2/healthz")" 200
+for fd in "${slow_fds[@]}"; do exec {fd}>&-; done
 expect_eq "a session unused for [web] session_minutes ends (401)" \
 	"$(curl -s -o /dev/null -w '%{http_code}' -b "$T2/jar" "$U2/api/me")" 401
 kill -TERM "$idle_pid"

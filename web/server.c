@@ -24,15 +24,17 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#define BODY_MAX      (1024 * 1024) /* 413 above */
-#define SESSIONS_MAX  2000
-#define SESSIONS_USER 20   /* per user: a new login ends the oldest beyond */
-#define FAIL_USER     5    /* failed logins for one user name ... */
-#define FAIL_ADDR     20   /* ... or from one address (an office NAT) ... */
-#define FAIL_WINDOW   300  /* ... in this many seconds -> 429 */
-#define FAILURES_MAX  4096 /* entries kept for the rate limit */
-#define HASHES_MAX    4    /* password checks at once (32 MiB of scrypt each) */
-#define COOKIE        "sohoa_session"
+#define BODY_MAX       (1024 * 1024) /* 413 above */
+#define LOGIN_BODY_MAX (16 * 1024)   /* for POST /api/login */
+#define SESSIONS_MAX   2000
+#define SESSIONS_USER  20   /* per user: a new login ends the oldest beyond */
+#define FAIL_USER      5    /* failed logins for one user name ... */
+#define FAIL_ADDR      20   /* ... or from one address (an office NAT) ... */
+#define FAIL_WINDOW    300  /* ... in this many seconds -> 429 */
+#define FAILURES_MAX   4096 /* entries kept for the rate limit */
+#define IDLE_SECONDS   30   /* a connection silent this long is closed */
+#define HASHES_MAX     4 /* password checks at once (32 MiB of scrypt each) */
+#define COOKIE         "sohoa_session"
 
 #define CSP                                                                    \
 	"default-src 'self'; img-src 'self' blob: data:; object-src 'none'; "  \
@@ -43,14 +45,9 @@ struct session {
 	char csrf[65];
 	char user[65];
 	sohoa_role role;
+	char stamp[SOHOA_USER_STAMP]; /* of the password at login */
 	double last; /* monotonic seconds of the last request */
 	struct session *next;
-};
-
-struct failure {
-	char key[80]; /* "u:NAME" or "a:ADDRESS" */
-	int count;
-	double first;
 };
 
 struct sohoa_web_server {
@@ -71,7 +68,7 @@ struct sohoa_web_server {
 	pthread_mutex_t lock; /* sessions and failures */
 	struct session *sessions;
 	size_t nsessions;
-	struct failure failures[FAILURES_MAX];
+	struct sohoa_failure failures[FAILURES_MAX];
 	size_t nfailures;
 	pthread_cond_t hash_free; /* a password check ended */
 	int hashing;              /* password checks running */
@@ -95,6 +92,7 @@ struct sohoa_web_request {
 struct upload {
 	char *body;
 	size_t len, cap;
+	size_t max; /* BODY_MAX, LOGIN_BODY_MAX for /api/login */
 	int too_big;
 };
 
@@ -434,7 +432,7 @@ static void drop_oldest_of(sohoa_web_server *srv, const char *user)
 }
 
 static int session_new(sohoa_web_server *srv, const char *user, sohoa_role role,
-                       struct session *out)
+                       const char *stamp, struct session *out)
 {
 	struct session *s = calloc(1, sizeof(*s));
 	size_t len = strlen(user);
@@ -449,6 +447,7 @@ static int session_new(sohoa_web_server *srv, const char *user, sohoa_role role,
 	}
 	memcpy(s->user, user, len + 1);
 	s->role = role;
+	snprintf(s->stamp, sizeof(s->stamp), "%s", stamp);
 	s->last = now_s();
 	pthread_mutex_lock(&srv->lock);
 	prune_sessions(srv, s->last);
@@ -468,13 +467,28 @@ static int session_new(sohoa_web_server *srv, const char *user, sohoa_role role,
 
 /* ---- login rate limit ---------------------------------------------------- */
 
-static struct failure *failure_find(sohoa_web_server *srv, const char *key,
-                                    double now, int add)
+size_t sohoa_failure_victim(const struct sohoa_failure *f, size_t n, double now,
+                            double window)
 {
-	size_t i, oldest = 0;
+	size_t v = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (now - f[i].first > window)
+			return i; /* its window is over: nothing lost */
+		if (f[i].count < f[v].count ||
+		    (f[i].count == f[v].count && f[i].first < f[v].first))
+			v = i;
+	}
+	return v;
+}
+
+static struct sohoa_failure *failure_find(sohoa_web_server *srv,
+                                          const char *key, double now, int add)
+{
+	size_t i;
 
 	for (i = 0; i < srv->nfailures; i++) {
-		struct failure *f = &srv->failures[i];
+		struct sohoa_failure *f = &srv->failures[i];
 
 		if (!strcmp(f->key, key)) {
 			if (now - f->first > FAIL_WINDOW) {
@@ -483,15 +497,14 @@ static struct failure *failure_find(sohoa_web_server *srv, const char *key,
 			}
 			return f;
 		}
-		if (f->first < srv->failures[oldest].first)
-			oldest = i;
 	}
 	if (!add)
 		return NULL;
 	if (srv->nfailures < FAILURES_MAX)
 		i = srv->nfailures++;
 	else
-		i = oldest;
+		i = sohoa_failure_victim(srv->failures, srv->nfailures, now,
+		                         FAIL_WINDOW);
 	snprintf(srv->failures[i].key, sizeof(srv->failures[i].key), "%s", key);
 	srv->failures[i].count = 0;
 	srv->failures[i].first = now;
@@ -506,7 +519,7 @@ static struct failure *failure_find(sohoa_web_server *srv, const char *key,
 static int attempt(sohoa_web_server *srv, const char *ukey, const char *akey)
 {
 	double now = now_s();
-	struct failure *u, *a;
+	struct sohoa_failure *u, *a;
 	int over = 0;
 
 	pthread_mutex_lock(&srv->lock);
@@ -528,7 +541,7 @@ static int attempt(sohoa_web_server *srv, const char *ukey, const char *akey)
  * attempt no longer counts against the address. */
 static void succeeded(sohoa_web_server *srv, const char *ukey, const char *akey)
 {
-	struct failure *f;
+	struct sohoa_failure *f;
 	double now = now_s();
 
 	pthread_mutex_lock(&srv->lock);
@@ -581,6 +594,16 @@ static int is_json(struct MHD_Connection *conn)
 	       (ct[16] == '\0' || ct[16] == ';' || ct[16] == ' ');
 }
 
+/* 1 when `name` is an account (the user name of a failed login is
+ * written down only then). */
+static int account(sohoa_web_server *srv, const char *name)
+{
+	sohoa_role role;
+
+	return srv->users &&
+	       sohoa_users_role(srv->users, name, &role) == SOHOA_OK;
+}
+
 static enum MHD_Result do_login(sohoa_web_server *srv,
                                 struct MHD_Connection *conn,
                                 const struct upload *up, const char *addr)
@@ -588,6 +611,7 @@ static enum MHD_Result do_login(sohoa_web_server *srv,
 	json_t *body, *out;
 	const char *user, *password;
 	char ukey[100], akey[100], cookie[200], who[80];
+	char stamp[SOHOA_USER_STAMP];
 	struct session s;
 	sohoa_role role;
 	enum MHD_Result ret;
@@ -612,10 +636,16 @@ static enum MHD_Result do_login(sohoa_web_server *srv,
 	snprintf(ukey, sizeof(ukey), "u:%s", who);
 	snprintf(akey, sizeof(akey), "a:%s", addr);
 	if (attempt(srv, ukey, akey)) {
+		char detail[160];
+
 		json_decref(body);
+		snprintf(detail, sizeof(detail),
+		         "from %s; too many attempts, refused%s", addr,
+		         account(srv, who) ? "" : "; not an account");
 		if (srv->audit)
-			sohoa_audit_log(srv->audit, who, "login_failed", "",
-			                "too many attempts; refused");
+			sohoa_audit_log(srv->audit,
+			                account(srv, who) ? who : "-",
+			                "login_failed", "", detail);
 		return send_error(srv, conn, 429,
 		                  "too many failed logins; wait 5 minutes");
 	}
@@ -626,8 +656,12 @@ static enum MHD_Result do_login(sohoa_web_server *srv,
 		pthread_cond_wait(&srv->hash_free, &srv->lock);
 	srv->hashing++;
 	pthread_mutex_unlock(&srv->lock);
+	/* the stamp before the check: a password changed meanwhile ends
+	 * the new session at once rather than keep it */
+	stamp[0] = '\0';
 	rc = srv->users && sohoa_users_refresh(srv->users) == SOHOA_OK
-	         ? sohoa_users_check(srv->users, user, password, &role)
+	         ? (sohoa_users_stamp(srv->users, who, &role, stamp),
+	            sohoa_users_check(srv->users, user, password, &role))
 	         : SOHOA_EENV;
 	pthread_mutex_lock(&srv->lock);
 	srv->hashing--;
@@ -637,7 +671,12 @@ static enum MHD_Result do_login(sohoa_web_server *srv,
 		char detail[120];
 
 		json_decref(body);
-		snprintf(detail, sizeof(detail), "from %s", addr);
+		/* a name that is no account is not written down: it may be
+		 * a password typed into the wrong field */
+		if (!account(srv, who))
+			snprintf(who, sizeof(who), "-");
+		snprintf(detail, sizeof(detail), "from %s%s", addr,
+		         strcmp(who, "-") ? "" : "; not an account");
 		if (srv->audit)
 			sohoa_audit_log(srv->audit, who, "login_failed", "",
 			                detail);
@@ -648,7 +687,7 @@ static enum MHD_Result do_login(sohoa_web_server *srv,
 	}
 	json_decref(body);
 	succeeded(srv, ukey, akey);
-	if (session_new(srv, who, role, &s) != SOHOA_OK)
+	if (session_new(srv, who, role, stamp, &s) != SOHOA_OK)
 		return send_error(srv, conn, 503,
 		                  "too many sessions; try again later");
 	if (srv->audit) {
@@ -974,7 +1013,10 @@ static enum MHD_Result dispatch(sohoa_web_server *srv,
 		                  "control characters");
 	if (up->too_big)
 		return send_error(srv, conn, 413,
-		                  "request body too large (1 MiB at most)");
+		                  up->max == BODY_MAX
+		                      ? "request body too large (1 MiB at most)"
+		                      : "request body too large (16 KiB at "
+		                        "most for a login)");
 	if (!strcmp(url, "/healthz"))
 		return get ? send_buf(srv, conn, 200,
 		                      "text/plain; charset=utf-8", "ok\n", 3, 0,
@@ -1021,12 +1063,14 @@ static enum MHD_Result dispatch(sohoa_web_server *srv,
 		           : to_login(srv, conn, url);
 	if (srv->users) {
 		sohoa_role now_role;
+		char stamp[SOHOA_USER_STAMP];
 
 		sohoa_users_refresh(srv->users);
-		if (sohoa_users_role(srv->users, s.user, &now_role) !=
+		if (sohoa_users_stamp(srv->users, s.user, &now_role, stamp) !=
 		        SOHOA_OK ||
-		    now_role != s.role) {
-			/* deleted, or given another role: log in again */
+		    now_role != s.role || strcmp(stamp, s.stamp)) {
+			/* deleted, given another role or another password:
+			 * log in again */
 			session_drop(srv, s.id);
 			return api || !get
 			           ? send_error(srv, conn, 401,
@@ -1100,20 +1144,37 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		const char *cl = MHD_lookup_connection_value(
 		    conn, MHD_HEADER_KIND, "Content-Length");
 
+		struct session s;
+
 		if (!(up = calloc(1, sizeof(*up))))
 			return MHD_NO;
 		*con_cls = up;
-		if (cl && strtoull(cl, NULL, 10) > BODY_MAX) {
-			/* answer now, without reading the body */
+		up->max = strcmp(url, "/api/login") ? BODY_MAX : LOGIN_BODY_MAX;
+		/* a body is read only for a request that may send one: from
+		 * this server's name, logged in (or logging in), and not too
+		 * big; the others are answered now, their body unread, so
+		 * nobody makes sohoad hold megabytes without a session */
+		if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
+			if (!host_ok(srv, MHD_lookup_connection_value(
+			                      conn, MHD_HEADER_KIND, "Host")))
+				return dispatch(srv, conn, url, method, up);
+			if (strcmp(url, "/api/login") &&
+			    !session_get(srv,
+			                 MHD_lookup_connection_value(
+			                     conn, MHD_COOKIE_KIND, COOKIE),
+			                 &s))
+				return send_error(
+				    srv, conn, 401,
+				    "log in first (POST /api/login)");
+		}
+		if (cl && strtoull(cl, NULL, 10) > up->max) {
 			up->too_big = 1;
-			return send_error(srv, conn, 413,
-			                  "request body too large (1 MiB at "
-			                  "most)");
+			return dispatch(srv, conn, url, method, up);
 		}
 		return MHD_YES;
 	}
 	if (*data_size) {
-		if (!up->too_big && up->len + *data_size > BODY_MAX) {
+		if (!up->too_big && up->len + *data_size > up->max) {
 			up->too_big = 1;
 			free(up->body);
 			up->body = NULL;
@@ -1361,7 +1422,7 @@ int sohoa_web_start(sohoa_web_server **out, const sohoa_web_options *opts)
 	    (struct sockaddr *)&la.sa, MHD_OPTION_NOTIFY_COMPLETED,
 	    on_completed, srv, MHD_OPTION_CONNECTION_LIMIT, (unsigned)200,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)64,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_SECONDS,
 	    srv->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, srv->cert,
 	    MHD_OPTION_HTTPS_MEM_KEY, srv->key, MHD_OPTION_END);
 	if (!srv->d) {

@@ -587,6 +587,33 @@ int sohoa_users_role(sohoa_users *u, const char *name, sohoa_role *role_out)
 	return rc;
 }
 
+int sohoa_users_stamp(sohoa_users *u, const char *name, sohoa_role *role_out,
+                      char stamp[SOHOA_USER_STAMP])
+{
+	json_t *e;
+	int rc = SOHOA_ENOTFOUND;
+
+	*role_out = SOHOA_ROLE_NONE;
+	stamp[0] = '\0';
+	pthread_mutex_lock(&u->lock);
+	if (name && (e = find(u, name, NULL))) {
+		const char *h = json_string_value(json_object_get(e, "hash"));
+		size_t n = h ? strlen(h) : 0;
+
+		*role_out = sohoa_role_parse(
+		    json_string_value(json_object_get(e, "role")));
+		/* the end of the derived key: new with every password */
+		snprintf(stamp, SOHOA_USER_STAMP, "%s",
+		         n >= SOHOA_USER_STAMP - 1
+		             ? h + n - (SOHOA_USER_STAMP - 1)
+		         : h ? h
+		             : "");
+		rc = SOHOA_OK;
+	}
+	pthread_mutex_unlock(&u->lock);
+	return rc;
+}
+
 json_t *sohoa_users_list(sohoa_users *u)
 {
 	json_t *out = json_array(), *e;

@@ -55,6 +55,12 @@ int sohoa_users_check(sohoa_users *u, const char *name, const char *password,
 struct json_t *sohoa_users_list(sohoa_users *u);
 /* The role of an existing user (SOHOA_ENOTFOUND when there is none). */
 int sohoa_users_role(sohoa_users *u, const char *name, sohoa_role *role_out);
+/* The role of an existing user and a stamp of their password (16
+ * characters that change with every `passwd`): a session made before a
+ * password change ends.  SOHOA_ENOTFOUND when there is no such user. */
+#define SOHOA_USER_STAMP 17
+int sohoa_users_stamp(sohoa_users *u, const char *name, sohoa_role *role_out,
+                      char stamp[SOHOA_USER_STAMP]);
 /* 1 when `name` is a valid user name: 1-64 of [A-Za-z0-9._-], not
  * starting with '.' or '-'. */
 int sohoa_user_name_valid(const char *name);
@@ -136,7 +142,7 @@ typedef struct sohoa_web_options {
 	size_t nroutes;
 	void *payload;      /* handed to every handler */
 	sohoa_users *users; /* borrowed: login, and sessions of users that
-	                       are deleted or change role end */
+	                       are deleted or change role or password end */
 	sohoa_audit *audit; /* borrowed: login, login_failed, logout */
 } sohoa_web_options;
 

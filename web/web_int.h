@@ -21,4 +21,19 @@ const struct sohoa_static_file *sohoa_static_find(const char *name);
 /* Its content type from the extension (a static string). */
 const char *sohoa_static_type(const char *name);
 
+/* A key of the login rate limit ("u:NAME" or "a:ADDRESS") and its
+ * failures since `first` (monotonic seconds). */
+struct sohoa_failure {
+	char key[80];
+	int count;
+	double first;
+};
+
+/* Which of the `n` entries of a full table a new key replaces: one whose
+ * `window` is over, else the one with the fewest failures (the oldest
+ * of those), so a flood of new names cannot push out a name that is
+ * locked out. */
+size_t sohoa_failure_victim(const struct sohoa_failure *f, size_t n, double now,
+                            double window);
+
 #endif
