@@ -188,6 +188,13 @@ int sohoa_ocr_create(sohoa_ocr **out, const char *languages,
 	                              0);
 	zbar_image_scanner_set_config(ocr->zbar, ZBAR_DATABAR_EXP,
 	                              ZBAR_CFG_ENABLE, 0);
+	/* Nor the 2- and 5-digit add-ons of retail EAN codes (prices,
+	 * magazine issues): they cannot carry a case number, and a few
+	 * lines of paper noise decode as one, which made a blank page look
+	 * like a page with a code (seen with EAN-2 "50" on a noisy blank
+	 * page of bench/ocr_accuracy.sh). */
+	zbar_image_scanner_set_config(ocr->zbar, ZBAR_EAN2, ZBAR_CFG_ENABLE, 0);
+	zbar_image_scanner_set_config(ocr->zbar, ZBAR_EAN5, ZBAR_CFG_ENABLE, 0);
 	/* Raw bytes: we decode UTF-8 ourselves (see codes.c). */
 	zbar_image_scanner_set_config(ocr->zbar, ZBAR_QRCODE, ZBAR_CFG_BINARY,
 	                              1);
@@ -588,11 +595,15 @@ int sohoa_ocr_page(sohoa_ocr_result *out, sohoa_ocr *ocr, const char *path,
 		rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
 		goto done;
 	}
+	/* Only the gray page is used from here on: a colour A4 page at
+	 * 300 dpi is 35 MB of pixels, which need not stay while the page is
+	 * recognized (peak memory of the workers). */
+	pixDestroy(&pix);
 	res.width = pixGetWidth(gray);
 	res.height = pixGetHeight(gray);
 	/* Codes first, on the page as scanned: a page that carries a code
 	 * is not blank, whatever its marks look like. */
-	if ((rc = sohoa_ocr__scan_codes(&res, &found, ocr->zbar, gray)) !=
+	if ((rc = sohoa_ocr__scan_codes(&res, &found, ocr->zbar, gray, dpi)) !=
 	    SOHOA_OK)
 		goto done;
 	if (!found && sohoa_ocr__is_blank(gray, dpi)) {
@@ -629,16 +640,16 @@ int sohoa_ocr_page(sohoa_ocr_result *out, sohoa_ocr *ocr, const char *path,
 	/* No code on the page as scanned: try it straightened, then at
 	 * another scale (zbar misses very large and very small modules). */
 	if (!found && straight != gray &&
-	    (rc = sohoa_ocr__scan_codes(&res, &found, ocr->zbar, straight)) !=
-	        SOHOA_OK)
+	    (rc = sohoa_ocr__scan_codes(&res, &found, ocr->zbar, straight,
+	                                dpi)) != SOHOA_OK)
 		goto done;
 	if (!found) {
 		float s = res.width * (double)res.height > 4e6 ? 0.5f : 2.0f;
 
 		scaled = pixScale(straight, s, s);
 		if (scaled &&
-		    (rc = sohoa_ocr__scan_codes(&res, &found, ocr->zbar,
-		                                scaled)) != SOHOA_OK)
+		    (rc = sohoa_ocr__scan_codes(&res, &found, ocr->zbar, scaled,
+		                                (int)(dpi * s))) != SOHOA_OK)
 			goto done;
 	}
 

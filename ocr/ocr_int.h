@@ -39,9 +39,10 @@ int sohoa_ocr__is_blank(PIX *gray, int dpi);
 int sohoa_ocr__deskew(PIX **out, double *deg_out, PIX *gray);
 
 /* Scan `gray` for codes; append new ones (no duplicates) to r->codes.
- * *found_out = number appended. */
+ * *found_out = number appended.  `dpi` is the resolution of `gray` (0 when
+ * unknown): it sets how far apart the scan lines are (see codes.c). */
 int sohoa_ocr__scan_codes(sohoa_ocr_result *r, size_t *found_out,
-                          zbar_image_scanner_t *scanner, PIX *gray);
+                          zbar_image_scanner_t *scanner, PIX *gray, int dpi);
 
 /* One recognized text line: NFC text, confidence, box in pixels. */
 typedef struct sohoa_ocr__line {
