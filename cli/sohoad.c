@@ -7,8 +7,8 @@
  * the configuration (a broken file is reported and the old one kept);
  * SIGTERM/SIGINT drain: no new scans, running ones stop at a page, what
  * is captured is recognized and filed if that takes less than
- * DRAIN_SECONDS, the rest stays in the spool for the next start.  The web pages
- * come with issue 8.
+ * [server] drain_seconds, the rest stays in the spool for the next start.  The
+ * web pages come with issue 8.
  */
 #include "cli_int.h"
 
@@ -39,8 +39,6 @@ static void usage(FILE *f)
 	           "packing, indexing) until SIGTERM; SIGHUP reloads the "
 	           "configuration.  'sohoa status' shows what it does.\n");
 }
-
-#define DRAIN_SECONDS 120
 
 static double now_s(void)
 {
@@ -152,7 +150,8 @@ int main(int argc, char **argv)
 		cli_control_drain_begin(ctl);
 	t0 = now_s();
 	while ((ctl && cli_control_running(ctl)) || !cli_stages_idle(st)) {
-		if (now_s() - t0 > DRAIN_SECONDS) {
+		if (now_s() - t0 >
+		    sohoa_config_get_int(cfg, "server.drain_seconds")) {
 			sohoa_log(SOHOA_LOG_WARN,
 			          "stopping with work left in the spool; it "
 			          "is carried on at the next start");

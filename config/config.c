@@ -57,6 +57,7 @@ static const struct keydef keys[] = {
     {"batch.reports", K_DIR, "sohoa-data/batches", 0, 0, NULL},
     {"server.listen", K_LISTEN, "127.0.0.1:8080", 0, 0, NULL},
     {"server.socket", K_FILE, "sohoa-data/sohoad.sock", 0, 0, NULL},
+    {"server.drain_seconds", K_INT, "120", 0, 86400, NULL},
     {"log.level", K_ENUM, "warn", 0, 0, "error|warn|info|debug"},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
