@@ -151,7 +151,8 @@ static int scan_density(int dpi)
 }
 
 int sohoa_ocr__scan_codes(sohoa_ocr_result *r, size_t *found_out,
-                          zbar_image_scanner_t *scanner, PIX *gray, int dpi)
+                          zbar_image_scanner_t *scanner, PIX *gray, int dpi,
+                          unsigned char **bufp, size_t *cap)
 {
 	int w = pixGetWidth(gray), h = pixGetHeight(gray);
 	int wpl = pixGetWpl(gray), x, y, rc = SOHOA_OK, added;
@@ -163,7 +164,17 @@ int sohoa_ocr__scan_codes(sohoa_ocr_result *r, size_t *found_out,
 
 	*found_out = 0;
 	/* zbar wants packed Y800 bytes; Leptonica packs 4 pixels a word. */
-	if (!(buf = malloc((size_t)w * h)) || !(img = zbar_image_create())) {
+	if (*cap < (size_t)w * h) {
+		free(*bufp);
+		*cap = 0;
+		if (!(*bufp = malloc((size_t)w * h))) {
+			rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+			goto done;
+		}
+		*cap = (size_t)w * h;
+	}
+	buf = *bufp;
+	if (!(img = zbar_image_create())) {
 		rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -204,6 +215,5 @@ int sohoa_ocr__scan_codes(sohoa_ocr_result *r, size_t *found_out,
 done:
 	if (img)
 		zbar_image_destroy(img); /* no cleanup handler: buf ours */
-	free(buf);
 	return rc;
 }

@@ -34,6 +34,8 @@ struct sohoa_ocr {
 	TessBaseAPI *api;           /* owned: text recognition */
 	TessBaseAPI *osd;           /* owned: orientation, NULL without osd */
 	zbar_image_scanner_t *zbar; /* owned */
+	unsigned char *zbuf;        /* owned: bytes of the page zbar reads */
+	size_t zcap;                /* its size */
 	double max_mp;              /* page size limit, megapixels */
 	sohoa_ocr__data *data;      /* owned: provinces, names lexicon */
 };
@@ -259,6 +261,7 @@ void sohoa_ocr_free(sohoa_ocr *ocr)
 	sohoa_ocr__data_free(ocr->data);
 	if (ocr->zbar)
 		zbar_image_scanner_destroy(ocr->zbar);
+	free(ocr->zbuf);
 	free(ocr);
 }
 
@@ -603,8 +606,8 @@ int sohoa_ocr_page(sohoa_ocr_result *out, sohoa_ocr *ocr, const char *path,
 	res.height = pixGetHeight(gray);
 	/* Codes first, on the page as scanned: a page that carries a code
 	 * is not blank, whatever its marks look like. */
-	if ((rc = sohoa_ocr__scan_codes(&res, &found, ocr->zbar, gray, dpi)) !=
-	    SOHOA_OK)
+	if ((rc = sohoa_ocr__scan_codes(&res, &found, ocr->zbar, gray, dpi,
+	                                &ocr->zbuf, &ocr->zcap)) != SOHOA_OK)
 		goto done;
 	if (!found && sohoa_ocr__is_blank(gray, dpi)) {
 		res.blank = 1;
@@ -640,8 +643,8 @@ int sohoa_ocr_page(sohoa_ocr_result *out, sohoa_ocr *ocr, const char *path,
 	/* No code on the page as scanned: try it straightened, then at
 	 * another scale (zbar misses very large and very small modules). */
 	if (!found && straight != gray &&
-	    (rc = sohoa_ocr__scan_codes(&res, &found, ocr->zbar, straight,
-	                                dpi)) != SOHOA_OK)
+	    (rc = sohoa_ocr__scan_codes(&res, &found, ocr->zbar, straight, dpi,
+	                                &ocr->zbuf, &ocr->zcap)) != SOHOA_OK)
 		goto done;
 	if (!found) {
 		float s = res.width * (double)res.height > 4e6 ? 0.5f : 2.0f;
@@ -649,7 +652,8 @@ int sohoa_ocr_page(sohoa_ocr_result *out, sohoa_ocr *ocr, const char *path,
 		scaled = pixScale(straight, s, s);
 		if (scaled &&
 		    (rc = sohoa_ocr__scan_codes(&res, &found, ocr->zbar, scaled,
-		                                (int)(dpi * s))) != SOHOA_OK)
+		                                (int)(dpi * s), &ocr->zbuf,
+		                                &ocr->zcap)) != SOHOA_OK)
 			goto done;
 	}
 
