@@ -30,6 +30,8 @@
  * OSD as part of recognition (its min_orientation_margin, default 7). */
 #define OSD_MIN_CONF 7.0f
 
+#define ZBUF_KEEP (18u << 20)
+
 struct sohoa_ocr {
 	TessBaseAPI *api;           /* owned: text recognition */
 	TessBaseAPI *osd;           /* owned: orientation, NULL without osd */
@@ -685,6 +687,13 @@ int sohoa_ocr_page(sohoa_ocr_result *out, sohoa_ocr *ocr, const char *path,
 			                 qr);
 	}
 done:
+	/* zbar's buffer is kept for the next page, up to the size of an A3
+	 * page at 300 dpi; a larger one (a plan, a poster) is not kept. */
+	if (ocr->zcap > ZBUF_KEEP) {
+		free(ocr->zbuf);
+		ocr->zbuf = NULL;
+		ocr->zcap = 0;
+	}
 	lines_free(&lines);
 	pixDestroy(&scaled);
 	pixDestroy(&straight);
