@@ -128,6 +128,24 @@ children() {
 		children "$c"
 	done
 }
+# thread_cpu PID: CPU seconds (user+system) per thread name of PID, as a
+# JSON object {"sohoad-ocr0": 61.2, ...}; threads of one name are summed
+thread_cpu() {
+	"$PY" - "$1" <<'PY'
+import glob, json, os, sys
+tck = os.sysconf("SC_CLK_TCK")
+cpu = {}
+for st in glob.glob("/proc/%s/task/*/stat" % sys.argv[1]):
+    try:
+        s = open(st).read()
+    except OSError:
+        continue
+    name = s[s.index("(") + 1:s.rindex(")")]
+    f = s[s.rindex(")") + 2:].split()
+    cpu[name] = round(cpu.get(name, 0) + (int(f[11]) + int(f[12])) / tck, 2)
+print(json.dumps(cpu))
+PY
+}
 declare -A KID_HWM
 sample_children() { # keep the largest VmHWM seen of each descendant
 	local c h
@@ -270,6 +288,7 @@ PY
 			R_STATUS=$D/status.json
 	fi
 	R_HWM=$(hwm "$DPID")
+	R_CPU=$(thread_cpu "$DPID")
 	R_KIDS=0
 	for n in "${!KID_HWM[@]}"; do R_KIDS=$((R_KIDS + KID_HWM[$n])); done
 	kill -TERM "$DPID"
@@ -365,7 +384,7 @@ PY
 run_pipeline main "$N" "$MARK"
 M_SECS=$R_SECS M_HWM=$R_HWM M_KIDS=$R_KIDS M_DOSSIERS=$R_DOSSIERS
 M_NAMES=$R_NAMES_FOUND M_LOAD0=$R_LOAD0 M_LOAD1=$R_LOAD1 M_FIRST=$R_FIRST
-M_BUNDLED=$R_BUNDLED M_STATUS=$R_STATUS M_HWM_MARK=${R_HWM_MARK:-0}
+M_BUNDLED=$R_BUNDLED M_STATUS=$R_STATUS M_HWM_MARK=${R_HWM_MARK:-0} M_CPU=$R_CPU
 S_PAGES=0 S_HWM=0 S_KIDS=0 S_SECS=0
 if [ "$RSS1" -gt 0 ]; then
 	run_pipeline small "$RSS1"
@@ -397,6 +416,7 @@ fig = {
     "ratio_without_stable_seconds": round(m_ppm_x / t_ppm, 3) if m_ppm_x else None,
     "target_ratio": 0.85,
     "rss": {"pages": n, "sohoad_kib": $M_HWM, "children_kib": $M_KIDS, "total_kib": m_rss},
+    "cpu_seconds_by_thread": json.loads('$M_CPU'),
     "checks": {"verify_all": True, "pages_in_bundles": $M_BUNDLED, "pages_in_index": n,
                "lost": 0, "duplicated": 0},
 }
@@ -434,6 +454,11 @@ if $S_PAGES:
               % (n, $S_PAGES, $M_HWM_MARK / 1024))
         print("  (the same pages as the smaller run; the rest grew it %.2fx; trace: %s/trace-main.tsv)"
               % ($M_HWM / $M_HWM_MARK, "$OUT"))
+cpu = fig["cpu_seconds_by_thread"]
+if cpu:
+    print("sohoad CPU by thread (s): %s; %.2f s a page in all"
+          % (", ".join("%s %.1f" % kv for kv in sorted(cpu.items(), key=lambda kv: -kv[1])),
+             sum(cpu.values()) / n))
 print("checks: verify --all passed; %d pages in bundles and index, none lost, none twice" % n)
 print("applicant's name typed without diacritics finds its case: %d of %d dossiers"
       % ($M_NAMES, fig["dossiers"]))

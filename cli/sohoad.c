@@ -7,9 +7,9 @@
  * the configuration (a broken file is reported and the old one kept);
  * SIGTERM/SIGINT drain: no new scans, running ones stop at a page, what
  * is captured is recognized and filed if that takes less than
- * DRAIN_SECONDS, the rest stays in the spool for the next start.  The web
- * pages ([web] enabled, cli/web.c) start after the stages and stop before
- * the drain; a listen address that would send passwords in clear is
+ * [server] drain_seconds, the rest stays in the spool for the next start.
+ * The web pages ([web] enabled, cli/web.c) start after the stages and stop
+ * before the drain; a listen address that would send passwords in clear is
  * refused before anything starts.
  */
 #include "cli_int.h"
@@ -42,8 +42,6 @@ static void usage(FILE *f)
 	           "packing, indexing) until SIGTERM; SIGHUP reloads the "
 	           "configuration.  'sohoa status' shows what it does.\n");
 }
-
-#define DRAIN_SECONDS 120
 
 static double now_s(void)
 {
@@ -172,7 +170,8 @@ int main(int argc, char **argv)
 		cli_control_drain_begin(ctl);
 	t0 = now_s();
 	while ((ctl && cli_control_running(ctl)) || !cli_stages_idle(st)) {
-		if (now_s() - t0 > DRAIN_SECONDS) {
+		if (now_s() - t0 >
+		    sohoa_config_get_int(cfg, "server.drain_seconds")) {
 			sohoa_log(SOHOA_LOG_WARN,
 			          "stopping with work left in the spool; it "
 			          "is carried on at the next start");

@@ -69,6 +69,7 @@ static const struct keydef keys[] = {
     {"batch.reports", K_DIR, "sohoa-data/batches", 0, 0, NULL},
     {"server.listen", K_LISTEN, "127.0.0.1:8080", 0, 0, NULL},
     {"server.socket", K_FILE, "sohoa-data/sohoad.sock", 0, 0, NULL},
+    {"server.drain_seconds", K_INT, "120", 0, 86400, NULL},
     {"web.enabled", K_BOOL, "true", 0, 0, NULL},
     {"web.users", K_FILE, "sohoa-data/users.json", 0, 0, NULL},
     {"web.tls_cert", K_OPTFILE, "", 0, 0, NULL},

@@ -30,10 +30,14 @@
  * OSD as part of recognition (its min_orientation_margin, default 7). */
 #define OSD_MIN_CONF 7.0f
 
+#define ZBUF_KEEP (18u << 20)
+
 struct sohoa_ocr {
 	TessBaseAPI *api;           /* owned: text recognition */
 	TessBaseAPI *osd;           /* owned: orientation, NULL without osd */
 	zbar_image_scanner_t *zbar; /* owned */
+	unsigned char *zbuf;        /* owned: bytes of the page zbar reads */
+	size_t zcap;                /* its size */
 	double max_mp;              /* page size limit, megapixels */
 	sohoa_ocr__data *data;      /* owned: provinces, names lexicon */
 };
@@ -188,6 +192,13 @@ int sohoa_ocr_create(sohoa_ocr **out, const char *languages,
 	                              0);
 	zbar_image_scanner_set_config(ocr->zbar, ZBAR_DATABAR_EXP,
 	                              ZBAR_CFG_ENABLE, 0);
+	/* Nor the 2- and 5-digit add-ons of retail EAN codes (prices,
+	 * magazine issues): they cannot carry a case number, and a few
+	 * lines of paper noise decode as one, which made a blank page look
+	 * like a page with a code (seen with EAN-2 "50" on a noisy blank
+	 * page of bench/ocr_accuracy.sh). */
+	zbar_image_scanner_set_config(ocr->zbar, ZBAR_EAN2, ZBAR_CFG_ENABLE, 0);
+	zbar_image_scanner_set_config(ocr->zbar, ZBAR_EAN5, ZBAR_CFG_ENABLE, 0);
 	/* Raw bytes: we decode UTF-8 ourselves (see codes.c). */
 	zbar_image_scanner_set_config(ocr->zbar, ZBAR_QRCODE, ZBAR_CFG_BINARY,
 	                              1);
@@ -252,6 +263,7 @@ void sohoa_ocr_free(sohoa_ocr *ocr)
 	sohoa_ocr__data_free(ocr->data);
 	if (ocr->zbar)
 		zbar_image_scanner_destroy(ocr->zbar);
+	free(ocr->zbuf);
 	free(ocr);
 }
 
@@ -588,12 +600,16 @@ int sohoa_ocr_page(sohoa_ocr_result *out, sohoa_ocr *ocr, const char *path,
 		rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
 		goto done;
 	}
+	/* Only the gray page is used from here on: a colour A4 page at
+	 * 300 dpi is 35 MB of pixels, which need not stay while the page is
+	 * recognized (peak memory of the workers). */
+	pixDestroy(&pix);
 	res.width = pixGetWidth(gray);
 	res.height = pixGetHeight(gray);
 	/* Codes first, on the page as scanned: a page that carries a code
 	 * is not blank, whatever its marks look like. */
-	if ((rc = sohoa_ocr__scan_codes(&res, &found, ocr->zbar, gray)) !=
-	    SOHOA_OK)
+	if ((rc = sohoa_ocr__scan_codes(&res, &found, ocr->zbar, gray, dpi,
+	                                &ocr->zbuf, &ocr->zcap)) != SOHOA_OK)
 		goto done;
 	if (!found && sohoa_ocr__is_blank(gray, dpi)) {
 		res.blank = 1;
@@ -629,16 +645,17 @@ int sohoa_ocr_page(sohoa_ocr_result *out, sohoa_ocr *ocr, const char *path,
 	/* No code on the page as scanned: try it straightened, then at
 	 * another scale (zbar misses very large and very small modules). */
 	if (!found && straight != gray &&
-	    (rc = sohoa_ocr__scan_codes(&res, &found, ocr->zbar, straight)) !=
-	        SOHOA_OK)
+	    (rc = sohoa_ocr__scan_codes(&res, &found, ocr->zbar, straight, dpi,
+	                                &ocr->zbuf, &ocr->zcap)) != SOHOA_OK)
 		goto done;
 	if (!found) {
 		float s = res.width * (double)res.height > 4e6 ? 0.5f : 2.0f;
 
 		scaled = pixScale(straight, s, s);
 		if (scaled &&
-		    (rc = sohoa_ocr__scan_codes(&res, &found, ocr->zbar,
-		                                scaled)) != SOHOA_OK)
+		    (rc = sohoa_ocr__scan_codes(&res, &found, ocr->zbar, scaled,
+		                                (int)(dpi * s), &ocr->zbuf,
+		                                &ocr->zcap)) != SOHOA_OK)
 			goto done;
 	}
 
@@ -670,6 +687,13 @@ int sohoa_ocr_page(sohoa_ocr_result *out, sohoa_ocr *ocr, const char *path,
 			                 qr);
 	}
 done:
+	/* zbar's buffer is kept for the next page, up to the size of an A3
+	 * page at 300 dpi; a larger one (a plan, a poster) is not kept. */
+	if (ocr->zcap > ZBUF_KEEP) {
+		free(ocr->zbuf);
+		ocr->zbuf = NULL;
+		ocr->zcap = 0;
+	}
 	lines_free(&lines);
 	pixDestroy(&scaled);
 	pixDestroy(&straight);

@@ -231,6 +231,35 @@ for stage in ocr pack index; do
 done
 stop_daemon
 
+# --- [server] drain_seconds: SIGTERM waits that long for the work in hand,
+# then stops; what is left stays in the spool and is filed at the next start
+CASE8=000.00.22.H27-250803-0008
+cp "$T/sohoa.conf" "$T/undrained.conf"
+sed -i 's|^socket = data/ctl.sock$|socket = data/ctl.sock\ndrain_seconds = 1|' "$T/sohoa.conf"
+stalls=$(grep -c "test stall: ocr" "$T/sohoad.log") # the log holds earlier runs
+start_daemon SOHOA_TEST_STALL=ocr:6
+pngtopnm "$DATA/text_vi.png" | pnmpad -white -left 8 | pnmtopng >"$T/data/hot/$CASE8.png" 2>/dev/null
+for _ in $(seq 600); do [ "$(grep -c "test stall: ocr" "$T/sohoad.log")" -gt "$stalls" ] && break; sleep 0.1; done
+[ "$(grep -c "test stall: ocr" "$T/sohoad.log")" -gt "$stalls" ] && ok "drain_seconds = 1: a page is in OCR at SIGTERM" ||
+	not_ok "drain_seconds = 1: a page is in OCR at SIGTERM ($(tail -5 "$T/sohoad.log"))"
+t0=$(date +%s)
+stop_daemon
+t1=$(date +%s)
+[ "$drc" -eq 0 ] && ok "drain_seconds = 1: SIGTERM stops sohoad cleanly" ||
+	not_ok "drain_seconds = 1: SIGTERM stops sohoad cleanly (exit $drc)"
+expect_in "drain_seconds = 1: it stops with the page unfiled and says so" "$(cat "$T/sohoad.log")" \
+	"stopping with work left in the spool"
+[ $((t1 - t0)) -le 20 ] && ok "drain_seconds = 1: it stops without waiting for the job ($((t1 - t0)) s)" ||
+	not_ok "drain_seconds = 1: it stops without waiting for the job ($((t1 - t0)) s)"
+[ -n "$(ls "$T/data/spool" 2>/dev/null)" ] && ok "drain_seconds = 1: the job stays in the spool" ||
+	not_ok "drain_seconds = 1: the job stays in the spool"
+[ ! -e "$(bundle "$CASE8")" ] && ok "drain_seconds = 1: nothing filed yet" || not_ok "drain_seconds = 1: nothing filed yet"
+cp "$T/undrained.conf" "$T/sohoa.conf"
+start_daemon
+wait_idle 120 && ok "the next start files the job left by the drain" || not_ok "the next start files the job left by the drain"
+expect_eq "the job left by the drain is filed once" "$(npages "$CASE8")" 1
+stop_daemon
+
 # --- an OCR failure: logged with job and page, shown by status, the daemon
 # keeps serving; after the fix a reload (SIGHUP) files the job -----------
 CASE9=000.00.22.H27-250804-0009

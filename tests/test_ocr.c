@@ -617,6 +617,47 @@ static void receipt_gives_case_number_and_type(void **state)
 	sohoa_ocr_result_dispose(&r);
 }
 
+/* Codes are looked for along every second row and column at 300 dpi
+ * (codes.c): a QR code with modules of 0.25 mm (3 pixels), the smallest
+ * printed to be scanned, is still read.  The receipt is shrunk to 0.6 (its
+ * 5-pixel modules become 3) and put on an A4 page at 300 dpi, where the
+ * retry at another scale halves the page and no deskew happens, so only
+ * the first pass can read the code. */
+static void small_qr_modules_are_read(void **state)
+{
+	sohoa_ocr_result r;
+	PIX *src, *gray, *small, *page;
+	char path[128];
+	size_t i;
+	int qr = 0;
+	(void)state;
+
+	if (access(RECEIPT, R_OK) != 0)
+		skip();
+	assert_non_null(src = pixRead(RECEIPT));
+	assert_non_null(gray = pixConvertTo8(src, 0));
+	assert_non_null(small = pixScale(gray, 0.6f, 0.6f));
+	page = pixAddBorderGeneral(small, 0, 2480 - pixGetWidth(small), 0,
+	                           3508 - pixGetHeight(small), 255);
+	assert_non_null(page);
+	pixSetResolution(page, 300, 300);
+	snprintf(path, sizeof(path), "%s/small_qr.png", fx.dir);
+	assert_int_equal(pixWrite(path, page, IFF_PNG), 0);
+	sohoa_ocr_result_init(&r);
+	assert_int_equal(sohoa_ocr_page(&r, fx.ocr, path, 0), SOHOA_OK);
+	for (i = 0; i < r.ncodes; i++)
+		if (!strcmp(r.codes[i].type, "QR-Code") &&
+		    strstr(r.codes[i].data, "000.00.22.H27-250701-0001"))
+			qr = 1;
+	assert_true(qr);
+	assert_string_equal(r.case_number, "000.00.22.H27-250701-0001");
+	sohoa_ocr_result_dispose(&r);
+	pixDestroy(&page);
+	pixDestroy(&small);
+	pixDestroy(&gray);
+	pixDestroy(&src);
+}
+
 /* A page result with `code` (a QR payload, or NULL) and `text`, run
  * through the case-number search. */
 static void case_of(sohoa_ocr_result *r, const char *code, const char *text)
@@ -1309,6 +1350,7 @@ int main(void)
 	    cmocka_unit_test(result_json_has_all_keys),
 	    cmocka_unit_test(blank_result_json),
 	    cmocka_unit_test(receipt_gives_case_number_and_type),
+	    cmocka_unit_test(small_qr_modules_are_read),
 	    cmocka_unit_test(id_card_qr_is_utf8),
 	    cmocka_unit_test(invalid_case_number_is_a_candidate),
 	    cmocka_unit_test(code_and_text_must_agree),
