@@ -25,9 +25,17 @@ PACKAGES=(
 	python3-pil python3-qrcode bc time        # bench/ and sample generators (tools/gen_*.py)
 	python3-jsonschema                        # tests: metadata.json against docs/metadata.schema.json
 	fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf # the page generators draw with these
-	chromium nodejs npm                       # tests: the web pages in a real browser (tests/web)
+	chromium                                  # tests: the web pages in a real browser (tests/web)
 	curl                                      # tests: the web API over HTTP
 )
+
+# Node.js >= 18 and npm run the browser tests' driver (playwright-core). A
+# machine that already has them (e.g. NodeSource's nodejs, which bundles npm
+# and conflicts with Debian's npm package) keeps its own; otherwise Debian's.
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 18 ] || ! command -v npm >/dev/null 2>&1; then
+	PACKAGES+=(nodejs npm)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
