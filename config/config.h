@@ -162,6 +162,11 @@ int sohoa_text_slug(char **out, const char *in);
 #define SOHOA_CASE_MAX 64
 int sohoa_case_normalize(char norm[SOHOA_CASE_MAX], const char *in);
 
+/* The same check without touching the error state: NULL when `in` is a
+ * valid case number (its normalized form written to `norm`), else what is
+ * wrong with it, e.g. "receipt date is not a real date" (a static string). */
+const char *sohoa_case_problem(char norm[SOHOA_CASE_MAX], const char *in);
+
 /* The receipt date of a valid case number as "YYYY-MM-DD" (20YY). */
 int sohoa_case_receipt_date(char date[11], const char *case_number);
 

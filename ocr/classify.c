@@ -110,17 +110,6 @@ struct found {
 	char why[200];
 };
 
-/* The reason out of sohoa_case_normalize's message
- * "invalid case number 'X': REASON; expected ...". */
-static void reason_of(char *out, size_t size, const char *msg)
-{
-	const char *b = strstr(msg, "': "), *e;
-
-	b = b ? b + 3 : msg;
-	e = strstr(b, "; expected");
-	snprintf(out, size, "%.*s", e ? (int)(e - b) : (int)strlen(b), b);
-}
-
 /* Look at s[0..n) as a case number.  `loose`: a token that merely looks
  * like one (a dash and six digits) counts as a candidate even without the
  * exact shape; used on labelled lines, where OCR damage shows as a
@@ -130,6 +119,7 @@ static int consider(struct found *f, const char *s, size_t n, int loose)
 	char tok[SOHOA_CASE_MAX], norm[SOHOA_CASE_MAX];
 	size_t digits = 0, i;
 	int dash = 0;
+	const char *why;
 
 	if (n == 0 || n >= sizeof(tok))
 		return 0;
@@ -141,7 +131,7 @@ static int consider(struct found *f, const char *s, size_t n, int loose)
 		return 0;
 	memcpy(tok, s, n);
 	tok[n] = '\0';
-	if (sohoa_case_normalize(norm, tok) == SOHOA_OK) {
+	if (!(why = sohoa_case_problem(norm, tok))) {
 		if (case_shape(s, n)) {
 			if (!f->valid[0])
 				memcpy(f->valid, norm, sizeof(norm));
@@ -156,7 +146,7 @@ static int consider(struct found *f, const char *s, size_t n, int loose)
 	}
 	if (!f->bad[0]) {
 		snprintf(f->bad, sizeof(f->bad), "%s", tok);
-		reason_of(f->why, sizeof(f->why), sohoa_error_last());
+		snprintf(f->why, sizeof(f->why), "%s", why);
 	}
 	return 0;
 }

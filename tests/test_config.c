@@ -269,7 +269,15 @@ static void case_numbers_follow_the_domain_shape(void **state)
 		assert_string_equal(norm, "");
 		assert_non_null(strstr(sohoa_error_last(), "expected"));
 		assert_non_null(strstr(sohoa_error_last(), "YYMMDD"));
+		/* the same verdict without the error state, reason included */
+		const char *why = sohoa_case_problem(norm, bad[i]);
+		assert_non_null(why);
+		assert_non_null(strstr(sohoa_error_last(), why));
 	}
+	assert_null(sohoa_case_problem(norm, good[0]));
+	assert_string_equal(
+	    sohoa_case_problem(norm, "000.00.22.H27-250231-0001"),
+	    "receipt date is not a real date");
 	/* typed with spaces and lower case: normalized */
 	assert_int_equal(sohoa_case_normalize(norm, "  h27.151-251008-090123 "),
 	                 SOHOA_OK);
