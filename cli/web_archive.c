@@ -189,9 +189,10 @@ static int size_param(sohoa_web_request *req, int *max_w, int *max_h)
 {
 	const char *size = sohoa_web_query(req, "size");
 
+	*max_w = VIEW_W; /* set on every path (-O3 warns otherwise) */
+	*max_h = VIEW_H;
 	if (!size || !*size || !strcmp(size, "view")) {
-		*max_w = VIEW_W;
-		*max_h = VIEW_H;
+		/* the defaults */
 	} else if (!strcmp(size, "thumb")) {
 		*max_w = THUMB_W;
 		*max_h = THUMB_H;
