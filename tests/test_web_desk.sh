@@ -121,10 +121,12 @@ expect_eq "two pages are filed (the removed ones are not)" "$(jq '.pages | lengt
 first=$(jq -r '.pages[0].capture_time' "$meta")
 expect_eq "the rescanned page is filed in the place of the one it replaced" \
 	"$first" "$(jq -r .rescanned_time "$R")"
-expect_eq "the moved page is filed second, turned as staff turned it" \
-	"$(jq '.pages[1].analysis.view_rotation' "$meta")" 90
+expect_eq "the rescanned page is filed turned as staff turned it" \
+	"$(jq '.pages[0].analysis.view_rotation' "$meta")" 90
 expect_eq "its PDF turn is the detected one plus staff's" \
-	"$(jq '(.pages[1].analysis.rotation_detected + 90) % 360 == .pages[1].analysis.rotation' "$meta")" true
+	"$(jq '(.pages[0].analysis.rotation_detected + 90) % 360 == .pages[0].analysis.rotation' "$meta")" true
+expect_eq "the moved page is filed second" \
+	"$(jq -r '.pages[1].capture_time' "$meta")" "$(jq -r .moved_time "$R")"
 fld=$(jq -r .field "$R")
 ocr=$(jq -r .ocr_value "$R")
 new=$(jq -r .new_value "$R")
