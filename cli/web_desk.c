@@ -358,6 +358,72 @@ static void remember_committed(const struct committed *c)
 	pthread_mutex_unlock(&committed_lock);
 }
 
+/* ---- desk_view: who saw which ID-card page of which draft ---------------
+ * A draft's page with identity data (an ID card, or a page not recognized
+ * yet, which may be one) is audited as desk_view the first time a user is
+ * shown it (preview or fields), not at every poll of the page: once per
+ * user, draft and page while sohoad runs (a restart, or more than
+ * SEEN_MAX views since, audits it again: more entries, never fewer). */
+#define SEEN_MAX 4096
+static char (*seen)[256]; /* ring of "USER\tJOB\tFILE" */
+static size_t nseen;
+static pthread_mutex_t seen_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int seen_has(const char *key)
+{
+	for (size_t i = 0; i < nseen && i < SEEN_MAX; i++)
+		if (!strcmp(seen[i], key))
+			return 1;
+	return 0;
+}
+
+/* Audit user's view of page `file` of draft `job` unless done before.
+ * Non-zero when the audit trail cannot be written (nothing may be shown
+ * then). */
+static int desk_view(sohoa_web_request *req, const char *job, const char *file,
+                     const char *case_number, const char *what)
+{
+	sohoa_audit *a = sohoa_web_audit(req);
+	const char *user = sohoa_web_user(req) ? sohoa_web_user(req) : "-";
+	char key[256], detail[400];
+	int rc = SOHOA_OK;
+
+	if (!a)
+		return 0;
+	snprintf(key, sizeof(key), "%s\t%s\t%s", user, job, file);
+	snprintf(detail, sizeof(detail), "draft %s page %s (%s)", job, file,
+	         what);
+	pthread_mutex_lock(&seen_lock);
+	if (!seen && !(seen = calloc(SEEN_MAX, sizeof(*seen)))) {
+		pthread_mutex_unlock(&seen_lock);
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	}
+	if (!seen_has(key)) {
+		rc = sohoa_audit_log(a, user, "desk_view", case_number, detail);
+		if (rc == SOHOA_OK)
+			snprintf(seen[nseen++ % SEEN_MAX], sizeof(*seen), "%s",
+			         key);
+	}
+	pthread_mutex_unlock(&seen_lock);
+	if (rc != SOHOA_OK)
+		sohoa_log(SOHOA_LOG_ERROR,
+		          "desk_view of %s by %s: the audit trail cannot be "
+		          "written (%s); the page is not shown",
+		          detail, user, sohoa_error_last());
+	return rc != SOHOA_OK;
+}
+
+/* May the page show identity data?  An ID card, a page the OCR read
+ * identity fields on (an application form names its applicant), or a
+ * page not recognized yet. */
+static int personal_page(json_t *ocr)
+{
+	const char *t = jstr(ocr, "document_type");
+
+	return json_is_null(ocr) || !t || !strncmp(t, "id_card", 7) ||
+	       json_object_size(json_object_get(ocr, "fields")) > 0;
+}
+
 /* ---- the records of committed drafts on disk ----------------------------- */
 
 #define FILED_KEEP_DAYS 30
@@ -640,9 +706,11 @@ static char *stage_fault(const struct cli_web *w, const char *id)
 	return out;
 }
 
-/* GET /api/desk/job/ID: the draft as the page shows it. */
-static int get_job(sohoa_web_response *resp, const struct cli_web *w,
-                   const char *id, const char *dir)
+/* GET /api/desk/job/ID: the draft as the page shows it; the fields of
+ * an ID-card page are audited (desk_view) the first time a user sees
+ * them. */
+static int get_job(sohoa_web_request *req, sohoa_web_response *resp,
+                   const struct cli_web *w, const char *id, const char *dir)
 {
 	sohoa_scan_job *sj = NULL;
 	const sohoa_scan_job_params *p;
@@ -690,6 +758,16 @@ static int get_job(sohoa_web_response *resp, const struct cli_web *w,
 		const sohoa_scan_page *pg = sohoa_scan_job_page(sj, v[i].page);
 		int view = 0;
 		json_t *ocr = page_ocr(sj, pg, &view);
+		if (!json_is_null(ocr) && personal_page(ocr) &&
+		    desk_view(req, id, file_of(pg), p->case_number,
+		              "identity data: image and fields")) {
+			json_decref(ocr);
+			json_decref(pages);
+			free(v);
+			sohoa_scan_job_free(sj);
+			return sohoa_web_error(resp, 503, NULL, "%s",
+			                       CLI_WEB_AUDIT_DOWN_VI);
+		}
 
 		/* stale: read for another turn than staff's last; sohoad's
 		 * OCR workers read it again (a removed page is not filed) */
@@ -1222,7 +1300,7 @@ static int h_job_get(sohoa_web_request *req, sohoa_web_response *resp,
 		return sohoa_web_error(resp, 404, NULL, "no such draft");
 	snprintf(id, sizeof(id), "%.*s", (int)idlen, rest);
 	if (!slash) {
-		rc = get_job(resp, w, id, dir);
+		rc = get_job(req, resp, w, id, dir);
 		free(dir);
 		return rc;
 	}
@@ -1231,7 +1309,8 @@ static int h_job_get(sohoa_web_request *req, sohoa_web_response *resp,
 		sohoa_scan_job *sj = NULL;
 		unsigned char *png = NULL;
 		size_t len = 0, i = 0;
-		char *path = NULL, cno[SOHOA_CASE_MAX], detail[400];
+		char *path = NULL, cno[SOHOA_CASE_MAX];
+		json_t *ocr = NULL;
 
 		/* only a journaled page (not the journal, not a result) */
 		if (sohoa_scan_job_open(&sj, dir, 1) == SOHOA_OK)
@@ -1248,24 +1327,30 @@ static int h_job_get(sohoa_web_request *req, sohoa_web_response *resp,
 		path = strdup(sohoa_scan_job_page(sj, i)->path);
 		snprintf(cno, sizeof(cno), "%s",
 		         sohoa_scan_job_get_params(sj)->case_number);
+		{
+			int view = 0;
+
+			ocr = page_ocr(sj, sohoa_scan_job_page(sj, i), &view);
+		}
 		sohoa_scan_job_free(sj);
 		free(dir);
-		if (!path)
+		if (!path) {
+			json_decref(ocr);
 			return oom(resp);
-		/* a draft may hold ID cards: every preview shown is a view */
-		snprintf(detail, sizeof(detail), "draft %s page %s (preview)",
-		         id, slash + 6);
-		if (sohoa_web_audit(req) &&
-		    sohoa_audit_log(sohoa_web_audit(req),
-		                    sohoa_web_user(req) ? sohoa_web_user(req)
-		                                        : "-",
-		                    "page_view", cno, detail) != SOHOA_OK) {
-			free(path);
-			return sohoa_web_error(resp, 500, NULL,
-			                       "the audit trail cannot be "
-			                       "written: %s",
-			                       sohoa_error_last());
 		}
+		/* a draft may hold ID cards: the preview of one (or of a
+		 * page not recognized yet) is a view of personal data */
+		if (personal_page(ocr) &&
+		    desk_view(req, id, slash + 6, cno,
+		              json_is_null(ocr)
+		                  ? "preview, not recognized yet"
+		                  : "identity data: image and fields")) {
+			json_decref(ocr);
+			free(path);
+			return sohoa_web_error(resp, 503, NULL, "%s",
+			                       CLI_WEB_AUDIT_DOWN_VI);
+		}
+		json_decref(ocr);
 		rc = sohoa_scan_thumbnail(&png, &len, path, THUMB_SIDE);
 		free(path);
 		if (rc)
