@@ -40,14 +40,15 @@ web_user() {
 #     SOHOA_BIN=build/cli/sohoa bash tests/test_web_security.sh
 # and web_stop then counts the tool's exit status (9: errors found).
 web_start() {
-	local from
+	local from tries=200
+	[ -n "${SOHOA_WEB_WRAP:-}" ] && tries=3000 # a slow start under valgrind
 	# only this start's line counts when sohoad ran before with this log
 	from=$(($(cat "$T/sohoad.log" 2>/dev/null | wc -l) + 1))
 	# shellcheck disable=SC2086 # the wrapper is words
 	${SOHOA_WEB_WRAP:-} "$SOHOAD" --config "$T/sohoa.conf" -v 2>>"$T/sohoad.log" >/dev/null &
 	dpid=$!
 	SOHOA_WEB_URL=
-	for _ in $(seq "${SOHOA_WEB_WRAP:+3000}${SOHOA_WEB_WRAP:-200}"); do
+	for _ in $(seq "$tries"); do
 		SOHOA_WEB_URL=$(tail -n +"$from" "$T/sohoad.log" |
 			sed -n 's|.*web pages at \(http[s]*://[^ /]*\)/.*|\1|p' | tail -1)
 		[ -n "$SOHOA_WEB_URL" ] && break
