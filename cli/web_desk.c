@@ -359,8 +359,9 @@ static void remember_committed(const struct committed *c)
 }
 
 /* ---- desk_view: who saw which ID-card page of which draft ---------------
- * A draft's page with identity data (an ID card, or a page not recognized
- * yet, which may be one) is audited as desk_view the first time a user is
+ * A draft's page with identity data (an ID card, a page the OCR read
+ * identity fields on, or a page not recognized yet, which may be either;
+ * see personal_page) is audited as desk_view the first time a user is
  * shown it (preview or fields), not at every poll of the page: once per
  * user, draft and page while sohoad runs (a restart, or more than
  * SEEN_MAX views since, audits it again: more entries, never fewer). */
