@@ -103,6 +103,21 @@ int cli_ocr_result_exists(const char *page);
 /* SOHOA_ENOTFOUND when the page has no (readable) result yet. */
 int cli_ocr_result_load(const char *page, sohoa_ocr_result *r, char **analysis);
 
+/* A page read again as front-desk staff turned it: `view` is their
+ * clockwise turn on top of `detected`, the turn the OCR found the first
+ * time (0 when it never read the page).  The page is recognized turned by
+ * their sum, without orientation detection; the analysis (*json, owned)
+ * records "view_rotation" and "rotation_detected" beside "rotation" (the
+ * sum), so a result made for another turn is known to be stale. */
+int cli_ocr_page_for_turn(sohoa_ocr_result *r, char **json,
+                          struct sohoa_ocr *ocr, const char *path, int view,
+                          int detected);
+/* The turn an analysis was made for: *view 0 when staff's turn played no
+ * part, *detected the turn the OCR found first. */
+void cli_analysis_turn(const char *analysis, int *view, int *detected);
+/* The same from a page's result file; SOHOA_ENOTFOUND when it has none. */
+int cli_ocr_result_turn(const char *page, int *view, int *detected);
+
 /* The steps of cli_job_finish, also run by sohoad's stages.
  * Recognize: results[] (initialized) and json[] for every page, read
  * from the result files where they exist, the rest recognized (worker
@@ -120,9 +135,10 @@ int cli_job_index_remove(struct cli_job *job, const char *bundle);
 /* A committed front-desk draft (draft.c): page `i`'s analysis JSON with
  * staff's decisions applied for the bundle -- each corrected field keeps
  * the OCR value as "correction": {"original", "by", "at"}, a confirmed
- * one gets "confirmed": {"by", "at"}, and a view turn is noted as
- * "view_rotation" (added to "rotation", the turn the PDF applies; the
- * detected one stays in "rotation_detected").  *out owned. */
+ * one gets "confirmed": {"by", "at"}.  A page staff turned must have
+ * been recognized with their turn ("view_rotation" in its analysis equal
+ * to cli_page.rotation; "rotation", the turn the PDF applies, is then the
+ * detected one plus theirs): SOHOA_EINVALID otherwise.  *out owned. */
 int cli_draft_analysis(char **out, const struct cli_job *job, size_t i,
                        const char *analysis);
 

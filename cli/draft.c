@@ -1,6 +1,8 @@
 /* draft.c -- what a committed front-desk draft adds to its pages'
  * analyses in the bundle: staff's field corrections and confirmations
- * (the OCR value kept beside them) and the view turn they chose.
+ * (the OCR value kept beside them).  A page staff turned was recognized
+ * again with their turn (cli_ocr_page_for_turn), so its analysis already
+ * says "view_rotation" and "rotation_detected".
  */
 #include "cli_int.h"
 
@@ -89,15 +91,20 @@ int cli_draft_analysis(char **out, const struct cli_job *job, size_t i,
 		    !strcmp(c.file, file))
 			rc = apply(an, &c);
 	}
-	if (rc == SOHOA_OK && p->rotation) {
-		json_int_t det =
-		    json_integer_value(json_object_get(an, "rotation"));
+	if (rc == SOHOA_OK) {
+		/* the result was made with staff's turn (cli_job_recognize
+		 * reads a stale one again): its text, hOCR and fields are of
+		 * the turned page and "rotation" is the turn the PDF applies */
+		json_t *v = json_object_get(an, "view_rotation");
+		json_int_t view = v ? json_integer_value(v) : 0;
 
-		json_object_set_new(an, "rotation_detected", json_integer(det));
-		json_object_set_new(an, "view_rotation",
-		                    json_integer(p->rotation));
-		json_object_set_new(an, "rotation",
-		                    json_integer((det + p->rotation) % 360));
+		if (view != p->rotation)
+			rc = sohoa_error_set(
+			    SOHOA_EINVALID,
+			    "page %s: its OCR result was made for a turn of "
+			    "%d degrees, staff turned it %d: recognize it "
+			    "again",
+			    p->path, (int)view, p->rotation);
 	}
 	if (rc == SOHOA_OK && !(*out = json_dumps(an, JSON_COMPACT)))
 		rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");

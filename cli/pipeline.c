@@ -198,6 +198,9 @@ struct ocr_work {
 	size_t n;
 	sohoa_ocr_result *results; /* one per page */
 	char **json;               /* one per page */
+	const int *views;          /* NULL, or per page: staff's turn, -1 for
+	                              none (OSD decides) */
+	const int *dets;           /* with views: the turn found first */
 	size_t next;               /* next page to take */
 	size_t done;               /* pages recognized */
 	int rc;                    /* first failure */
@@ -264,8 +267,12 @@ static void *ocr_worker(void *arg)
 		pthread_mutex_unlock(&w->lock);
 		if (rc != SOHOA_OK || i >= w->n || w->rc != SOHOA_OK)
 			break;
-		rc = sohoa_ocr_page(&w->results[i], ocr, w->paths[i], 0);
-		if (rc == SOHOA_OK)
+		if (w->views && w->views[i] >= 0)
+			rc = cli_ocr_page_for_turn(&w->results[i], &w->json[i],
+			                           ocr, w->paths[i],
+			                           w->views[i], w->dets[i]);
+		else if ((rc = sohoa_ocr_page(&w->results[i], ocr, w->paths[i],
+		                              0)) == SOHOA_OK)
 			rc = sohoa_ocr_result_json(&w->json[i], &w->results[i]);
 		if (rc == SOHOA_OK) {
 			pthread_mutex_lock(&w->lock);
@@ -296,14 +303,17 @@ int cli_ocr_workers(const sohoa_config *cfg, size_t npages)
 	return n < 1 ? 1 : (int)n;
 }
 
-int cli_ocr_pages(const sohoa_config *cfg, const char *const *paths, size_t n,
-                  sohoa_ocr_result *results, char **json)
+static int ocr_pages(const sohoa_config *cfg, const char *const *paths,
+                     const int *views, const int *dets, size_t n,
+                     sohoa_ocr_result *results, char **json)
 {
 	struct ocr_work w = {.cfg = cfg,
 	                     .paths = paths,
 	                     .n = n,
 	                     .results = results,
-	                     .json = json};
+	                     .json = json,
+	                     .views = views,
+	                     .dets = dets};
 	int nth = cli_ocr_workers(cfg, n), started = 0;
 	pthread_t th[64];
 
@@ -323,6 +333,65 @@ int cli_ocr_pages(const sohoa_config *cfg, const char *const *paths, size_t n,
 	if (w.rc != SOHOA_OK)
 		return sohoa_error_set(w.rc, "%s", w.msg);
 	return SOHOA_OK;
+}
+
+int cli_ocr_pages(const sohoa_config *cfg, const char *const *paths, size_t n,
+                  sohoa_ocr_result *results, char **json)
+{
+	return ocr_pages(cfg, paths, NULL, NULL, n, results, json);
+}
+
+int cli_ocr_page_for_turn(sohoa_ocr_result *r, char **json, sohoa_ocr *ocr,
+                          const char *path, int view, int detected)
+{
+	json_t *an = NULL;
+	int rc;
+
+	*json = NULL;
+	if ((rc = sohoa_ocr_page_turned(r, ocr, path, 0,
+	                                (detected + view) % 360)) ||
+	    (rc = sohoa_ocr_result_json(json, r)))
+		return rc;
+	if (!(an = json_loads(*json, 0, NULL)) ||
+	    json_object_set_new(an, "view_rotation", json_integer(view)) ||
+	    json_object_set_new(an, "rotation_detected",
+	                        json_integer(detected))) {
+		json_decref(an);
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	}
+	free(*json);
+	*json = json_dumps(an, JSON_COMPACT);
+	json_decref(an);
+	return *json ? SOHOA_OK
+	             : sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+}
+
+void cli_analysis_turn(const char *analysis, int *view, int *detected)
+{
+	json_t *an = analysis ? json_loads(analysis, 0, NULL) : NULL;
+	json_t *v = json_object_get(an, "view_rotation");
+	json_t *d = json_object_get(an, "rotation_detected");
+
+	*view = v ? (int)json_integer_value(v) : 0;
+	*detected =
+	    (int)json_integer_value(d ? d : json_object_get(an, "rotation"));
+	json_decref(an);
+}
+
+int cli_ocr_result_turn(const char *page, int *view, int *detected)
+{
+	sohoa_ocr_result r;
+	char *analysis = NULL;
+	int rc;
+
+	*view = *detected = 0;
+	sohoa_ocr_result_init(&r);
+	rc = cli_ocr_result_load(page, &r, &analysis);
+	sohoa_ocr_result_dispose(&r);
+	if (rc == SOHOA_OK)
+		cli_analysis_turn(analysis, view, detected);
+	free(analysis);
+	return rc;
 }
 
 /* A field of the OCR analysis: "fields": {"<key>": {"value": "..."}}
@@ -607,21 +676,43 @@ int cli_job_recognize(struct cli_job *job, sohoa_ocr_result *results,
 	sohoa_ocr_result *todo =
 	    calloc(job->npages ? job->npages : 1, sizeof(*todo));
 	char **tjson = calloc(job->npages ? job->npages : 1, sizeof(*tjson));
+	int *views = calloc(job->npages ? job->npages : 1, sizeof(*views));
+	int *dets = calloc(job->npages ? job->npages : 1, sizeof(*dets));
 	size_t n = 0;
 	int rc = SOHOA_OK;
 
-	if (!paths || !which || !todo || !tjson) {
+	if (!paths || !which || !todo || !tjson || !views || !dets) {
 		rc = sohoa_error_set(SOHOA_ENOMEM, "out of memory");
 		goto done;
 	}
 	for (size_t i = 0; i < job->npages; i++) {
-		/* a journaled job may hold results of an earlier run */
+		int want = job->pages[i].rotation, view = 0, det = 0;
+
+		/* a journaled job may hold results of an earlier run; one
+		 * made for another turn than staff's last (the feeder had
+		 * not caught up) is read again, turned */
 		if (job->sj &&
 		    (rc = cli_ocr_result_load(job->pages[i].path, &results[i],
-		                              &json[i])) == SOHOA_OK)
-			continue;
-		if (rc == SOHOA_ENOMEM)
+		                              &json[i])) == SOHOA_OK) {
+			cli_analysis_turn(json[i], &view, &det);
+			if (view == want)
+				continue;
+			sohoa_log(SOHOA_LOG_INFO,
+			          "%s: read for a turn of %d, staff turned it "
+			          "%d: recognized again",
+			          job->pages[i].path, view, want);
+		} else if (rc == SOHOA_ENOMEM) {
 			goto done;
+		} else {
+			/* never read: staff's turn is all there is */
+			det = 0;
+			view = -1;
+		}
+		rc = SOHOA_OK;
+		/* a page read before and turned back to 0 is read with the
+		 * turn found first, not detected again */
+		views[n] = want || view > 0 ? want : -1;
+		dets[n] = det;
 		sohoa_ocr_result_dispose(&results[i]);
 		free(json[i]);
 		json[i] = NULL;
@@ -629,7 +720,7 @@ int cli_job_recognize(struct cli_job *job, sohoa_ocr_result *results,
 		paths[n] = job->pages[i].path;
 		which[n++] = i;
 	}
-	if ((rc = cli_ocr_pages(job->cfg, paths, n, todo, tjson)))
+	if ((rc = ocr_pages(job->cfg, paths, views, dets, n, todo, tjson)))
 		goto done;
 	for (size_t k = 0; k < n; k++) {
 		size_t i = which[k];
@@ -652,6 +743,8 @@ done:
 	free(tjson);
 	free(paths);
 	free(which);
+	free(views);
+	free(dets);
 	return rc;
 }
 

@@ -45,7 +45,14 @@ enum { ST_NONE, ST_PACKING, ST_INDEXING };
 struct spage {
 	char *path; /* owned */
 	unsigned char done, queued;
+	unsigned char removed; /* drafts: staff removed it */
+	int want;              /* drafts: staff's view turn */
+	int have; /* the turn its result on disk was made for (0 without
+	             staff's), HAVE_NONE, or HAVE_UNKNOWN: read the file */
 };
+
+#define HAVE_NONE    (-1)
+#define HAVE_UNKNOWN (-2)
 
 struct sjob {
 	char *id, *dir; /* owned */
@@ -55,7 +62,8 @@ struct sjob {
 	char *component; /* owned */
 	char *device;    /* owned or NULL */
 	int has_origin;
-	int held; /* a front-desk draft not committed: never filed */
+	int draft; /* a front-desk draft (committed or not) */
+	int held;  /* a draft not committed: never filed */
 	int busy, ours;
 	struct timespec mtime;
 	off_t size;
@@ -70,6 +78,7 @@ struct ocr_item {
 	char *id;   /* owned */
 	char *path; /* owned */
 	size_t page;
+	int view; /* drafts: staff's turn to read it with; -1: OSD decides */
 };
 
 struct index_item {
@@ -241,6 +250,58 @@ static void fault_locked(struct cli_stages *s, struct sjob *j, const char *msg)
 	note_locked(s, SOHOA_LOG_ERROR, j->id, msg);
 }
 
+/* A page whose result is there and made for staff's turn (a removed
+ * page is not filed: any result will do). */
+static int page_done(const struct spage *p)
+{
+	return p->have >= 0 && (p->removed || p->have == p->want);
+}
+
+static void recount(struct sjob *j)
+{
+	j->ndone = 0;
+	for (size_t i = 0; i < j->npages; i++) {
+		j->pages[i].done =
+		    !j->pages[i].queued && page_done(&j->pages[i]);
+		j->ndone += j->pages[i].done;
+	}
+}
+
+/* The turn a page's result on disk was made for, or HAVE_NONE.  Drafts'
+ * results are read (a turned page's result says its turn); other jobs'
+ * pages are never turned. */
+static int result_turn(const char *path, int draft)
+{
+	int view = 0, det = 0;
+
+	if (!draft)
+		return cli_ocr_result_exists(path) ? 0 : HAVE_NONE;
+	return cli_ocr_result_turn(path, &view, &det) == SOHOA_OK ? view
+	                                                          : HAVE_NONE;
+}
+
+/* Recognize one queued page: as OSD finds it, or, for a draft page, with
+ * staff's turn on top of the turn found the first time. */
+static int recognize_item(sohoa_ocr_result *res, char **json, sohoa_ocr *ocr,
+                          const struct ocr_item *it)
+{
+	int view = 0, det = 0, had;
+	int rc;
+
+	if (it->view >= 0) {
+		had = cli_ocr_result_turn(it->path, &view, &det) == SOHOA_OK;
+		/* a page never read and not turned: OSD decides, as for
+		 * any page; else staff's turn (their view of a page never
+		 * read was the page as scanned: det 0) */
+		if (had || it->view != 0)
+			return cli_ocr_page_for_turn(res, json, ocr, it->path,
+			                             it->view, had ? det : 0);
+	}
+	if ((rc = sohoa_ocr_page(res, ocr, it->path, 0)) != SOHOA_OK)
+		return rc;
+	return sohoa_ocr_result_json(json, res);
+}
+
 /* ---- OCR workers -------------------------------------------------------- */
 
 static void *ocr_worker(void *arg)
@@ -280,9 +341,7 @@ static void *ocr_worker(void *arg)
 		if (!ocr)
 			rc = cli_ocr_create(&ocr, cfg);
 		if (rc == SOHOA_OK)
-			rc = sohoa_ocr_page(&res, ocr, it.path, 0);
-		if (rc == SOHOA_OK)
-			rc = sohoa_ocr_result_json(&json, &res);
+			rc = recognize_item(&res, &json, ocr, &it);
 		if (rc == SOHOA_OK)
 			cli_test_stall("ocr");
 		if (rc == SOHOA_OK)
@@ -294,23 +353,36 @@ static void *ocr_worker(void *arg)
 		s->busy--;
 		j = find_job(s, it.id);
 		if (j && it.page < j->npages && j->pages[it.page].queued) {
-			j->pages[it.page].queued = 0;
+			struct spage *p = &j->pages[it.page];
+
+			p->queued = 0;
 			j->nqueued--;
 			busy_job = j->busy;
 			if (rc == SOHOA_OK) {
-				j->pages[it.page].done = 1;
-				j->ndone++;
+				/* staff may have turned it again meanwhile:
+				 * then it is queued again for that turn */
+				p->have = it.view < 0 ? 0 : it.view;
+				recount(j);
 				s->total_rec++;
 				s->rec_while_capturing +=
 				    busy_job &&
 				    !strcmp(j->state, SOHOA_SCAN_JOB_CAPTURING);
 				rate_add(s, 1, 0);
-				sohoa_log(
-				    SOHOA_LOG_INFO,
-				    "job %s: page %zu recognized (%.0f%%)%s",
-				    it.id, it.page + 1,
-				    100 * res.mean_confidence,
-				    busy_job ? " while capturing" : "");
+				if (it.view > 0)
+					sohoa_log(
+					    SOHOA_LOG_INFO,
+					    "job %s: page %zu recognized "
+					    "(%.0f%%), turned %d by staff",
+					    it.id, it.page + 1,
+					    100 * res.mean_confidence, it.view);
+				else
+					sohoa_log(SOHOA_LOG_INFO,
+					          "job %s: page %zu recognized "
+					          "(%.0f%%)%s",
+					          it.id, it.page + 1,
+					          100 * res.mean_confidence,
+					          busy_job ? " while capturing"
+					                   : "");
 			} else if (access(j->dir, F_OK) == 0) {
 				char m[1200];
 
@@ -441,6 +513,11 @@ done:
 
 		if (j && job) { /* not handed on */
 			j->stage = ST_NONE;
+			/* the packer may have read stale pages again */
+			for (size_t i = 0; i < j->npages; i++)
+				if (!j->pages[i].queued)
+					j->pages[i].have = HAVE_UNKNOWN;
+			j->mtime.tv_sec = 0; /* read again */
 			if (msg[0])
 				fault_locked(s, j, msg);
 			else if (requeue)
@@ -821,6 +898,9 @@ static void refresh(struct cli_stages *s, struct sjob *j, const struct stat *st)
 {
 	sohoa_scan_job *sj = NULL;
 	const sohoa_scan_job_params *p;
+	sohoa_scan_view_page *v = NULL;
+	size_t nv = 0, n, known;
+	int *turn = NULL, draft;
 	int rc = sohoa_scan_job_open(&sj, j->dir, 1);
 
 	if (rc != SOHOA_OK) {
@@ -832,6 +912,31 @@ static void refresh(struct cli_stages *s, struct sjob *j, const struct stat *st)
 		return;
 	}
 	p = sohoa_scan_job_get_params(sj);
+	n = sohoa_scan_job_npages(sj);
+	draft = sohoa_scan_job_is_draft(sj);
+	/* the turns of the results of new pages (and of pages the packer
+	 * may have read again), read without the lock: only the feeder
+	 * adds pages, and a worker never has such a page */
+	pthread_mutex_lock(&s->lock);
+	known = j->npages;
+	turn = calloc(n ? n : 1, sizeof(*turn));
+	for (size_t i = 0; turn && i < n; i++)
+		turn[i] = i < known && (j->pages[i].queued ||
+		                        j->pages[i].have != HAVE_UNKNOWN)
+		              ? 1
+		              : 0;
+	pthread_mutex_unlock(&s->lock);
+	if (!turn || (draft && sohoa_scan_job_view(sj, &v, &nv) != SOHOA_OK)) {
+		free(turn);
+		sohoa_scan_job_free(sj);
+		return; /* out of memory: read again at the next tick */
+	}
+	for (size_t i = 0; i < n; i++)
+		turn[i] =
+		    turn[i]
+		        ? HAVE_UNKNOWN
+		        : result_turn(sohoa_scan_job_page(sj, i)->path, draft);
+
 	pthread_mutex_lock(&s->lock);
 	j->mtime = st->st_mtim;
 	j->size = st->st_size;
@@ -840,12 +945,17 @@ static void refresh(struct cli_stages *s, struct sjob *j, const struct stat *st)
 	snprintf(j->what, sizeof(j->what), "%s", p->what);
 	snprintf(j->case_no, sizeof(j->case_no), "%s", p->case_number);
 	j->has_origin = p->origin != NULL;
+	j->draft = draft;
 	j->held = sohoa_scan_job_held(sj);
 	if (!j->component)
 		j->component = strdup(p->component);
 	if (!j->device && p->scan.device)
 		j->device = strdup(p->scan.device);
-	for (size_t i = j->npages; i < sohoa_scan_job_npages(sj); i++) {
+	for (size_t i = 0; i < known && i < n; i++)
+		if (turn[i] != HAVE_UNKNOWN &&
+		    j->pages[i].have == HAVE_UNKNOWN && !j->pages[i].queued)
+			j->pages[i].have = turn[i];
+	for (size_t i = j->npages; i < n; i++) {
 		struct spage *np =
 		    realloc(j->pages, (j->npages + 1) * sizeof(*np));
 		if (!np)
@@ -857,13 +967,20 @@ static void refresh(struct cli_stages *s, struct sjob *j, const struct stat *st)
 			break;
 		/* a damaged result is recognized again by the packer
 		 * (cli_job_recognize), so its presence is enough here */
-		if (cli_ocr_result_exists(np[j->npages].path)) {
-			np[j->npages].done = 1;
-			j->ndone++;
-		}
+		np[j->npages].have = turn[i];
 		j->npages++;
 	}
+	/* staff's arrangement: a page turned since it was read is stale */
+	for (size_t i = 0; i < nv; i++)
+		if (v[i].page < j->npages) {
+			j->pages[v[i].page].want = v[i].rotation;
+			j->pages[v[i].page].removed =
+			    (unsigned char)v[i].removed;
+		}
+	recount(j);
 	pthread_mutex_unlock(&s->lock);
+	free(v);
+	free(turn);
 	sohoa_scan_job_free(sj);
 }
 
@@ -873,12 +990,13 @@ static void enqueue_locked(struct cli_stages *s, struct sjob *j)
 		struct spage *p = &j->pages[i];
 		struct ocr_item *it;
 
-		if (p->done || p->queued)
+		if (p->done || p->queued || p->have == HAVE_UNKNOWN)
 			continue;
 		it = &s->q[(s->qhead + s->qlen) % s->qcap];
 		it->id = strdup(j->id);
 		it->path = strdup(p->path);
 		it->page = i;
+		it->view = j->draft ? p->want : -1;
 		if (!it->id || !it->path) {
 			free(it->id);
 			free(it->path);

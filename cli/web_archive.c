@@ -1304,6 +1304,31 @@ static int review_file(sohoa_web_request *req, sohoa_web_response *resp,
 			    "characters");
 	if ((rc = sohoa_text_nfc(&name, component)))
 		return fail(resp, rc, "component");
+	/* audited before anything moves: a filing the audit trail cannot
+	 * hold is refused (the item stays in review) */
+	{
+		char **pages = NULL;
+		size_t np = 0;
+
+		if ((rc = cli_review_item_pages(&pages, &np, w->cfg, item))) {
+			free(name);
+			return fail(resp, rc, NULL);
+		}
+		cli_free_list(pages, np);
+		snprintf(detail, sizeof(detail),
+		         "item %.100s, %zu page%s as %.100s", item, np,
+		         np == 1 ? "" : "s", name);
+	}
+	if (audit(req, NULL, "review_file", norm, detail) != SOHOA_OK) {
+		sohoa_log(SOHOA_LOG_ERROR,
+		          "review_file of %s to %s refused: the audit trail "
+		          "cannot be written: %s; check [audit] path and its "
+		          "disk",
+		          item, norm, sohoa_error_last());
+		free(name);
+		return sohoa_web_error(resp, 503, NULL, "%s",
+		                       CLI_WEB_AUDIT_DOWN_VI);
+	}
 	/* the stages file it, as any spooled job: sohoad's archive
 	 * settings and bundle writes stay in one place */
 	pthread_mutex_lock(&review_lock);
@@ -1311,16 +1336,14 @@ static int review_file(sohoa_web_request *req, sohoa_web_response *resp,
 	                      &n);
 	pthread_mutex_unlock(&review_lock);
 	if (rc != SOHOA_OK) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", sohoa_error_last());
+		audit(req, NULL, "review_file_failed", norm, why);
+		sohoa_error_set(rc, "%s", why);
 		free(name);
 		return fail(resp, rc, NULL);
 	}
-	snprintf(detail, sizeof(detail),
-	         "item %.100s, %zu page%s as %.100s, job %.60s", item, n,
-	         n == 1 ? "" : "s", name, job);
-	/* queued already: a failed audit line is logged, not undone */
-	if (audit(req, NULL, "review_file", norm, detail) != SOHOA_OK)
-		sohoa_log(SOHOA_LOG_ERROR, "audit review_file %s: %s", norm,
-		          sohoa_error_last());
 	resp->status = 202;
 	resp->json = json_pack("{s:s, s:s, s:I, s:s, s:s, s:s}", "item", item,
 	                       "case", norm, "pages", (json_int_t)n,

@@ -358,6 +358,73 @@ static void remember_committed(const struct committed *c)
 	pthread_mutex_unlock(&committed_lock);
 }
 
+/* ---- desk_view: who saw which ID-card page of which draft ---------------
+ * A draft's page with identity data (an ID card, a page the OCR read
+ * identity fields on, or a page not recognized yet, which may be either;
+ * see personal_page) is audited as desk_view the first time a user is
+ * shown it (preview or fields), not at every poll of the page: once per
+ * user, draft and page while sohoad runs (a restart, or more than
+ * SEEN_MAX views since, audits it again: more entries, never fewer). */
+#define SEEN_MAX 4096
+static char (*seen)[256]; /* ring of "USER\tJOB\tFILE" */
+static size_t nseen;
+static pthread_mutex_t seen_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int seen_has(const char *key)
+{
+	for (size_t i = 0; i < nseen && i < SEEN_MAX; i++)
+		if (!strcmp(seen[i], key))
+			return 1;
+	return 0;
+}
+
+/* Audit user's view of page `file` of draft `job` unless done before.
+ * Non-zero when the audit trail cannot be written (nothing may be shown
+ * then). */
+static int desk_view(sohoa_web_request *req, const char *job, const char *file,
+                     const char *case_number, const char *what)
+{
+	sohoa_audit *a = sohoa_web_audit(req);
+	const char *user = sohoa_web_user(req) ? sohoa_web_user(req) : "-";
+	char key[256], detail[400];
+	int rc = SOHOA_OK;
+
+	if (!a)
+		return 0;
+	snprintf(key, sizeof(key), "%s\t%s\t%s", user, job, file);
+	snprintf(detail, sizeof(detail), "draft %s page %s (%s)", job, file,
+	         what);
+	pthread_mutex_lock(&seen_lock);
+	if (!seen && !(seen = calloc(SEEN_MAX, sizeof(*seen)))) {
+		pthread_mutex_unlock(&seen_lock);
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	}
+	if (!seen_has(key)) {
+		rc = sohoa_audit_log(a, user, "desk_view", case_number, detail);
+		if (rc == SOHOA_OK)
+			snprintf(seen[nseen++ % SEEN_MAX], sizeof(*seen), "%s",
+			         key);
+	}
+	pthread_mutex_unlock(&seen_lock);
+	if (rc != SOHOA_OK)
+		sohoa_log(SOHOA_LOG_ERROR,
+		          "desk_view of %s by %s: the audit trail cannot be "
+		          "written (%s); the page is not shown",
+		          detail, user, sohoa_error_last());
+	return rc != SOHOA_OK;
+}
+
+/* May the page show identity data?  An ID card, a page the OCR read
+ * identity fields on (an application form names its applicant), or a
+ * page not recognized yet. */
+static int personal_page(json_t *ocr)
+{
+	const char *t = jstr(ocr, "document_type");
+
+	return json_is_null(ocr) || !t || !strncmp(t, "id_card", 7) ||
+	       json_object_size(json_object_get(ocr, "fields")) > 0;
+}
+
 /* ---- the records of committed drafts on disk ----------------------------- */
 
 #define FILED_KEEP_DAYS 30
@@ -495,11 +562,15 @@ static const char *file_of(const sohoa_scan_page *pg)
 }
 
 /* The page's OCR analysis with staff's decisions beside each field
- * ("staff": {"value","by","at"}), or null while it is not recognized. */
-static json_t *page_ocr(const sohoa_scan_job *sj, const sohoa_scan_page *pg)
+ * ("staff": {"value","by","at"}), or null while it is not recognized.
+ * "rotation" is the turn the OCR found (staff's turn goes on top of it);
+ * "view_rotation" the staff turn the reading was made with (*view). */
+static json_t *page_ocr(const sohoa_scan_job *sj, const sohoa_scan_page *pg,
+                        int *view)
 {
 	static const char *const keys[] = {"blank",
 	                                   "rotation",
+	                                   "view_rotation",
 	                                   "mean_confidence",
 	                                   "document_type",
 	                                   "case_number",
@@ -516,6 +587,14 @@ static json_t *page_ocr(const sohoa_scan_job *sj, const sohoa_scan_page *pg)
 	    analysis)
 		an = json_loads(analysis, 0, NULL);
 	sohoa_ocr_result_dispose(&r);
+	*view = 0;
+	if (an) {
+		int det = 0;
+
+		cli_analysis_turn(analysis, view, &det);
+		json_object_set_new(an, "rotation", json_integer(det));
+		json_object_set_new(an, "view_rotation", json_integer(*view));
+	}
 	free(analysis);
 	if (!an)
 		return json_null();
@@ -628,9 +707,11 @@ static char *stage_fault(const struct cli_web *w, const char *id)
 	return out;
 }
 
-/* GET /api/desk/job/ID: the draft as the page shows it. */
-static int get_job(sohoa_web_response *resp, const struct cli_web *w,
-                   const char *id, const char *dir)
+/* GET /api/desk/job/ID: the draft as the page shows it; the fields of
+ * an ID-card page are audited (desk_view) the first time a user sees
+ * them. */
+static int get_job(sohoa_web_request *req, sohoa_web_response *resp,
+                   const struct cli_web *w, const char *id, const char *dir)
 {
 	sohoa_scan_job *sj = NULL;
 	const sohoa_scan_job_params *p;
@@ -676,16 +757,33 @@ static int get_job(sohoa_web_response *resp, const struct cli_web *w,
 	}
 	for (size_t i = 0; i < n; i++) {
 		const sohoa_scan_page *pg = sohoa_scan_job_page(sj, v[i].page);
+		int view = 0;
+		json_t *ocr = page_ocr(sj, pg, &view);
+		if (!json_is_null(ocr) && personal_page(ocr) &&
+		    desk_view(req, id, file_of(pg), p->case_number,
+		              "identity data: image and fields")) {
+			json_decref(ocr);
+			json_decref(pages);
+			free(v);
+			sohoa_scan_job_free(sj);
+			return sohoa_web_error(resp, 503, NULL, "%s",
+			                       CLI_WEB_AUDIT_DOWN_VI);
+		}
 
+		/* stale: read for another turn than staff's last; sohoad's
+		 * OCR workers read it again (a removed page is not filed) */
 		json_array_append_new(
 		    pages,
-		    json_pack("{s:s, s:i, s:i, s:b, s:s?, s:i, s:i, s:i, s:o}",
+		    json_pack("{s:s, s:i, s:i, s:b, s:s?, s:i, s:i, s:i, s:b, "
+		              "s:o}",
 		              "file", file_of(pg), "captured_as",
 		              (int)v[i].page + 1, "rotation", v[i].rotation,
 		              "removed", v[i].removed, "capture_time",
 		              pg->capture_time, "width", pg->width, "height",
-		              pg->height, "dpi", pg->dpi, "ocr",
-		              page_ocr(sj, pg)));
+		              pg->height, "dpi", pg->dpi, "stale",
+		              !json_is_null(ocr) && !v[i].removed &&
+		                  view != v[i].rotation,
+		              "ocr", ocr));
 	}
 	free(v);
 	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:i, s:b, "
@@ -970,6 +1068,27 @@ static int post_view(sohoa_web_response *resp, sohoa_scan_job *sj, json_t *b,
 	return resp->json ? SOHOA_OK : oom(resp);
 }
 
+/* Write an audit entry before a change is made: on failure the change is
+ * refused (503, in Vietnamese for staff; the reason in English in the
+ * log) and nothing is done.  Non-zero when refused. */
+static int audit_first(sohoa_web_request *req, sohoa_web_response *resp,
+                       const char *user, const char *action,
+                       const char *case_number, const char *detail)
+{
+	sohoa_audit *a = sohoa_web_audit(req);
+
+	if (!a ||
+	    sohoa_audit_log(a, user, action, case_number ? case_number : "",
+	                    detail) == SOHOA_OK)
+		return 0;
+	sohoa_log(SOHOA_LOG_ERROR,
+	          "%s by %s refused: the audit trail cannot be written: %s; "
+	          "check [audit] path and its disk",
+	          action, user, sohoa_error_last());
+	sohoa_web_error(resp, 503, NULL, "%s", CLI_WEB_AUDIT_DOWN_VI);
+	return 1;
+}
+
 /* Is `value` what the OCR read for the field of page `file`? */
 static int same_as_read(const sohoa_scan_job *sj, const char *file,
                         const char *field, const char *value)
@@ -1019,24 +1138,39 @@ static int post_field(sohoa_web_request *req, sohoa_web_response *resp,
 		return sohoa_web_error(
 		    resp, 400, "value",
 		    "Giá trị không phải văn bản UTF-8 hợp lệ");
-	rc = sohoa_scan_job_correct(sj, file, field, nfc, user);
-	if (rc) {
-		free(nfc);
-		return sohoa_web_error(resp, 400, "field", "%s",
-		                       sohoa_error_last());
+	{
+		size_t k = 0;
+
+		while (k < sohoa_scan_job_npages(sj) &&
+		       strcmp(file_of(sohoa_scan_job_page(sj, k)), file))
+			k++;
+		if (!field[0] || k == sohoa_scan_job_npages(sj)) {
+			free(nfc);
+			return sohoa_web_error(resp, 400, "field",
+			                       "job %s has no page %s or the "
+			                       "field has no name",
+			                       sohoa_scan_job_id(sj), file);
+		}
 	}
+	/* audited first: a correction the trail cannot hold is not made */
 	snprintf(detail, sizeof(detail), "job %s page %s field %s %s",
 	         sohoa_scan_job_id(sj), file, field,
 	         same_as_read(sj, file, field, nfc) ? "confirmed as read"
 	                                            : "corrected");
+	if (audit_first(req, resp, user, "field_correct",
+	                sohoa_scan_job_get_params(sj)->case_number, detail)) {
+		free(nfc);
+		return SOHOA_OK;
+	}
+	rc = sohoa_scan_job_correct(sj, file, field, nfc, user);
 	free(nfc);
-	if (sohoa_web_audit(req) &&
-	    sohoa_audit_log(sohoa_web_audit(req), user, "field_correct",
-	                    sohoa_scan_job_get_params(sj)->case_number,
-	                    detail) != SOHOA_OK)
-		return sohoa_web_error(resp, 500, NULL,
-		                       "the audit trail cannot be written: %s",
+	if (rc) {
+		sohoa_log(SOHOA_LOG_ERROR,
+		          "field_correct audited but not journaled: %s",
+		          sohoa_error_last());
+		return sohoa_web_error(resp, 500, "field", "%s",
 		                       sohoa_error_last());
+	}
 	resp->json = json_pack("{s:b}", "ok", 1);
 	return resp->json ? SOHOA_OK : oom(resp);
 }
@@ -1075,7 +1209,8 @@ static int post_discard(sohoa_web_response *resp, sohoa_scan_job *sj)
 	return resp->json ? SOHOA_OK : oom(resp);
 }
 
-/* POST .../commit: release the draft to the packer. */
+/* POST .../commit: release the draft to the packer.  Audited first
+ * (desk_commit): a filing the audit trail cannot hold is refused. */
 static int post_commit(sohoa_web_request *req, sohoa_web_response *resp,
                        const struct cli_web *w, sohoa_scan_job *sj,
                        const char *user)
@@ -1085,43 +1220,60 @@ static int post_commit(sohoa_web_request *req, sohoa_web_response *resp,
 	struct committed c = {0};
 	char detail[512];
 	size_t n = 0;
+	int rc;
 
-	/* we hold the job: a scan left `capturing` died or never started
-	 * (its request is still queued: it will find the job captured) */
-	if (!strcmp(sohoa_scan_job_state(sj), SOHOA_SCAN_JOB_CAPTURING) &&
-	    sohoa_scan_job_npages(sj) > 0 &&
-	    sohoa_scan_job_set_state(sj, SOHOA_SCAN_JOB_CAPTURED, NULL) !=
-	        SOHOA_OK)
-		return sohoa_web_error(resp, 500, NULL, "%s",
-		                       sohoa_error_last());
-	if (sohoa_scan_job_commit(sj, user) != SOHOA_OK)
-		return sohoa_web_error(
-		    resp, 409, NULL, "%s",
-		    strstr(sohoa_error_last(), "capturing")
-		        ? "Đang quét: chờ quét xong rồi chuyển lưu trữ"
-		    : strstr(sohoa_error_last(), "no page")
-		        ? "Hồ sơ chưa có trang nào để lưu"
-		    : strstr(sohoa_error_last(), "no case number")
-		        ? "Chưa có mã hồ sơ: nhập mã rồi bấm Enter"
-		        : sohoa_error_last());
 	snprintf(c.id, sizeof(c.id), "%s", sohoa_scan_job_id(sj));
 	snprintf(c.case_no, sizeof(c.case_no), "%s", p->case_number);
 	snprintf(c.component, sizeof(c.component), "%s", p->component);
 	snprintf(c.by, sizeof(c.by), "%s", user);
-	if (sohoa_scan_job_view(sj, &v, &n) == SOHOA_OK) {
-		for (size_t i = 0; i < n; i++) {
-			const sohoa_scan_page *pg;
+	if (sohoa_scan_job_view(sj, &v, &n) != SOHOA_OK)
+		return oom(resp);
+	for (size_t i = 0; i < n; i++) {
+		const sohoa_scan_page *pg;
 
-			if (v[i].removed)
-				continue;
-			/* the first page kept: where the draft begins */
-			pg = sohoa_scan_job_page(sj, v[i].page);
-			if (!c.pages++ && pg && pg->capture_time)
-				snprintf(c.first_time, sizeof(c.first_time),
-				         "%s", pg->capture_time);
-		}
+		if (v[i].removed)
+			continue;
+		/* the first page kept: where the draft begins */
+		pg = sohoa_scan_job_page(sj, v[i].page);
+		if (!c.pages++ && pg && pg->capture_time)
+			snprintf(c.first_time, sizeof(c.first_time), "%s",
+			         pg->capture_time);
 	}
 	free(v);
+	/* what sohoa_scan_job_commit refuses, said before the audit entry */
+	if (c.pages == 0)
+		return sohoa_web_error(resp, 409, NULL,
+		                       "Hồ sơ chưa có trang nào để lưu");
+	if (!c.case_no[0])
+		return sohoa_web_error(
+		    resp, 409, NULL, "Chưa có mã hồ sơ: nhập mã rồi bấm Enter");
+	snprintf(detail, sizeof(detail), "job %s: %zu page%s of \"%s\"", c.id,
+	         c.pages, c.pages == 1 ? "" : "s", c.component);
+	if (audit_first(req, resp, user, "desk_commit", c.case_no, detail))
+		return SOHOA_OK;
+	/* we hold the job: a scan left `capturing` died or never started
+	 * (its request is still queued: it will find the job captured) */
+	rc = !strcmp(sohoa_scan_job_state(sj), SOHOA_SCAN_JOB_CAPTURING)
+	         ? sohoa_scan_job_set_state(sj, SOHOA_SCAN_JOB_CAPTURED, NULL)
+	         : SOHOA_OK;
+	if (rc == SOHOA_OK)
+		rc = sohoa_scan_job_commit(sj, user);
+	if (rc != SOHOA_OK) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", sohoa_error_last());
+		sohoa_log(SOHOA_LOG_ERROR,
+		          "draft %s: desk_commit audited but not journaled: %s",
+		          c.id, why);
+		if (sohoa_web_audit(req))
+			sohoa_audit_log(sohoa_web_audit(req), user,
+			                "desk_commit_failed", c.case_no, why);
+		return sohoa_web_error(
+		    resp, 409, NULL, "%s",
+		    strstr(why, "capturing")
+		        ? "Đang quét: chờ quét xong rồi chuyển lưu trữ"
+		        : why);
+	}
 	remember_committed(&c);
 	/* committed already: a record not written is logged, not undone (the
 	 * answer is then lost at the next restart only) */
@@ -1129,11 +1281,6 @@ static int post_commit(sohoa_web_request *req, sohoa_web_response *resp,
 		sohoa_log(SOHOA_LOG_ERROR,
 		          "draft %s: the record of its commit is not kept: %s",
 		          c.id, sohoa_error_last());
-	snprintf(detail, sizeof(detail), "job %s: %zu page%s of \"%s\"", c.id,
-	         c.pages, c.pages == 1 ? "" : "s", c.component);
-	if (sohoa_web_audit(req))
-		sohoa_audit_log(sohoa_web_audit(req), user, "desk_commit",
-		                c.case_no, detail);
 	resp->json =
 	    json_pack("{s:b, s:s, s:s, s:I}", "ok", 1, "case", c.case_no,
 	              "component", c.component, "pages", (json_int_t)c.pages);
@@ -1154,7 +1301,7 @@ static int h_job_get(sohoa_web_request *req, sohoa_web_response *resp,
 		return sohoa_web_error(resp, 404, NULL, "no such draft");
 	snprintf(id, sizeof(id), "%.*s", (int)idlen, rest);
 	if (!slash) {
-		rc = get_job(resp, w, id, dir);
+		rc = get_job(req, resp, w, id, dir);
 		free(dir);
 		return rc;
 	}
@@ -1163,7 +1310,8 @@ static int h_job_get(sohoa_web_request *req, sohoa_web_response *resp,
 		sohoa_scan_job *sj = NULL;
 		unsigned char *png = NULL;
 		size_t len = 0, i = 0;
-		char *path = NULL, cno[SOHOA_CASE_MAX], detail[400];
+		char *path = NULL, cno[SOHOA_CASE_MAX];
+		json_t *ocr = NULL;
 
 		/* only a journaled page (not the journal, not a result) */
 		if (sohoa_scan_job_open(&sj, dir, 1) == SOHOA_OK)
@@ -1180,24 +1328,30 @@ static int h_job_get(sohoa_web_request *req, sohoa_web_response *resp,
 		path = strdup(sohoa_scan_job_page(sj, i)->path);
 		snprintf(cno, sizeof(cno), "%s",
 		         sohoa_scan_job_get_params(sj)->case_number);
+		{
+			int view = 0;
+
+			ocr = page_ocr(sj, sohoa_scan_job_page(sj, i), &view);
+		}
 		sohoa_scan_job_free(sj);
 		free(dir);
-		if (!path)
+		if (!path) {
+			json_decref(ocr);
 			return oom(resp);
-		/* a draft may hold ID cards: every preview shown is a view */
-		snprintf(detail, sizeof(detail), "draft %s page %s (preview)",
-		         id, slash + 6);
-		if (sohoa_web_audit(req) &&
-		    sohoa_audit_log(sohoa_web_audit(req),
-		                    sohoa_web_user(req) ? sohoa_web_user(req)
-		                                        : "-",
-		                    "page_view", cno, detail) != SOHOA_OK) {
-			free(path);
-			return sohoa_web_error(resp, 500, NULL,
-			                       "the audit trail cannot be "
-			                       "written: %s",
-			                       sohoa_error_last());
 		}
+		/* a draft may hold ID cards: the preview of one (or of a
+		 * page not recognized yet) is a view of personal data */
+		if (personal_page(ocr) &&
+		    desk_view(req, id, slash + 6, cno,
+		              json_is_null(ocr)
+		                  ? "preview, not recognized yet"
+		                  : "identity data: image and fields")) {
+			json_decref(ocr);
+			free(path);
+			return sohoa_web_error(resp, 503, NULL, "%s",
+			                       CLI_WEB_AUDIT_DOWN_VI);
+		}
+		json_decref(ocr);
 		rc = sohoa_scan_thumbnail(&png, &len, path, THUMB_SIDE);
 		free(path);
 		if (rc)

@@ -19,6 +19,13 @@ struct cli_web {
 	sohoa_audit *audit;
 };
 
+/* What staff read when a change is refused because the audit trail
+ * cannot be written (the English reason goes to the log). */
+#define CLI_WEB_AUDIT_DOWN_VI                                                                    \
+	"Không ghi được nhật ký kiểm tra (audit) nên thao tác này chưa "           \
+	"được thực hiện, không có gì bị thay đổi. Hãy báo quản trị viên " \
+	"kiểm tra ổ đĩa và tệp nhật ký ([audit] path), rồi thử lại."
+
 /* front desk (cli/web_desk.c): /api/desk/..., /api/devices, ... */
 extern const sohoa_web_route cli_web_desk_routes[];
 extern const size_t cli_web_desk_nroutes;

@@ -76,6 +76,8 @@ static const struct keydef keys[] = {
     {"web.tls_key", K_OPTFILE, "", 0, 0, NULL},
     {"web.host_names", K_STR, "", 0, 0, NULL},
     {"web.session_minutes", K_INT, "480", 1, 10080, NULL},
+    /* of the server's 200 connection threads */
+    {"web.max_connections_per_address", K_INT, "16", 1, 200, NULL},
     {"web.procedures", K_OPTFILE, "", 0, 0, NULL},
     {"audit.path", K_FILE, "sohoa-data/audit.log", 0, 0, NULL},
     {"log.level", K_ENUM, "warn", 0, 0, "error|warn|info|debug"},

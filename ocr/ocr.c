@@ -578,8 +578,10 @@ done:
 	return rc;
 }
 
-int sohoa_ocr_page(sohoa_ocr_result *out, sohoa_ocr *ocr, const char *path,
-                   int page)
+/* The page pipeline; `forced` is the clockwise turn that makes the page
+ * upright when a person gave it (no orientation detection then), or -1. */
+static int analyse(sohoa_ocr_result *out, sohoa_ocr *ocr, const char *path,
+                   int page, int forced)
 {
 	sohoa_ocr_result res;
 	PIX *pix = NULL, *gray = NULL, *upright = NULL, *straight = NULL;
@@ -622,11 +624,13 @@ int sohoa_ocr_page(sohoa_ocr_result *out, sohoa_ocr *ocr, const char *path,
 	/* Most pages come upright: read first, and ask OSD (Tesseract's
 	 * legacy engine, a fifth of the time of a page) only when the
 	 * reading is poor, as it is on a turned page. */
-	if ((rc = read_turned(&res, &lines, &upright, &straight, ocr, gray, 0,
-	                      tess_dpi, page)) != SOHOA_OK)
+	if ((rc = read_turned(&res, &lines, &upright, &straight, ocr, gray,
+	                      forced > 0 ? forced : 0, tess_dpi, page)) !=
+	    SOHOA_OK)
 		goto done;
-	if (ocr->osd && (res.mean_confidence < UPRIGHT_CONFIDENCE ||
-	                 mostly_vertical(&lines))) {
+	if (forced < 0 && ocr->osd &&
+	    (res.mean_confidence < UPRIGHT_CONFIDENCE ||
+	     mostly_vertical(&lines))) {
 		int rot = orient(ocr, gray, tess_dpi);
 
 		if (rot &&
@@ -705,4 +709,24 @@ done:
 	else
 		sohoa_ocr_result_dispose(&res);
 	return rc;
+}
+
+int sohoa_ocr_page(sohoa_ocr_result *out, sohoa_ocr *ocr, const char *path,
+                   int page)
+{
+	return analyse(out, ocr, path, page, -1);
+}
+
+int sohoa_ocr_page_turned(sohoa_ocr_result *out, sohoa_ocr *ocr,
+                          const char *path, int page, int rotation)
+{
+	assert(out && ocr && path);
+	if (rotation < 0 || rotation >= 360 || rotation % 90) {
+		sohoa_ocr_result_dispose(out);
+		return sohoa_error_set(SOHOA_EINVALID,
+		                       "%s: a page turn of %d degrees: "
+		                       "expected 0, 90, 180 or 270",
+		                       path, rotation);
+	}
+	return analyse(out, ocr, path, page, rotation);
 }

@@ -112,6 +112,15 @@ int sohoa_ocr_count_pages(int *n_out, const char *path);
 int sohoa_ocr_page(sohoa_ocr_result *out, sohoa_ocr *ocr, const char *path,
                    int page);
 
+/* The same with the page's orientation given by a person instead of
+ * detected: `rotation` (0, 90, 180, 270) is the clockwise turn that makes
+ * it upright.  No orientation detection and no upside-down try: the page
+ * is read turned so, and r->rotation is `rotation`.  For a page OSD got
+ * wrong (or could not judge), turned by staff.  SOHOA_EINVALID for another
+ * angle, else as sohoa_ocr_page(). */
+int sohoa_ocr_page_turned(sohoa_ocr_result *out, sohoa_ocr *ocr,
+                          const char *path, int page, int rotation);
+
 void sohoa_ocr_result_init(sohoa_ocr_result *r);
 void sohoa_ocr_result_dispose(sohoa_ocr_result *r);
 

@@ -192,6 +192,18 @@ expect_eq "a kind other than component or result is 400" "$code$(jq -r .field "$
 code=$(curl -s -b "$T/a.jar" -o "$T/body" -w '%{http_code}' -H 'Content-Type: application/json' \
 	-d '{"case":"'$CASE'"}' "$U/api/review/$ITEM/file")
 expect_eq "filing without the CSRF token is 403" "$code" 403
+# an audit trail that cannot be written (immutable: root writes through
+# file modes; else damaged at its end, as appending needs its last hash)
+AL="$T/data/audit.log"
+audit_size=$(stat -c %s "$AL")
+chattr +i "$AL" 2>/dev/null || printf 'not an audit entry\n' >>"$AL"
+code=$(curl -s -b "$T/a.jar" -o "$T/body" -w '%{http_code}' -H "X-CSRF-Token: $CSRF_A" \
+	-H 'Content-Type: application/json' -d '{"case":"'$CASE'"}' "$U/api/review/$ITEM/file")
+chattr -i "$AL" 2>/dev/null
+truncate -s "$audit_size" "$AL"
+expect_eq "a filing the audit trail cannot record is refused (503)" "$code" 503
+expect_in "... saying so in Vietnamese" "$(jq -r .error "$T/body")" "Không ghi được nhật ký kiểm tra"
+check "... with nothing spooled" '[ -z "$(ls "$T/data/spool" 2>/dev/null)" ]'
 check "a refused filing keeps the item" '[ -d "$T/data/review/$ITEM" ]'
 
 expect_eq "the review queue answers" "$(get /api/review)" 200
@@ -233,7 +245,10 @@ done
 check "the review filing is logged with the user and case" 'grep "\"review_file\"" "$T/data/audit.log" | grep -q "\"luu\"" && grep "\"review_file\"" "$T/data/audit.log" | grep -q "$CASE"'
 check "a review page shown is logged as a page view (it may be an ID card)" \
 	'grep "\"page_view\"" "$T/data/audit.log" | grep -q "review item $ITEM p1 (thumb)"'
-check "sohoad logged no handler error" '! grep -q "<3>" "$T/sohoad.log"'
+check "sohoad logged no handler error (but the refused filing's)" \
+	'! grep "<3>" "$T/sohoad.log" | grep -v -e "audit: audit log" -e "refused: the audit trail cannot be written" | grep -q .'
+check "the refused filing is logged in English, saying why" \
+	'grep -q "review_file of $ITEM to $CASE refused: the audit trail cannot be written" "$T/sohoad.log"'
 
 # ---- no temp file: TMPDIR a folder that does not exist ---------------------
 # a render that wrote the plain ID card to a temp file would fail here

@@ -33,8 +33,13 @@
 #define FAIL_WINDOW    300  /* ... in this many seconds -> 429 */
 #define FAILURES_MAX   4096 /* entries kept for the rate limit */
 #define IDLE_SECONDS   30   /* a connection silent this long is closed */
-#define HASHES_MAX     4 /* password checks at once (32 MiB of scrypt each) */
-#define COOKIE         "sohoa_session"
+/* connection threads in all; one address gets at most
+ * [web] max_connections_per_address of them (default 16: a browser opens
+ * 6 per server, an office behind one NAT a few browsers), so an address
+ * that holds its connections open silently cannot starve the others */
+#define CONNECTIONS_MAX 200
+#define HASHES_MAX      4 /* password checks at once (32 MiB of scrypt each) */
+#define COOKIE          "sohoa_session"
 
 #define CSP                                                                    \
 	"default-src 'self'; img-src 'self' blob: data:; object-src 'none'; "  \
@@ -1420,8 +1425,10 @@ int sohoa_web_start(sohoa_web_server **out, const sohoa_web_options *opts)
 	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
 	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, srv, MHD_OPTION_SOCK_ADDR,
 	    (struct sockaddr *)&la.sa, MHD_OPTION_NOTIFY_COMPLETED,
-	    on_completed, srv, MHD_OPTION_CONNECTION_LIMIT, (unsigned)200,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)64,
+	    on_completed, srv, MHD_OPTION_CONNECTION_LIMIT,
+	    (unsigned)CONNECTIONS_MAX, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    (unsigned)sohoa_config_get_int(opts->cfg,
+	                                   "web.max_connections_per_address"),
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_SECONDS,
 	    srv->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, srv->cert,
 	    MHD_OPTION_HTTPS_MEM_KEY, srv->key, MHD_OPTION_END);

@@ -158,17 +158,16 @@ try {
 	check('each field shows its source and confidence', await page.$$eval('#pages table.fields tbody tr', (rows) =>
 		rows.length > 0 && rows.every((r) => /\d+%/.test(r.children[3].textContent) && r.children[2].textContent.length > 0)));
 
-	// --- arrange with the keyboard: rotate page 1, move it down, drop page 3
-	await expect('R on the first page turns it 90 degrees', async () => {
+	// --- arrange with the keyboard: move page 1 down, drop page 3, rescan
+	// the new first page, then turn it (a turned page is read again, so the
+	// page with the identity fields keeps its orientation)
+	const moved = (await job()).pages[0];
+	await expect('Alt+ArrowDown moves the first page after the second', async () => {
 		await tabTo('#pages li:nth-child(1)');
-		await page.keyboard.press('r');
-		await until('the turn saved', async () => (await job()).pages[0].rotation === 90, 10000);
-	});
-	const rotated = (await job()).pages[0].file;
-	await expect('Alt+ArrowDown moves it after the second page', async () => {
 		await page.keyboard.press('Alt+ArrowDown');
-		await until('the order saved', async () => (await job()).pages[1].file === rotated, 10000);
+		await until('the order saved', async () => (await job()).pages[1].file === moved.file, 10000);
 	});
+	result.moved_time = moved.capture_time;
 	const third = (await job()).pages[2].file;
 	check('the blank third page is marked blank', (await job()).pages[2].ocr.blank === true);
 	await expect('the blank page shows the "Trang trắng" mark', async () => {
@@ -200,6 +199,21 @@ try {
 	d = await job();
 	result.rescanned = d.pages[0].file;
 	result.rescanned_time = d.pages[0].capture_time;
+	await expect('R on the rescanned page turns it 90 degrees', async () => {
+		await tabTo('#pages li:nth-child(1)');
+		await page.keyboard.press('r');
+		await until('the turn saved', async () => (await job()).pages[0].rotation === 90, 10000);
+	});
+	const rotated = d.pages[0].file;
+	await expect('the turned page is recognized again with the turn', async () => {
+		await until('read for the turn', async () => {
+			const p = (await job()).pages[0];
+			return p.ocr && p.ocr.view_rotation === 90 && p.stale === false;
+		}, 60000);
+		await page.waitForSelector('#pages li:nth-child(1) .badge:has-text("Đã xoay 90°")', { timeout: 10000 });
+		await until('no "Đang nhận dạng lại" badge left', async () =>
+			(await page.$$('#pages .badge.stale')).length === 0, 10000);
+	});
 	check('the rescanned page keeps the order: new, moved, then the removed ones',
 		d.pages.map((p) => p.removed).join() === 'false,false,true,true', JSON.stringify(d.pages));
 

@@ -34,15 +34,21 @@ web_user() {
 		--config "$T/sohoa.conf" >/dev/null
 }
 
-# web_start: sohoad in the background; sets SOHOA_WEB_URL from its log
+# web_start: sohoad in the background; sets SOHOA_WEB_URL from its log.
+# SOHOA_WEB_WRAP (optional, by hand) runs it under a tool, e.g.
+#   SOHOA_WEB_WRAP='valgrind --error-exitcode=9 --leak-check=full' \
+#     SOHOA_BIN=build/cli/sohoa bash tests/test_web_security.sh
+# and web_stop then counts the tool's exit status (9: errors found).
 web_start() {
-	local from
+	local from tries=200
+	[ -n "${SOHOA_WEB_WRAP:-}" ] && tries=3000 # a slow start under valgrind
 	# only this start's line counts when sohoad ran before with this log
 	from=$(($(cat "$T/sohoad.log" 2>/dev/null | wc -l) + 1))
-	"$SOHOAD" --config "$T/sohoa.conf" -v 2>>"$T/sohoad.log" >/dev/null &
+	# shellcheck disable=SC2086 # the wrapper is words
+	${SOHOA_WEB_WRAP:-} "$SOHOAD" --config "$T/sohoa.conf" -v 2>>"$T/sohoad.log" >/dev/null &
 	dpid=$!
 	SOHOA_WEB_URL=
-	for _ in $(seq 200); do
+	for _ in $(seq "$tries"); do
 		SOHOA_WEB_URL=$(tail -n +"$from" "$T/sohoad.log" |
 			sed -n 's|.*web pages at \(http[s]*://[^ /]*\)/.*|\1|p' | tail -1)
 		[ -n "$SOHOA_WEB_URL" ] && break
@@ -54,10 +60,16 @@ web_start() {
 }
 
 web_stop() {
+	local st
 	[ -n "$dpid" ] || return 0
 	kill -TERM "$dpid" 2>/dev/null
 	wait "$dpid" 2>/dev/null
+	st=$?
 	dpid=
+	if [ -n "${SOHOA_WEB_WRAP:-}" ]; then
+		[ "$st" -eq 0 ] && ok "sohoad under '$SOHOA_WEB_WRAP' exits 0" ||
+			not_ok "sohoad under '$SOHOA_WEB_WRAP' exits 0 (exit $st; see $T/sohoad.log)"
+	fi
 }
 
 # web_node SCRIPT.mjs: run a browser test; its ok/not ok lines count here

@@ -351,7 +351,7 @@
 		if (d.filed) return showFiled(d);
 		// every second while something is on its way, else now and then
 		const pending = d.state === 'capturing' || d.busy || (d.committed && !d.filed) ||
-			(d.pages || []).some((p) => !p.ocr);
+			(d.pages || []).some((p) => !p.ocr || p.stale);
 		pollTimer = setTimeout(poll, pending ? 1000 : 4000);
 	}
 
@@ -378,7 +378,7 @@
 		$('draft-title').textContent = d.case ? `Bản nháp: ${d.case} — ${d.component}` :
 			`Bản nháp: ${d.component} (chưa có mã hồ sơ)`;
 		const kept = (d.pages || []).filter((p) => !p.removed).length;
-		const waitingOcr = (d.pages || []).filter((p) => !p.ocr).length;
+		const waitingOcr = (d.pages || []).filter((p) => !p.ocr || p.stale).length;
 		let state = STATE_TEXT[d.state] || d.state;
 		if (d.state === 'faulted' && d.error) state += ' ' + d.error;
 		if (d.committed && !d.filed) state = 'Đã chuyển lưu trữ, đang ghi…';
@@ -531,6 +531,8 @@
 			if (o.case_number_candidate) items.push(badge(`Mã không hợp lệ trên trang: ${o.case_number_candidate}`, 'bad'));
 		}
 		if (p.rotation) items.push(badge(`Đã xoay ${p.rotation}°`));
+		// turned since it was read: sohoad reads it again with the turn
+		if (o && p.stale) items.push(badge('Đang nhận dạng lại…', 'warn stale'));
 		b.replaceChildren(...items);
 		const box = li.querySelector('.fields-box');
 		const sig = JSON.stringify(o && o.fields);
