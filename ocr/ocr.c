@@ -146,6 +146,27 @@ static int tess_open(TessBaseAPI **out, const char *dir, const char *langs,
 	return SOHOA_OK;
 }
 
+/* Set "NAME=VALUE NAME=VALUE" on a recognizer. */
+static int tess_settings(TessBaseAPI *api, const char *settings)
+{
+	char buf[256], *save = NULL, *kv, *eq;
+
+	snprintf(buf, sizeof(buf), "%s", settings);
+	for (kv = strtok_r(buf, " ", &save); kv;
+	     kv = strtok_r(NULL, " ", &save)) {
+		if (!(eq = strchr(kv, '=')))
+			return sohoa_error_set(
+			    SOHOA_ERROR, "bad tesseract setting '%s'", kv);
+		*eq = '\0';
+		if (!TessBaseAPISetVariable(api, kv, eq + 1))
+			return sohoa_error_set(SOHOA_EENV,
+			                       "tesseract does not know the "
+			                       "variable %s (version 5 needed)",
+			                       kv);
+	}
+	return SOHOA_OK;
+}
+
 int sohoa_ocr_create(sohoa_ocr **out, const char *languages,
                      const char *tessdata)
 {
@@ -172,6 +193,9 @@ int sohoa_ocr_create(sohoa_ocr **out, const char *languages,
 	    SOHOA_OK)
 		goto fail;
 	TessBaseAPISetPageSegMode(ocr->api, PSM_AUTO);
+	if ((rc = tess_settings(ocr->api, SOHOA_OCR_TESSERACT_SETTINGS)) !=
+	    SOHOA_OK)
+		goto fail;
 	snprintf(osd_path, sizeof(osd_path), "%s/osd.traineddata", tessdata);
 	if (access(osd_path, R_OK) == 0) {
 		/* OSD only exists for the legacy engine. */
