@@ -153,6 +153,7 @@ static const struct cli_command commands[] = {
      "\n"
      "Tesseract settings other than the tesseract CLI's defaults:\n"
      "  " SOHOA_OCR_TESSERACT_SETTINGS "\n"
+     "(pages of identity cards: " SOHOA_OCR_CARD_SETTINGS ", the default)\n"
      "\n"
      "example: sohoa ocr --json receipt.png\n"},
     {"verify", cmd_verify, "check case bundles",
