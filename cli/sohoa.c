@@ -151,10 +151,6 @@ static const struct cli_command commands[] = {
      "Prints, per page, orientation, skew, blankness, codes, the case\n"
      "number found and the text; --json prints one JSON object per page.\n"
      "\n"
-     "Tesseract settings other than the tesseract CLI's defaults:\n"
-     "  " SOHOA_OCR_TESSERACT_SETTINGS "\n"
-     "(pages of identity cards: " SOHOA_OCR_CARD_SETTINGS ", the default)\n"
-     "\n"
      "example: sohoa ocr --json receipt.png\n"},
     {"verify", cmd_verify, "check case bundles",
      "usage: sohoa verify [--json] BUNDLE... | --all\n"

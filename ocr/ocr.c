@@ -39,7 +39,6 @@ struct sohoa_ocr {
 	unsigned char *zbuf;        /* owned: bytes of the page zbar reads */
 	size_t zcap;                /* its size */
 	double max_mp;              /* page size limit, megapixels */
-	int card;                   /* SOHOA_OCR_CARD_SETTINGS are set */
 	sohoa_ocr__data *data;      /* owned: provinces, names lexicon */
 };
 
@@ -147,27 +146,6 @@ static int tess_open(TessBaseAPI **out, const char *dir, const char *langs,
 	return SOHOA_OK;
 }
 
-/* Set "NAME=VALUE NAME=VALUE" on a recognizer. */
-static int tess_settings(TessBaseAPI *api, const char *settings)
-{
-	char buf[256], *save = NULL, *kv, *eq;
-
-	snprintf(buf, sizeof(buf), "%s", settings);
-	for (kv = strtok_r(buf, " ", &save); kv;
-	     kv = strtok_r(NULL, " ", &save)) {
-		if (!(eq = strchr(kv, '=')))
-			return sohoa_error_set(
-			    SOHOA_ERROR, "bad tesseract setting '%s'", kv);
-		*eq = '\0';
-		if (!TessBaseAPISetVariable(api, kv, eq + 1))
-			return sohoa_error_set(SOHOA_EENV,
-			                       "tesseract does not know the "
-			                       "variable %s (version 5 needed)",
-			                       kv);
-	}
-	return SOHOA_OK;
-}
-
 int sohoa_ocr_create(sohoa_ocr **out, const char *languages,
                      const char *tessdata)
 {
@@ -194,9 +172,6 @@ int sohoa_ocr_create(sohoa_ocr **out, const char *languages,
 	    SOHOA_OK)
 		goto fail;
 	TessBaseAPISetPageSegMode(ocr->api, PSM_AUTO);
-	if ((rc = tess_settings(ocr->api, SOHOA_OCR_TESSERACT_SETTINGS)) !=
-	    SOHOA_OK)
-		goto fail;
 	snprintf(osd_path, sizeof(osd_path), "%s/osd.traineddata", tessdata);
 	if (access(osd_path, R_OK) == 0) {
 		/* OSD only exists for the legacy engine. */
@@ -565,36 +540,6 @@ static int card_fields_missing(const sohoa_ocr_result *r, const char *type)
 	        strstr(r->text, "đến"));
 }
 
-/* Tesseract's settings for a card page (1) or any other page (0). */
-static int card_settings(sohoa_ocr *ocr, int card)
-{
-	int rc;
-
-	if (ocr->card == card)
-		return SOHOA_OK;
-	rc = tess_settings(ocr->api, card ? SOHOA_OCR_CARD_SETTINGS
-	                                  : SOHOA_OCR_TESSERACT_SETTINGS);
-	if (rc == SOHOA_OK)
-		ocr->card = card;
-	return rc;
-}
-
-/* Recognize `pix` again, now with the card settings, replacing the text,
- * hOCR, lines and confidence of the reading in res. */
-static int reread_as_card(sohoa_ocr_result *res, struct lines *lines,
-                          sohoa_ocr *ocr, PIX *pix, int dpi, int page)
-{
-	int rc;
-
-	if ((rc = card_settings(ocr, 1)) != SOHOA_OK)
-		return rc;
-	free(res->text);
-	free(res->hocr);
-	res->text = res->hocr = NULL;
-	lines_free(lines);
-	return recognize(res, lines, ocr->api, pix, dpi, page);
-}
-
 /* Recognize the page again with sparse-text segmentation and read the
  * fields from both line sets (the first reading wins where both have a
  * value). */
@@ -674,12 +619,6 @@ int sohoa_ocr_page(sohoa_ocr_result *out, sohoa_ocr *ocr, const char *path,
 		goto done;
 	}
 
-	/* An identity card's QR code: its text is read with the card
-	 * settings (see SOHOA_OCR_TESSERACT_SETTINGS). */
-	if ((rc = card_settings(ocr, sohoa_ocr__id_qr(&res) != NULL)) !=
-	    SOHOA_OK)
-		goto done;
-
 	/* Most pages come upright: read first, and ask OSD (Tesseract's
 	 * legacy engine, a fifth of the time of a page) only when the
 	 * reading is poor, as it is on a turned page. */
@@ -731,18 +670,6 @@ int sohoa_ocr_page(sohoa_ocr_result *out, sohoa_ocr *ocr, const char *path,
 		                              qr != NULL, res.width * mm,
 		                              res.height * mm)) != SOHOA_OK)
 			goto done;
-		/* a card without a readable QR code: read it again as a
-		 * card, and classify that reading */
-		if (!ocr->card && !strncmp(res.document_type, "id_card", 7)) {
-			free(res.document_type);
-			res.document_type = NULL;
-			if ((rc = reread_as_card(&res, &lines, ocr, straight,
-			                         tess_dpi, page)) != SOHOA_OK ||
-			    (rc = sohoa_ocr__classify(
-			         &res.document_type, res.text, qr != NULL,
-			         res.width * mm, res.height * mm)) != SOHOA_OK)
-				goto done;
-		}
 		t = res.document_type;
 		/* Identity fields on identity papers and forms only: a
 		 * receipt or a result names people too, but not as the

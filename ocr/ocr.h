@@ -66,23 +66,6 @@ typedef struct sohoa_ocr_result {
 	int dpi;           /* resolution from the file, 0 if unknown */
 } sohoa_ocr_result;
 
-/* Tesseract variables the recognizer sets where sohoa departs from the
- * `tesseract` CLI's defaults, as the CLI's `-c` options would give them
- * (space-separated NAME=VALUE; `sohoa help ocr` prints them, and
- * bench/e2e.sh reads them there to time the CLI with the same settings):
- *
- * tessedit_do_invert=0: Tesseract 5 recognizes every text line whose mean
- * confidence is under invert_threshold (0.7) a second time, inverted, in
- * case it is light text on a dark ground.  Dossier papers are dark print
- * on light paper: the second reading cost 9-11% of recognition on the e2e
- * pages and changed none of their text.  Identity cards are printed on a
- * patterned, coloured ground where it does help (a name line read as "a"
- * without it in bench/ocr_accuracy.sh), so a page with an identity-card QR
- * code, or one that reads as an identity card, is read with Tesseract's
- * default instead (SOHOA_OCR_CARD_SETTINGS); docs/e2e-bench.md. */
-#define SOHOA_OCR_TESSERACT_SETTINGS "tessedit_do_invert=0"
-#define SOHOA_OCR_CARD_SETTINGS      "tessedit_do_invert=1"
-
 /* Create a recognizer.  `languages` like "vie+eng"; `tessdata` is the
  * tessdata folder or NULL for the system one.  Fails with SOHOA_EENV and a
  * message naming the missing traineddata file and the Debian package that
