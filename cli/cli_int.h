@@ -117,6 +117,23 @@ int cli_ocr_page_for_turn(sohoa_ocr_result *r, char **json,
 void cli_analysis_turn(const char *analysis, int *view, int *detected);
 /* The same from a page's result file; SOHOA_ENOTFOUND when it has none. */
 int cli_ocr_result_turn(const char *page, int *view, int *detected);
+/* A fault of sohoad's OCR, pack or index stage that set a job aside is
+ * kept in the job's spool folder as SOHOA_SCAN_JOB_FAULT_FILE, written
+ * atomically, so `sohoa jobs` and `sohoa status` show it whether or not
+ * sohoad runs: {"stage": "ocr"|"pack"|"index", "time": ISO 8601 UTC,
+ * "message": str}.  It is not the journal's state (`sohoa scan --resume`
+ * of a faulted scan scans again, wrong for an OCR fault).  It goes when
+ * the job's pages are in the bundle (cli_job_fault_clear) and with the
+ * folder when the job is indexed.  `stage` and `message` are copied. */
+struct json_t;
+int cli_job_fault_save(const char *dir, const char *stage, const char *msg);
+/* Remove the fault file of the job in `dir`, if any. */
+int cli_job_fault_clear(const char *dir);
+/* The fault kept in `dir` as a new JSON object, or NULL when none (or
+ * unreadable). */
+struct json_t *cli_job_fault_load(const char *dir);
+/* "STAGE fault at TIME: MESSAGE" of a fault object, into buf. */
+void cli_job_fault_text(char *buf, size_t size, const struct json_t *fault);
 
 /* The steps of cli_job_finish, also run by sohoad's stages.
  * Recognize: results[] (initialized) and json[] for every page, read

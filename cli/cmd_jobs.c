@@ -96,6 +96,8 @@ int cmd_jobs(int argc, char **argv)
 			    sohoa_scan_job_get_params(job);
 			const char *state = sohoa_scan_job_state(job);
 			const char *err = sohoa_scan_job_error(job);
+			json_t *fault = cli_job_fault_load(dir);
+			char ftext[1200];
 
 			/* a capturing job nobody holds was cut short */
 			if (sohoa_scan_job_busy(job))
@@ -104,6 +106,14 @@ int cmd_jobs(int argc, char **argv)
 				state = "draft"; /* staff commit it */
 			else if (!strcmp(state, SOHOA_SCAN_JOB_CAPTURING))
 				state = "interrupted";
+			else if (fault) {
+				/* sohoad's OCR, pack or index stage set it
+				 * aside (kept until the job files) */
+				cli_job_fault_text(ftext, sizeof(ftext), fault);
+				state = "faulted";
+				err = ftext;
+			}
+			json_decref(fault);
 			printf("%s\t%s\t%zu\t%s\t%s\t%s\t%s\n",
 			       sohoa_scan_job_id(job), state,
 			       sohoa_scan_job_npages(job), p->case_number,

@@ -34,9 +34,17 @@ static void print_jobs(json_t *jobs, int daemon)
 	printf("jobs:\n");
 	for (size_t i = 0; i < json_array_size(jobs); i++) {
 		json_t *j = json_array_get(jobs, i);
+		json_t *fault = json_object_get(j, "fault");
 		const char *err =
 		    json_string_value(json_object_get(j, "error"));
+		char last[1200];
 
+		/* no fault now, one kept from before (sohoad not running,
+		 * or trying the job again) */
+		if (!err && fault) {
+			cli_job_fault_text(last, sizeof(last), fault);
+			err = last;
+		}
 		printf("  %s\t%s\t%s\t%s\t%lld/%lld recognized%s%s\n",
 		       json_string_value(json_object_get(j, "id")),
 		       json_string_value(json_object_get(j, "case")),

@@ -572,6 +572,83 @@ int cli_file_pages(char **bundle_out, int *created, const sohoa_config *cfg,
 	return rc != SOHOA_OK ? rc : index_filed(cfg, case_number, *bundle_out);
 }
 
+/* ---- a stage's fault kept in the job's folder --------------------------- */
+
+/* one writer at a time: sohoa_fs_write_atomic's temp name is per process */
+static pthread_mutex_t fault_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int cli_job_fault_save(const char *dir, const char *stage, const char *msg)
+{
+	char now[21], *path = NULL, *text = NULL;
+	json_t *o;
+	int rc;
+
+	sohoa_time_iso8601(now);
+	o = json_pack("{s:s, s:s, s:s}", "stage", stage, "time", now, "message",
+	              msg);
+	text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	if (!text)
+		return sohoa_error_set(SOHOA_ENOMEM, "out of memory");
+	if ((rc = sohoa_asprintf(&path, "%s/" SOHOA_SCAN_JOB_FAULT_FILE,
+	                         dir)) == SOHOA_OK) {
+		pthread_mutex_lock(&fault_lock);
+		/* a job filed and removed meanwhile: nothing to note */
+		if (access(dir, F_OK) == 0)
+			rc = sohoa_fs_write_atomic(path, text, strlen(text));
+		pthread_mutex_unlock(&fault_lock);
+	}
+	free(text);
+	free(path);
+	return rc;
+}
+
+int cli_job_fault_clear(const char *dir)
+{
+	char *path = NULL;
+	int rc;
+
+	if ((rc = sohoa_asprintf(&path, "%s/" SOHOA_SCAN_JOB_FAULT_FILE, dir)))
+		return rc;
+	pthread_mutex_lock(&fault_lock);
+	if (unlink(path) == 0)
+		rc = sohoa_fs_sync_dir(dir);
+	else if (errno != ENOENT)
+		rc = sohoa_error_set(sohoa_error_from_errno(errno),
+		                     "cannot remove %s: %s", path,
+		                     strerror(errno));
+	pthread_mutex_unlock(&fault_lock);
+	free(path);
+	return rc;
+}
+
+json_t *cli_job_fault_load(const char *dir)
+{
+	char *path = NULL;
+	json_t *o = NULL;
+
+	if (sohoa_asprintf(&path, "%s/" SOHOA_SCAN_JOB_FAULT_FILE, dir))
+		return NULL;
+	if (access(path, F_OK) == 0 && (o = json_load_file(path, 0, NULL)) &&
+	    (!json_is_string(json_object_get(o, "stage")) ||
+	     !json_is_string(json_object_get(o, "message")))) {
+		json_decref(o);
+		o = NULL;
+	}
+	free(path);
+	return o;
+}
+
+void cli_job_fault_text(char *buf, size_t size, const json_t *fault)
+{
+	const char *t = json_string_value(json_object_get(fault, "time"));
+
+	snprintf(buf, size, "%s fault at %s: %s",
+	         json_string_value(json_object_get(fault, "stage")),
+	         t ? t : "?",
+	         json_string_value(json_object_get(fault, "message")));
+}
+
 /* ---- OCR results kept beside the pages -------------------------------- */
 
 int cli_ocr_result_save(const char *page, const sohoa_ocr_result *r,

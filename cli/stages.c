@@ -71,6 +71,9 @@ struct sjob {
 	size_t npages, ndone, nqueued;
 	int stage;   /* ST_* */
 	char *fault; /* owned: OCR/pack/index failure; skipped until reload */
+	json_t *saved_fault; /* owned: the fault file's (this run's or an
+	                        earlier one's), NULL when none */
+	int fault_read;      /* the fault file was looked for */
 	int seen, idle_ticks, resume_asked, bad_logged;
 };
 
@@ -230,6 +233,7 @@ static void free_job(struct sjob *j)
 	free(j->component);
 	free(j->device);
 	free(j->fault);
+	json_decref(j->saved_fault);
 	free(j);
 }
 
@@ -243,11 +247,45 @@ static void drop_job(struct cli_stages *s, const char *id)
 		}
 }
 
-static void fault_locked(struct cli_stages *s, struct sjob *j, const char *msg)
+/* Set the job aside with this fault.  Returns the job's folder (owned)
+ * when the fault is new, for fault_save() once the lock is released. */
+static char *fault_locked(struct cli_stages *s, struct sjob *j, const char *msg)
 {
-	if (!j->fault)
+	char *dir = NULL;
+
+	if (!j->fault) {
 		j->fault = strdup(msg);
+		dir = strdup(j->dir);
+	}
 	note_locked(s, SOHOA_LOG_ERROR, j->id, msg);
+	return dir;
+}
+
+/* Keep a new fault in the job's folder (cli_job_fault_save), so that it
+ * outlives sohoad; called without the lock.  Frees `dir`. */
+static void fault_save(struct cli_stages *s, const char *id, char *dir,
+                       const char *stage, const char *msg)
+{
+	json_t *o;
+	struct sjob *j;
+
+	if (!dir)
+		return;
+	if (cli_job_fault_save(dir, stage, msg) != SOHOA_OK)
+		sohoa_log(SOHOA_LOG_WARN,
+		          "job %s: the fault is not kept in the spool: %s", id,
+		          sohoa_error_last());
+	o = cli_job_fault_load(dir);
+	pthread_mutex_lock(&s->lock);
+	if ((j = find_job(s, id))) {
+		json_decref(j->saved_fault);
+		j->saved_fault = o;
+		j->fault_read = 1;
+		o = NULL;
+	}
+	pthread_mutex_unlock(&s->lock);
+	json_decref(o);
+	free(dir);
 }
 
 /* A page whose result is there and made for staff's turn (a removed
@@ -314,7 +352,8 @@ static void *ocr_worker(void *arg)
 		struct ocr_item it;
 		const sohoa_config *cfg;
 		sohoa_ocr_result res;
-		char *json = NULL, msg[1024] = "";
+		char *json = NULL, msg[1024] = "", fmsg[1200] = "",
+		     *fdir = NULL;
 		struct sjob *j;
 		int rc = SOHOA_OK, busy_job;
 
@@ -384,20 +423,19 @@ static void *ocr_worker(void *arg)
 					          busy_job ? " while capturing"
 					                   : "");
 			} else if (access(j->dir, F_OK) == 0) {
-				char m[1200];
-
 				snprintf(
-				    m, sizeof(m),
+				    fmsg, sizeof(fmsg),
 				    "page %zu (%s) cannot be recognized: %s; "
 				    "the job stays in the spool and is "
 				    "tried again after 'kill -HUP' of "
 				    "sohoad or a restart",
 				    it.page + 1, it.path, msg);
-				fault_locked(s, j, m);
+				fdir = fault_locked(s, j, fmsg);
 			}
 		}
 		pthread_cond_broadcast(&s->space_cv);
 		pthread_mutex_unlock(&s->lock);
+		fault_save(s, it.id, fdir, "ocr", fmsg);
 		sohoa_ocr_result_dispose(&res);
 		free(json);
 		free(it.id);
@@ -415,6 +453,7 @@ static void pack_one(struct cli_stages *s, const char *id)
 	const sohoa_config *cfg;
 	sohoa_ocr_result *results = NULL;
 	char **json = NULL, *bundle = NULL, *dir = NULL, msg[1200] = "";
+	char *fdir = NULL;
 	size_t nres = 0;
 	const char *state;
 	unsigned gen;
@@ -482,6 +521,19 @@ static void pack_one(struct cli_stages *s, const char *id)
 	}
 	sohoa_log(SOHOA_LOG_INFO, "job %s: %zu page%s in %s%s", id, job->npages,
 	          job->npages == 1 ? "" : "s", bundle, created ? " (new)" : "");
+	/* in the bundle: an earlier OCR or pack fault is over */
+	if (cli_job_fault_clear(dir) != SOHOA_OK)
+		sohoa_log(SOHOA_LOG_WARN, "job %s: %s", id, sohoa_error_last());
+	pthread_mutex_lock(&s->lock);
+	{
+		struct sjob *j = find_job(s, id);
+
+		if (j) {
+			json_decref(j->saved_fault);
+			j->saved_fault = NULL;
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
 	pthread_mutex_lock(&s->lock);
 	while (!s->stop && s->nindexq == INDEX_CAP)
 		pthread_cond_wait(&s->space_cv, &s->lock);
@@ -519,12 +571,13 @@ done:
 					j->pages[i].have = HAVE_UNKNOWN;
 			j->mtime.tv_sec = 0; /* read again */
 			if (msg[0])
-				fault_locked(s, j, msg);
+				fdir = fault_locked(s, j, msg);
 			else if (requeue)
 				j->mtime.tv_sec = 0; /* read it again */
 		}
 	}
 	pthread_mutex_unlock(&s->lock);
+	fault_save(s, id, fdir, "pack", msg);
 	for (size_t i = 0; results && json && i < nres; i++) {
 		sohoa_ocr_result_dispose(&results[i]);
 		free(json[i]);
@@ -573,7 +626,7 @@ static void *indexer(void *arg)
 	pthread_mutex_lock(&s->lock);
 	for (;;) {
 		struct index_item it;
-		char msg[1200] = "";
+		char msg[1200] = "", *fdir = NULL;
 		size_t n;
 		int rc;
 
@@ -615,8 +668,13 @@ static void *indexer(void *arg)
 
 			if (j) {
 				j->stage = ST_NONE;
-				fault_locked(s, j, msg);
+				fdir = fault_locked(s, j, msg);
 			}
+		}
+		if (fdir) {
+			pthread_mutex_unlock(&s->lock);
+			fault_save(s, it.id, fdir, "index", msg);
+			pthread_mutex_lock(&s->lock);
 		}
 	}
 	pthread_mutex_unlock(&s->lock);
@@ -901,6 +959,7 @@ static void refresh(struct cli_stages *s, struct sjob *j, const struct stat *st)
 	sohoa_scan_view_page *v = NULL;
 	size_t nv = 0, n, known;
 	int *turn = NULL, draft;
+	json_t *fault = NULL;
 	int rc = sohoa_scan_job_open(&sj, j->dir, 1);
 
 	if (rc != SOHOA_OK) {
@@ -937,7 +996,15 @@ static void refresh(struct cli_stages *s, struct sjob *j, const struct stat *st)
 		        ? HAVE_UNKNOWN
 		        : result_turn(sohoa_scan_job_page(sj, i)->path, draft);
 
+	/* a fault kept by an earlier run (or by this one before a reload) */
+	if (!j->fault_read)
+		fault = cli_job_fault_load(j->dir);
 	pthread_mutex_lock(&s->lock);
+	if (!j->fault_read) {
+		j->saved_fault = fault;
+		j->fault_read = 1;
+		fault = NULL;
+	}
 	j->mtime = st->st_mtim;
 	j->size = st->st_size;
 	j->busy = sohoa_scan_job_busy(sj);
@@ -981,6 +1048,7 @@ static void refresh(struct cli_stages *s, struct sjob *j, const struct stat *st)
 	pthread_mutex_unlock(&s->lock);
 	free(v);
 	free(turn);
+	json_decref(fault);
 	sohoa_scan_job_free(sj);
 }
 
@@ -1249,6 +1317,11 @@ struct json_t *cli_stages_status(struct cli_stages *s)
 		              "recognized", (json_int_t)j->ndone);
 		if (r && j->fault)
 			json_object_set_new(r, "error", json_string(j->fault));
+		/* the fault kept in the spool: this one, or an earlier
+		 * run's while the job is tried again */
+		if (r && j->saved_fault)
+			json_object_set_new(r, "fault",
+			                    json_deep_copy(j->saved_fault));
 		if (r && j->held)
 			json_object_set_new(r, "held", json_true());
 		json_array_append_new(jobs, r);

@@ -306,6 +306,7 @@ static json_t *spool_jobs(const sohoa_config *cfg)
 		return a;
 	for (size_t i = 0; i < n; i++) {
 		sohoa_scan_job *sj = NULL;
+		json_t *r, *fault;
 		size_t done = 0;
 
 		if (sohoa_scan_job_open(&sj, dirs[i], 1) != SOHOA_OK) {
@@ -315,15 +316,18 @@ static json_t *spool_jobs(const sohoa_config *cfg)
 		for (size_t k = 0; k < sohoa_scan_job_npages(sj); k++)
 			done += cli_ocr_result_exists(
 			    sohoa_scan_job_page(sj, k)->path);
-		json_array_append_new(
-		    a, json_pack("{s:s, s:s, s:s, s:s, s:b, s:I, s:I}", "id",
-		                 sohoa_scan_job_id(sj), "case",
-		                 sohoa_scan_job_get_params(sj)->case_number,
-		                 "what", sohoa_scan_job_get_params(sj)->what,
-		                 "state", sohoa_scan_job_state(sj), "busy",
-		                 sohoa_scan_job_busy(sj), "pages",
-		                 (json_int_t)sohoa_scan_job_npages(sj),
-		                 "recognized", (json_int_t)done));
+		r = json_pack("{s:s, s:s, s:s, s:s, s:b, s:I, s:I}", "id",
+		              sohoa_scan_job_id(sj), "case",
+		              sohoa_scan_job_get_params(sj)->case_number,
+		              "what", sohoa_scan_job_get_params(sj)->what,
+		              "state", sohoa_scan_job_state(sj), "busy",
+		              sohoa_scan_job_busy(sj), "pages",
+		              (json_int_t)sohoa_scan_job_npages(sj),
+		              "recognized", (json_int_t)done);
+		/* a fault sohoad kept (OCR, pack, index) */
+		if (r && (fault = cli_job_fault_load(dirs[i])))
+			json_object_set_new(r, "fault", fault);
+		json_array_append_new(a, r);
 		sohoa_scan_job_free(sj);
 	}
 	cli_free_list(dirs, n);

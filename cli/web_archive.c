@@ -668,7 +668,7 @@ static int case_page_image(sohoa_web_request *req, sohoa_web_response *resp,
 	sohoa_archive_page_info pi;
 	char *key = NULL, detail[300];
 	size_t index;
-	int rc, max_w, max_h;
+	int rc, max_w = 0, max_h = 0;
 
 	if ((rc = size_param(req, &max_w, &max_h)))
 		return fail(resp, rc, "size");
@@ -1359,7 +1359,8 @@ static int h_review(sohoa_web_request *req, sohoa_web_response *resp,
 {
 	const struct cli_web *w = payload;
 	const char *rest = sohoa_web_path_rest(req), *slash = strchr(rest, '/');
-	int post = !strcmp(sohoa_web_method(req), "POST"), rc, max_w, max_h;
+	int post = !strcmp(sohoa_web_method(req), "POST"), rc, max_w = 0,
+	    max_h = 0;
 	char item[201], **pages = NULL;
 	size_t n = 0, len = slash ? (size_t)(slash - rest) : strlen(rest);
 	int k;

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <tiffio.h>
+#include <time.h>
 #include <unistd.h>
 
 static pthread_once_t lept_once = PTHREAD_ONCE_INIT;
@@ -290,19 +291,51 @@ int sohoa_scan_import_check(const char *path, int *npages_out)
 	return SOHOA_OK;
 }
 
+/* The latest hash on this thread, of the file as it was (`st`) from
+ * before the hash began to after it ended: the hot folder hashes a file to
+ * find duplicates, then imports it, which hashes it again for the pages'
+ * source_sha256; an unchanged file is not read twice. */
+static _Thread_local struct {
+	char path[4096];
+	struct stat st;
+	char hex[65];
+} last_hash;
+
+static int same_file(const struct stat *a, const struct stat *b);
+
+/* The remembered hash of `path` if the file is unchanged since, else 0. */
+static int hash_known(char hex[65], const char *path)
+{
+	struct stat st;
+
+	if (!last_hash.hex[0] || strcmp(last_hash.path, path) != 0 ||
+	    stat(path, &st) != 0 || !same_file(&st, &last_hash.st))
+		return 0;
+	memcpy(hex, last_hash.hex, 65);
+	return 1;
+}
+
 int sohoa_scan_sha256_file(char hex[65], const char *path)
 {
 	unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 	EVP_MD_CTX *ctx = NULL;
+	struct stat before, after;
+	time_t started;
 	int fd, rc = SOHOA_OK;
 	ssize_t n;
 
 	hex[0] = '\0';
+	if (hash_known(hex, path))
+		return SOHOA_OK;
+	last_hash.hex[0] = '\0';
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return sohoa_error_set(sohoa_error_from_errno(errno),
 		                       "cannot open %s: %s", path,
 		                       strerror(errno));
+	started = time(NULL);
+	if (fstat(fd, &before) != 0)
+		memset(&before, 0, sizeof(before));
 	if (!(ctx = EVP_MD_CTX_new()) ||
 	    !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
 		rc = sohoa_error_set(SOHOA_ENOMEM, "sha256: cannot start");
@@ -321,6 +354,18 @@ int sohoa_scan_sha256_file(char hex[65], const char *path)
 	EVP_DigestFinal_ex(ctx, md, &mdlen);
 	for (unsigned int i = 0; i < mdlen; i++)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	/* Remembered only when nothing changed the file meanwhile and it
+	 * was last written seconds before the hash began: a later write then
+	 * gives it a newer mtime even with the kernel's coarse clock (a file
+	 * rewritten at once, to the same size, is hashed again). */
+	if (before.st_ino && fstat(fd, &after) == 0 &&
+	    same_file(&before, &after) &&
+	    before.st_mtim.tv_sec <= started - 2 &&
+	    strlen(path) < sizeof(last_hash.path)) {
+		snprintf(last_hash.path, sizeof(last_hash.path), "%s", path);
+		last_hash.st = before;
+		memcpy(last_hash.hex, hex, 65);
+	}
 done:
 	EVP_MD_CTX_free(ctx);
 	close(fd);

@@ -431,7 +431,8 @@ static int parse_journal(sohoa_scan_job *job, char *text, size_t len,
 
 /* Remove what the journal does not name: the page in flight when the
  * process died, raw temp files.  A journaled page's OCR result
- * (PAGE.ocr.json, written by sohoad's workers) is kept. */
+ * (PAGE.ocr.json, written by sohoad's workers) and sohoad's fault note
+ * (SOHOA_SCAN_JOB_FAULT_FILE) are kept. */
 static int tidy(sohoa_scan_job *job)
 {
 	DIR *d = opendir(job->dir);
@@ -443,7 +444,10 @@ static int tidy(sohoa_scan_job *job)
 	while ((e = readdir(d))) {
 		int named = !strcmp(e->d_name, ".") ||
 		            !strcmp(e->d_name, "..") ||
-		            !strcmp(e->d_name, JOURNAL);
+		            !strcmp(e->d_name, JOURNAL) ||
+		            /* sohoad's fault note, and its temp file */
+		            !strncmp(e->d_name, SOHOA_SCAN_JOB_FAULT_FILE,
+		                     strlen(SOHOA_SCAN_JOB_FAULT_FILE));
 		char *path = NULL;
 
 		for (size_t i = 0; !named && i < job->npages; i++) {

@@ -149,6 +149,9 @@ typedef struct sohoa_scan_job_params {
 #define SOHOA_SCAN_JOB_FAULTED  "faulted"  /* device fault: resume */
 #define SOHOA_SCAN_JOB_CAPTURED "captured" /* all pages in: file them */
 #define SOHOA_SCAN_JOB_FILING   "filing"   /* a bundle write began */
+/* A later stage's fault note in a job's folder (written by sohoad, see
+ * cli/cli_int.h); the journal keeps it and its temp files. */
+#define SOHOA_SCAN_JOB_FAULT_FILE "fault.json"
 
 /* Make a new job folder SPOOL/WHAT-SECONDS-NANOS-PID with its journal
  * (fsynced, folder fsynced) and hold it open.  *out owned

@@ -278,12 +278,51 @@ j=$(status_json | jq -r '.errors[-1].job')
 expect_in "the error carries the job id" "$j" "import-"
 expect_eq "the job is set aside as faulted" "$(status_json | jq -r '.jobs[0].stage')" faulted
 expect_eq "the daemon keeps serving (idle: nothing it can do)" "$(status_json | jq -r .idle)" true
+expect_eq "status --json: the fault is kept in the spool (stage)" "$(status_json | jq -r '.jobs[0].fault.stage')" ocr
+# the fault outlives sohoad: jobs and status read it from the spool
+stop_daemon
+expect_eq "sohoad stops (exit 0) with a faulted job in the spool" "$drc" 0
+run "$BIN" "${C[@]}" jobs
+expect_rc "jobs without sohoad" 0
+expect_in "jobs without sohoad: the job is faulted" "$(grep "$CASE9" "$T/out")" "	faulted	1	$CASE9"
+expect_in "jobs without sohoad: the OCR fault and its message" "$(grep "$CASE9" "$T/out")" "ocr fault at "
+expect_in "jobs without sohoad: the message names the missing traineddata" "$(grep "$CASE9" "$T/out")" "xyz.traineddata"
+run "$BIN" "${C[@]}" status
+expect_rc "status without sohoad exits 3" 3
+expect_in "status without sohoad lists the job with its fault" "$(cat "$T/out")" "ocr fault at "
+f=$("$BIN" "${C[@]}" status --json 2>/dev/null | jq -c --arg c "$CASE9" '.spool[] | select(.case == $c) | .fault')
+expect_eq "status --json without sohoad: the fault's stage" "$(jq -r .stage <<<"$f")" ocr
+expect_in "status --json without sohoad: the fault's message" "$(jq -r .message <<<"$f")" "xyz.traineddata"
+expect_in "status --json without sohoad: the fault's time" "$(jq -r .time <<<"$f")" "T"
+# a restart tries the job again (same fault: the configuration is still
+# wrong); status shows the kept fault meanwhile
+start_daemon SOHOA_TEST_STALL=index:4
+for _ in $(seq 120); do
+	[ "$(status_json | jq -r '.jobs[0].stage')" = faulted ] && break
+	sleep 0.25
+done
+expect_eq "after a restart the job faults again" "$(status_json | jq -r '.jobs[0].stage')" faulted
+expect_in "after a restart status shows the kept fault" "$(status_json | jq -r '.jobs[0].fault.message')" "xyz.traineddata"
 cp "$T/good.conf" "$T/sohoa.conf"
+stalls=$(grep -c "test stall: index" "$T/sohoad.log")
 kill -HUP "$dpid"
 wait_log "configuration reloaded" 10
+# packed, held in the index stage: the fault is gone with the bundle write
+for _ in $(seq 1200); do
+	[ "$(grep -c "test stall: index" "$T/sohoad.log")" -gt "$stalls" ] && break
+	sleep 0.1
+done
+run "$BIN" "${C[@]}" jobs
+expect_eq "once in the bundle the job is being indexed" \
+	"$(status_json | jq -r --arg c "$CASE9" '.jobs[] | select(.case == $c) | .stage')" indexing
+expect_in "jobs lists it (held by sohoad's indexer)" "$(grep "$CASE9" "$T/out")" "	running	1	$CASE9"
+expect_eq "once in the bundle the fault is cleared (jobs)" "$(grep "$CASE9" "$T/out" | grep -c 'fault at')" 0
+expect_eq "once in the bundle the fault is cleared (status)" \
+	"$(status_json | jq -r --arg c "$CASE9" '[.jobs[] | select(.case == $c) | .fault] | map(select(. != null)) | length')" 0
 sleep 1
 wait_idle 120 && ok "after the fix and a reload the job is filed" || not_ok "after the fix and a reload the job is filed"
 expect_eq "the faulted job's page is filed once" "$(npages "$CASE9")" 1
+expect_absent "the spool is empty once filed" "$T/data/spool"
 stop_daemon
 
 # --- a result stack dropped in the batch folder: sohoad runs it as a batch

@@ -13,10 +13,12 @@
 
 #include <leptonica/allheaders.h>
 #include <tiffio.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -580,6 +582,36 @@ static void write_bytes(const char *path, const void *data, size_t len,
 	assert_non_null(f);
 	assert_int_equal(fwrite(data, 1, len, f), len);
 	fclose(f);
+}
+
+/* The hot folder hashes a file, then its import hashes it again: the second
+ * hash of an unchanged, settled file is remembered, never a stale one. */
+static void sha256_is_remembered_only_for_an_unchanged_file(void **state)
+{
+	struct fixture *fx = *state;
+	char a[256], b[256], sha_a[65], sha_b[65], again[65];
+	struct timespec old[2] = {{time(NULL) - 3600, 0},
+	                          {time(NULL) - 3600, 0}};
+
+	snprintf(a, sizeof(a), "%s/a.bin", fx->dir);
+	snprintf(b, sizeof(b), "%s/b.bin", fx->dir);
+	write_bytes(a, "first content", 13, "wb");
+	assert_int_equal(utimensat(AT_FDCWD, a, old, 0), 0);
+	assert_int_equal(sohoa_scan_sha256_file(sha_a, a), SOHOA_OK);
+	assert_int_equal(sohoa_scan_sha256_file(again, a), SOHOA_OK);
+	assert_string_equal(again, sha_a);
+	/* rewritten at once to the same size: hashed again */
+	write_bytes(a, "other content", 13, "wb");
+	write_bytes(b, "other content", 13, "wb");
+	assert_int_equal(sohoa_scan_sha256_file(sha_b, b), SOHOA_OK);
+	assert_string_not_equal(sha_b, sha_a);
+	assert_int_equal(sohoa_scan_sha256_file(again, a), SOHOA_OK);
+	assert_string_equal(again, sha_b);
+	/* a file written just now is not remembered: an immediate rewrite
+	 * of the same size may keep its mtime */
+	write_bytes(b, "third content", 13, "wb");
+	assert_int_equal(sohoa_scan_sha256_file(again, b), SOHOA_OK);
+	assert_string_not_equal(again, sha_b);
 }
 
 static int exists(struct fixture *fx, const char *rel)
@@ -1608,6 +1640,9 @@ int main(void)
 	        import_refuses_truncated_multipage_tiff, setup, teardown),
 	    cmocka_unit_test_setup_teardown(import_refuses_bad_files_by_name,
 	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        sha256_is_remembered_only_for_an_unchanged_file, setup,
+	        teardown),
 	};
 	int rc;
 
