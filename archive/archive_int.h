@@ -118,6 +118,13 @@ void sohoa_archive__buf_dispose(sohoa_archive__buf *b);
 #define SOHOA_ARCHIVE__VERIFY_LIGHT  1
 #define SOHOA_ARCHIVE__VERIFY_SHA256 2
 int sohoa_archive__verify(const char *bundle_path, char **report, int mode);
+/* The writer's check of what it wrote: SHA256 mode, but the payload entry
+ * `crc_only` (or none, NULL) is read back and checked against its zip CRC
+ * only: the entry whose digests were computed from the very buffer libzip
+ * wrote (the component PDF), so the CRC, computed by libzip from that
+ * buffer as it wrote, ties the bytes on disk to those digests. */
+int sohoa_archive__verify_written(const char *bundle_path,
+                                  const char *crc_only);
 
 /* ---- schema.c: JSON Schema (the subset docs/metadata.schema.json uses) -- */
 

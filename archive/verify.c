@@ -25,6 +25,7 @@ struct ventry {
 	int listed256;     /* seen in manifest-sha256.txt */
 	int listed512;     /* seen in manifest-sha512.txt */
 	int only256;       /* payload hashed with SHA-256 only (mode) */
+	int crconly;       /* read back and CRC-checked, not hashed */
 	int raw;           /* stored, not encrypted: read as is, CRC here */
 	zip_uint32_t crc;  /* the directory's CRC-32 (when raw) */
 	char h256[65];
@@ -39,7 +40,8 @@ struct vctx {
 	sohoa_archive__buf rep; /* every problem, one per line */
 	char first[512];        /* the first problem */
 	size_t nproblems;
-	int mode; /* SOHOA_ARCHIVE__VERIFY_* */
+	int mode;             /* SOHOA_ARCHIVE__VERIFY_* */
+	const char *crc_only; /* SHA256 mode: this entry by CRC only */
 };
 
 #if defined(__GNUC__)
@@ -92,9 +94,9 @@ static int hash_entry(struct vctx *v, zip_t *za, zip_uint64_t idx,
 	zip_uint32_t crc = 0;
 	int rc, israw = 0;
 
-	if ((rc = sohoa_archive__hash_init(&h)) != SOHOA_OK)
+	if (!e->crconly && (rc = sohoa_archive__hash_init(&h)) != SOHOA_OK)
 		return rc;
-	if (e->only256) {
+	if (e->only256 && h.s512) {
 		EVP_MD_CTX_free(h.s512);
 		h.s512 = NULL;
 	}
@@ -125,7 +127,8 @@ static int hash_entry(struct vctx *v, zip_t *za, zip_uint64_t idx,
 		if (israw)
 			crc =
 			    (zip_uint32_t)libdeflate_crc32(crc, buf, (size_t)n);
-		if ((rc = sohoa_archive__hash_update(&h, buf, (size_t)n)))
+		if (!e->crconly &&
+		    (rc = sohoa_archive__hash_update(&h, buf, (size_t)n)))
 			goto done;
 	}
 	if (n < 0) {
@@ -145,7 +148,8 @@ static int hash_entry(struct vctx *v, zip_t *za, zip_uint64_t idx,
 		problem(v, "%s: damaged: CRC error", e->name);
 		goto done;
 	}
-	if ((rc = sohoa_archive__hash_final(&h, e->h256, e->h512)))
+	if (!e->crconly &&
+	    (rc = sohoa_archive__hash_final(&h, e->h256, e->h512)))
 		goto done;
 	e->readable = 1;
 done:
@@ -199,6 +203,8 @@ static int load_entries(struct vctx *v, zip_t *za)
 			continue;
 		e->only256 =
 		    e->payload && v->mode == SOHOA_ARCHIVE__VERIFY_SHA256;
+		e->crconly = e->only256 && v->crc_only &&
+		             strcmp(e->rel, v->crc_only) == 0;
 		if ((rc = hash_entry(v, za, (zip_uint64_t)i, e)))
 			return rc;
 	}
@@ -267,7 +273,7 @@ static void check_manifest(struct vctx *v, zip_t *za, const char *rel, int alg,
 			e->listed512 = 1;
 		else
 			e->listed256 = 1;
-		if (!e->readable || (alg == 512 && e->only256))
+		if (!e->readable || (alg == 512 && e->only256) || e->crconly)
 			continue; /* already reported, or not read (mode) */
 		have = alg == 512 ? e->h512 : e->h256;
 		if (strcmp(have, line) != 0)
@@ -711,7 +717,8 @@ int sohoa_archive_verify(const char *bundle_path, char **report)
 	                             SOHOA_ARCHIVE__VERIFY_FULL);
 }
 
-int sohoa_archive__verify(const char *bundle_path, char **report, int mode)
+static int verify(const char *bundle_path, char **report, int mode,
+                  const char *crc_only)
 {
 	struct vctx v;
 	zip_t *za = NULL;
@@ -726,6 +733,7 @@ int sohoa_archive__verify(const char *bundle_path, char **report, int mode)
 	memset(&v, 0, sizeof(v));
 	v.path = bundle_path;
 	v.mode = mode;
+	v.crc_only = crc_only;
 	if ((rc = sohoa_archive__open_ro(&za, bundle_path, 1)) != SOHOA_OK) {
 		if (rc != SOHOA_EINVALID)
 			return rc; /* not found, unreadable: not a finding */
@@ -791,4 +799,15 @@ done:
 	free(v.e);
 	free(v.top);
 	return rc;
+}
+
+int sohoa_archive__verify(const char *bundle_path, char **report, int mode)
+{
+	return verify(bundle_path, report, mode, NULL);
+}
+
+int sohoa_archive__verify_written(const char *bundle_path, const char *crc_only)
+{
+	return verify(bundle_path, NULL, SOHOA_ARCHIVE__VERIFY_SHA256,
+	              crc_only);
 }

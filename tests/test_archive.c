@@ -24,6 +24,8 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <leptonica/allheaders.h>
+#include <tiffio.h>
 #include <zip.h>
 
 #include "config/config.h"
@@ -612,6 +614,134 @@ static void edited_pdf_stops_append(void **state)
 	assert_non_null(strstr(sohoa_error_last(), "damaged"));
 	assert_non_null(strstr(sohoa_error_last(), "to-khai.pdf"));
 	assert_finding(fx->bundle, name);
+}
+
+/* The image stream of the first page of a component PDF: its dictionary
+ * (from /Subtype to the stream keyword) and its bytes; *dict and the
+ * return value owned. */
+static char *pdf_image(const char *pdf, size_t len, char **dict, size_t *n)
+{
+	const char *sub = NULL, *st, *lp;
+	size_t i;
+	char *out;
+
+	for (i = 0; i + 15 < len && !sub; i++)
+		if (memcmp(pdf + i, "/Subtype /Image", 15) == 0)
+			sub = pdf + i;
+	assert_non_null(sub);
+	st = strstr(sub, ">>\nstream\n");
+	lp = strstr(sub, "/Length ");
+	assert_non_null(st);
+	assert_non_null(lp);
+	*n = strtoul(lp + 8, NULL, 10);
+	*dict = strndup(sub, (size_t)(st - sub));
+	out = malloc(*n);
+	assert_non_null(out);
+	memcpy(out, st + 10, *n);
+	return out;
+}
+
+/* The PDF image of an 8-bit gray or RGB TIFF master as the scan module
+ * writes them (Adobe Deflate, horizontal predictor, many strips; read
+ * strip by strip, not by Leptonica) is the one the same pixels give as a
+ * PNG (read by Leptonica): same raster, same stream. */
+static void tiff_master_pdf_image_is_the_png_one(void **state)
+{
+	struct fixture *fx = *state;
+	int spp;
+
+	for (spp = 1; spp <= 3; spp += 2) {
+		enum { W = 301, H = 205 }; /* 7-row strips, a short last one */
+		char tif[256], png[256], name[300];
+		unsigned char row[W * 3];
+		sohoa_archive_page_in p[2];
+		sohoa_archive_component_in c[2];
+		char *pdf[2], *img[2], *dict[2];
+		size_t len[2], n[2];
+		PIX *pix = pixCreate(W, H, spp == 1 ? 8 : 32);
+		TIFF *t;
+		unsigned seed = 7;
+		int x, y, k;
+
+		snprintf(tif, sizeof(tif), "%s/m%d.tif", fx->dir, spp);
+		snprintf(png, sizeof(png), "%s/m%d.png", fx->dir, spp);
+		assert_non_null(pix);
+		t = TIFFOpen(tif, "w");
+		assert_non_null(t);
+		TIFFSetField(t, TIFFTAG_IMAGEWIDTH, (uint32_t)W);
+		TIFFSetField(t, TIFFTAG_IMAGELENGTH, (uint32_t)H);
+		TIFFSetField(t, TIFFTAG_BITSPERSAMPLE, (uint16_t)8);
+		TIFFSetField(t, TIFFTAG_SAMPLESPERPIXEL, (uint16_t)spp);
+		TIFFSetField(t, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+		TIFFSetField(t, TIFFTAG_PHOTOMETRIC,
+		             spp == 3 ? PHOTOMETRIC_RGB
+		                      : PHOTOMETRIC_MINISBLACK);
+		TIFFSetField(t, TIFFTAG_COMPRESSION, COMPRESSION_ADOBE_DEFLATE);
+		TIFFSetField(t, TIFFTAG_PREDICTOR, PREDICTOR_HORIZONTAL);
+		TIFFSetField(t, TIFFTAG_ROWSPERSTRIP, (uint32_t)7);
+		for (y = 0; y < H; y++) {
+			for (x = 0; x < W; x++)
+				for (k = 0; k < spp; k++) {
+					/* a gradient with text-like edges
+					 * and noise, in every channel */
+					seed = seed * 1103515245u + 12345u;
+					row[x * spp + k] =
+					    (unsigned char)(((x / 9 + y / 5) %
+					                                 4 ==
+					                             0
+					                         ? 20
+					                         : 230) -
+					                    (x + y * k) % 17 +
+					                    (seed >> 28));
+				}
+			for (x = 0; x < W; x++)
+				if (spp == 1)
+					pixSetPixel(pix, x, y, row[x]);
+				else
+					pixSetRGBPixel(pix, x, y, row[3 * x],
+					               row[3 * x + 1],
+					               row[3 * x + 2]);
+			/* last: the predictor works in `row` */
+			assert_int_equal(
+			    TIFFWriteScanline(t, row, (uint32_t)y, 0), 1);
+		}
+		TIFFClose(t);
+		assert_int_equal(pixWrite(png, pix, IFF_PNG), 0);
+		pixDestroy(&pix);
+		for (k = 0; k < 2; k++) {
+			memset(&p[k], 0, sizeof(p[k]));
+			memset(&c[k], 0, sizeof(c[k]));
+			p[k].image_path = k ? png : tif;
+			p[k].source = "import:test";
+			p[k].dpi = 300;
+			c[k].name = k ? "png" : "tiff";
+			c[k].kind = "component";
+			c[k].operator_name = "op";
+			c[k].station = "q1";
+			c[k].pages = &p[k];
+			c[k].npages = 1;
+			assert_int_equal(sohoa_archive_append(
+			                     NULL, NULL, fx->root, CASE, &c[k]),
+			                 SOHOA_OK);
+		}
+		for (k = 0; k < 2; k++) {
+			snprintf(name, sizeof(name), CASE "/data/%s.pdf",
+			         k ? "png" : "tiff");
+			pdf[k] = zip_entry(fx->bundle, name, &len[k]);
+			assert_non_null(pdf[k]);
+			img[k] = pdf_image(pdf[k], len[k], &dict[k], &n[k]);
+		}
+		assert_string_equal(dict[0], dict[1]);
+		assert_int_equal(n[0], n[1]);
+		assert_memory_equal(img[0], img[1], n[0]);
+		for (k = 0; k < 2; k++) {
+			free(pdf[k]);
+			free(img[k]);
+			free(dict[k]);
+		}
+		assert_verifies(fx->bundle);
+		unlink(fx->bundle);
+	}
 }
 
 /* metadata.json is checked against docs/metadata.schema.json: a missing
@@ -1414,6 +1544,8 @@ int main(void)
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(edited_pdf_stops_append, setup,
 	                                    teardown),
+	    cmocka_unit_test_setup_teardown(
+	        tiff_master_pdf_image_is_the_png_one, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        metadata_schema_violations_are_named, setup, teardown),
 	    cmocka_unit_test_setup_teardown(truncated_zip_is_named, setup,
